@@ -1,0 +1,284 @@
+#include "clients/check/check_cli.h"
+
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+
+namespace dystonia {
+namespace {
+
+absl::Status Bad(absl::string_view option, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat("--", option, ": ", reason));
+}
+
+// Accepts "intramuscular", "IM", "ROUTE_INTRAMUSCULAR", ...
+template <typename Enum>
+bool ParseEnumWord(absl::string_view word, absl::string_view prefix,
+                   const std::map<std::string, Enum>& aliases,
+                   bool (*parse)(const std::string&, Enum*), Enum* out) {
+  std::string lower = absl::AsciiStrToLower(word);
+  absl::StrReplaceAll({{"-", "_"}, {" ", "_"}}, &lower);
+  auto alias = aliases.find(lower);
+  if (alias != aliases.end()) {
+    *out = alias->second;
+    return true;
+  }
+  std::string upper = absl::AsciiStrToUpper(lower);
+  if (parse(upper, out)) return true;
+  return parse(absl::StrCat(prefix, upper), out);
+}
+
+const char* LevelWord(v1::RiskLevel level) {
+  switch (level) {
+    case v1::RISK_LEVEL_HIGH:
+      return "HIGH";
+    case v1::RISK_LEVEL_MODERATE:
+      return "MODERATE";
+    case v1::RISK_LEVEL_LOW:
+      return "LOW";
+    case v1::RISK_LEVEL_NONE:
+      return "NONE";
+    default:
+      return "UNSPECIFIED";
+  }
+}
+
+std::string KindWord(v1::Finding::Kind kind) {
+  std::string name = v1::Finding::Kind_Name(kind);
+  absl::StrReplaceAll({{"_", " "}}, &name);
+  return absl::AsciiStrToLower(name);
+}
+
+std::string CitationLine(const v1::Citation& citation) {
+  std::vector<std::string> parts;
+  std::string kind = v1::Citation::Kind_Name(citation.kind());
+  parts.push_back(absl::StrCat("[", absl::AsciiStrToLower(kind), "] ",
+                               citation.title()));
+  if (!citation.section().empty()) parts.push_back(citation.section());
+  std::string publisher = citation.publisher();
+  if (citation.year() > 0) {
+    absl::StrAppend(&publisher, publisher.empty() ? "" : " ", citation.year());
+  }
+  if (!publisher.empty()) parts.push_back(publisher);
+  if (!citation.url().empty()) parts.push_back(citation.url());
+  return absl::StrJoin(parts, ". ");
+}
+
+}  // namespace
+
+std::string CheckUsage() {
+  return R"(usage: dystonia-check --age YEARS [--sex male|female|other|unknown]
+         [--prior_dystonia] [--server HOST:PORT] [--json] [--request_id ID]
+         --med NAME [--route ROUTE] [--dose MG_PER_DAY]
+                    [--status proposed|active] [--days DAYS_ON_THERAPY]
+                    [--dose_increased_days_ago DAYS] [--rxcui CODE] [--atc CODE]
+         [--med NAME ...]
+Medication options apply to the --med before them. Routes: oral,
+intramuscular (im), intravenous (iv), long_acting_injectable (lai), rectal,
+transdermal, sublingual, other. Example:
+  dystonia-check --age 19 --sex male --med Haldol --route intramuscular --med metformin
+)";
+}
+
+absl::StatusOr<CheckInvocation> ParseCheckArguments(
+    const std::vector<std::string>& args) {
+  CheckInvocation invocation;
+  v1::CheckRequest& request = invocation.request;
+  v1::Medication* current = nullptr;
+  static const std::map<std::string, v1::Route> kRoutes = {
+      {"im", v1::ROUTE_INTRAMUSCULAR}, {"iv", v1::ROUTE_INTRAVENOUS},
+      {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE}, {"po", v1::ROUTE_ORAL},
+      {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE}, {"sl", v1::ROUTE_SUBLINGUAL},
+      {"pr", v1::ROUTE_RECTAL}};
+  static const std::map<std::string, v1::Sex> kSexes = {
+      {"m", v1::SEX_MALE}, {"f", v1::SEX_FEMALE}};
+  static const std::map<std::string, v1::MedicationStatus> kStatuses = {};
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string option = args[i];
+    if (option.rfind("--", 0) != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unexpected argument '", option, "'"));
+    }
+    option = option.substr(2);
+    std::string value;
+    bool has_value = false;
+    if (size_t eq = option.find('='); eq != std::string::npos) {
+      value = option.substr(eq + 1);
+      option = option.substr(0, eq);
+      has_value = true;
+    }
+    if (option == "help" || option == "h") {
+      invocation.help = true;
+      continue;
+    }
+    if (option == "json") {
+      invocation.json = true;
+      continue;
+    }
+    if (option == "prior_dystonia") {
+      request.mutable_patient()->set_prior_drug_induced_dystonia(true);
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) return Bad(option, "needs a value");
+      value = args[++i];
+    }
+    auto need_med = [&]() -> absl::Status {
+      if (current == nullptr) {
+        return Bad(option, "comes before any --med (it applies to the --med "
+                           "before it)");
+      }
+      return absl::OkStatus();
+    };
+    if (option == "server") {
+      invocation.server = value;
+    } else if (option == "request_id") {
+      request.set_request_id(value);
+    } else if (option == "timeout") {
+      if (!absl::SimpleAtod(value, &invocation.timeout_seconds) ||
+          invocation.timeout_seconds <= 0) {
+        return Bad(option, "must be a positive number of seconds");
+      }
+    } else if (option == "age") {
+      double age = 0;
+      if (!absl::SimpleAtod(value, &age)) {
+        return Bad(option, absl::StrCat("'", value, "' is not a number"));
+      }
+      request.mutable_patient()->set_age_years(age);
+    } else if (option == "sex") {
+      v1::Sex sex;
+      if (!ParseEnumWord<v1::Sex>(value, "SEX_", kSexes, &v1::Sex_Parse, &sex)) {
+        return Bad(option, absl::StrCat("'", value,
+                                        "' is not male, female, other or "
+                                        "unknown"));
+      }
+      request.mutable_patient()->set_sex(sex);
+    } else if (option == "med") {
+      current = request.add_medications();
+      current->set_name(value);
+    } else if (option == "route") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      v1::Route route;
+      if (!ParseEnumWord<v1::Route>(value, "ROUTE_", kRoutes, &v1::Route_Parse,
+                                    &route)) {
+        return Bad(option, absl::StrCat("'", value, "' is not a route"));
+      }
+      current->set_route(route);
+    } else if (option == "status") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      v1::MedicationStatus status;
+      if (!ParseEnumWord<v1::MedicationStatus>(value, "MEDICATION_STATUS_",
+                                               kStatuses,
+                                               &v1::MedicationStatus_Parse,
+                                               &status)) {
+        return Bad(option, absl::StrCat("'", value,
+                                        "' is not proposed or active"));
+      }
+      current->set_status(status);
+    } else if (option == "dose") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      double dose = 0;
+      if (!absl::SimpleAtod(value, &dose)) {
+        return Bad(option, absl::StrCat("'", value, "' is not a number"));
+      }
+      current->set_daily_dose_mg(dose);
+    } else if (option == "days" || option == "dose_increased_days_ago") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      int days = 0;
+      if (!absl::SimpleAtoi(value, &days)) {
+        return Bad(option, absl::StrCat("'", value, "' is not a whole number"));
+      }
+      if (option == "days") {
+        current->set_days_on_therapy(days);
+        if (current->status() == v1::MEDICATION_STATUS_UNSPECIFIED) {
+          current->set_status(v1::MEDICATION_STATUS_ACTIVE);
+        }
+      } else {
+        current->set_dose_increased_days_ago(days);
+      }
+    } else if (option == "rxcui") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      current->set_rxcui(value);
+    } else if (option == "atc") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      current->set_atc_code(value);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown option --", option));
+    }
+  }
+  if (!invocation.help && !request.patient().has_age_years()) {
+    return Bad("age", "is required");
+  }
+  return invocation;
+}
+
+std::string FormatCheckReport(const v1::CheckRequest& request,
+                              const v1::CheckResponse& response) {
+  std::string out;
+  absl::StrAppend(&out, "Acute dystonia:      ",
+                  LevelWord(response.acute_dystonia().level()), "\n");
+  absl::StrAppend(&out, "Tardive dyskinesia:  ",
+                  LevelWord(response.tardive_dyskinesia().level()), "\n");
+  absl::StrAppend(&out, "Knowledge base:      ",
+                  response.knowledge_base_version(), "\n");
+
+  if (!response.findings().empty()) {
+    absl::StrAppend(&out, "\nFindings\n");
+  }
+  int number = 0;
+  for (const v1::Finding& finding : response.findings()) {
+    absl::StrAppend(&out, "\n", ++number, ". [", LevelWord(finding.level()),
+                    "] ", finding.summary(), "\n");
+    absl::StrAppend(&out, "   kind: ", KindWord(finding.kind()),
+                    "   rule: ", finding.id(), "\n");
+    if (!finding.detail().empty() && finding.detail() != finding.summary()) {
+      absl::StrAppend(&out, "   ", finding.detail(), "\n");
+    }
+    if (!finding.factors().empty()) absl::StrAppend(&out, "   Factors:\n");
+    for (const std::string& factor : finding.factors()) {
+      absl::StrAppend(&out, "     - ", factor, "\n");
+    }
+    if (!finding.recommendations().empty()) {
+      absl::StrAppend(&out, "   Recommendations:\n");
+    }
+    for (const std::string& recommendation : finding.recommendations()) {
+      absl::StrAppend(&out, "     - ", recommendation, "\n");
+    }
+    if (!finding.citations().empty()) absl::StrAppend(&out, "   Citations:\n");
+    for (const v1::Citation& citation : finding.citations()) {
+      absl::StrAppend(&out, "     - ", CitationLine(citation), "\n");
+    }
+  }
+
+  absl::StrAppend(&out, "\nMedications\n");
+  for (const v1::AssessedMedication& assessed : response.assessed()) {
+    const int index = assessed.medication_index();
+    const std::string& asked = index < request.medications_size()
+                                   ? request.medications(index).name()
+                                   : assessed.matched_name();
+    absl::StrAppend(&out, "  ", index + 1, ". ", asked, " -> ",
+                    assessed.drug_name(), " (",
+                    absl::StrJoin(assessed.classes(), ", "), ")\n");
+  }
+  for (const v1::UnrecognizedMedication& unrecognized : response.unrecognized()) {
+    absl::StrAppend(&out, "  ", unrecognized.medication_index() + 1, ". ",
+                    unrecognized.name(), " -> NOT RECOGNIZED");
+    if (!unrecognized.suggestions().empty()) {
+      absl::StrAppend(&out, " (did you mean: ",
+                      absl::StrJoin(unrecognized.suggestions(), ", "), "?)");
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  if (response.assessed().empty() && response.unrecognized().empty()) {
+    absl::StrAppend(&out, "  (none given)\n");
+  }
+  return out;
+}
+
+}  // namespace dystonia

@@ -1,0 +1,41 @@
+#ifndef DYSTONIA_CLIENTS_CHECK_CHECK_CLI_H_
+#define DYSTONIA_CLIENTS_CHECK_CHECK_CLI_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dystonia/v1/risk_service.pb.h"
+
+namespace dystonia {
+
+// What dystonia-check was asked to do.
+struct CheckInvocation {
+  v1::CheckRequest request;
+  // Default: "127.0.0.1:50051".
+  std::string server = "127.0.0.1:50051";
+  // Print the protobuf JSON mapping instead of the report.
+  bool json = false;
+  // Default: 10.
+  double timeout_seconds = 10;
+  bool help = false;
+};
+
+// Parses dystonia-check's arguments (without the program name). Medication
+// options (--route, --dose, --status, --days, --dose_increased_days_ago,
+// --rxcui, --atc) apply to the --med before them. Returns kInvalidArgument
+// naming the option and the reason.
+absl::StatusOr<CheckInvocation> ParseCheckArguments(
+    const std::vector<std::string>& args);
+
+// Usage text.
+std::string CheckUsage();
+
+// A readable report: levels, findings with factors, recommendations and
+// citations, the medications assessed and those not recognized.
+std::string FormatCheckReport(const v1::CheckRequest& request,
+                              const v1::CheckResponse& response);
+
+}  // namespace dystonia
+
+#endif  // DYSTONIA_CLIENTS_CHECK_CHECK_CLI_H_

@@ -1,0 +1,52 @@
+// dystonia-check: checks one patient against a running dystonia-server and
+// prints a readable report (or, with --json, the protobuf JSON mapping).
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "clients/check/check_cli.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto invocation = dystonia::ParseCheckArguments(args);
+  if (!invocation.ok()) {
+    std::cerr << "dystonia-check: " << invocation.status().message() << "\n"
+              << dystonia::CheckUsage();
+    return 2;
+  }
+  if (invocation->help) {
+    std::cout << dystonia::CheckUsage();
+    return 0;
+  }
+  auto channel = grpc::CreateChannel(invocation->server,
+                                     grpc::InsecureChannelCredentials());
+  auto stub = dystonia::v1::RiskService::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(
+      std::chrono::system_clock::now() +
+      std::chrono::milliseconds(
+          static_cast<int64_t>(invocation->timeout_seconds * 1000)));
+  dystonia::v1::CheckResponse response;
+  grpc::Status status = stub->Check(&context, invocation->request, &response);
+  if (!status.ok()) {
+    std::cerr << "dystonia-check: " << invocation->server << ": "
+              << status.error_message() << " (gRPC code "
+              << static_cast<int>(status.error_code()) << ")\n";
+    return 1;
+  }
+  if (invocation->json) {
+    std::string json;
+    google::protobuf::util::JsonPrintOptions options;
+    options.add_whitespace = true;
+    options.preserve_proto_field_names = false;
+    (void)google::protobuf::util::MessageToJsonString(response, &json, options);
+    std::cout << json;
+    return 0;
+  }
+  std::cout << dystonia::FormatCheckReport(invocation->request, response);
+  return 0;
+}

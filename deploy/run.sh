@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, builds, and runs dystonia-server on
+# 127.0.0.1:50051 with its RocksDB store under data/ (seeded on first start
+# from the bundled knowledge base in drug_db/knowledge/). Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/build.sh -DDYSTONIA_BUILD_TESTS=OFF
+mkdir -p data
+exec "${BUILD_DIR:-build}/service/server/dystonia-server" \
+  --listen "${LISTEN:-127.0.0.1:50051}" \
+  --db_path data/dystonia-db \
+  --knowledge_dir drug_db/knowledge "$@"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing dystonia-risk needs on Debian 12.
+# Shared by README's quick start, .ci/run and deploy/Dockerfile: one list, one place.
+# Runs apt-get only when a package is missing, so a second run costs nothing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  protobuf-compiler libprotobuf-dev
+  libgrpc++-dev protobuf-compiler-grpc
+  libabsl-dev
+  librocksdb-dev
+  libgtest-dev libgmock-dev
+  libbenchmark-dev
+)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"

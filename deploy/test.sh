@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds everything (tests included) and runs the
+# whole test suite with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/build.sh -DDYSTONIA_BUILD_TESTS=ON
+ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure -j "${JOBS:-2}" \
+  --timeout 300

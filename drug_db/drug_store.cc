@@ -1,0 +1,277 @@
+#include "drug_db/drug_store.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/match.h"
+#include "drug_db/knowledge_validator.h"
+#include "drug_db/name_index.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace dystonia {
+namespace {
+
+// Key layout:
+//   meta/schema                       -> decimal schema version
+//   meta/active                       -> decimal sequence of the active version
+//   meta/sequence                     -> last sequence handed out
+//   kb/<seq:010>/info                 -> KnowledgeVersionInfo
+//   kb/<seq:010>/citation/<id>        -> Citation (also class, drug, modifier,
+//                                        interaction, recommendation)
+//   kb/<seq:010>/index/<key>          -> NameIndexEntry
+constexpr absl::string_view kSchemaKey = "meta/schema";
+constexpr absl::string_view kActiveKey = "meta/active";
+constexpr absl::string_view kSequenceKey = "meta/sequence";
+
+std::string VersionPrefix(int64_t sequence) {
+  return absl::StrFormat("kb/%010d/", sequence);
+}
+
+std::string VersionName(const v1::KnowledgeManifest& manifest,
+                        int64_t sequence) {
+  return absl::StrCat(manifest.version(), "+", sequence);
+}
+
+absl::StatusOr<int64_t> ReadCounter(rocksdb::DB* db,
+                                    const rocksdb::ReadOptions& read,
+                                    absl::string_view key) {
+  std::string value;
+  rocksdb::Status status = db->Get(read, rocksdb::Slice(key.data(), key.size()),
+                                   &value);
+  if (status.IsNotFound()) return 0;
+  if (!status.ok()) return FromRocksDbStatus(status, key);
+  int64_t number = 0;
+  if (!absl::SimpleAtoi(value, &number)) {
+    return absl::DataLossError(
+        absl::StrCat(key, ": '", value, "' is not a number"));
+  }
+  return number;
+}
+
+template <typename Message>
+absl::Status ParseRecord(const rocksdb::Slice& key, const rocksdb::Slice& value,
+                         Message* message) {
+  if (!message->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("record ", key.ToString(), " does not parse"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status FromRocksDbStatus(const rocksdb::Status& status,
+                               absl::string_view context) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(context, ": ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsBusy() || status.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+DrugStore::DrugStore(std::unique_ptr<rocksdb::DB> db,
+                     const DrugStoreOptions& options)
+    : db_(std::move(db)), options_(options) {}
+
+DrugStore::~DrugStore() = default;
+
+absl::StatusOr<std::unique_ptr<DrugStore>> DrugStore::Open(
+    const std::string& path, const DrugStoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = options.create_if_missing;
+  // The knowledge base is small and read once per start: keep RocksDB lean.
+  db_options.max_background_jobs = 1;
+  db_options.keep_log_file_num = 2;
+  db_options.write_buffer_size = 4 << 20;
+  rocksdb::DB* raw_db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(db_options, path, &raw_db);
+  if (!status.ok()) {
+    return FromRocksDbStatus(status, absl::StrCat("opening ", path));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+
+  std::string schema;
+  status = db->Get(rocksdb::ReadOptions(),
+                   rocksdb::Slice(kSchemaKey.data(), kSchemaKey.size()),
+                   &schema);
+  if (status.IsNotFound()) {
+    rocksdb::WriteOptions write;
+    write.sync = options.sync_writes;
+    status = db->Put(write, rocksdb::Slice(kSchemaKey.data(), kSchemaKey.size()),
+                     absl::StrCat(kSchemaVersion));
+    if (!status.ok()) return FromRocksDbStatus(status, "writing schema");
+  } else if (!status.ok()) {
+    return FromRocksDbStatus(status, "reading schema");
+  } else if (schema != absl::StrCat(kSchemaVersion)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, " has schema version ", schema,
+                     "; this build reads version ", kSchemaVersion));
+  }
+  return std::unique_ptr<DrugStore>(new DrugStore(std::move(db), options));
+}
+
+absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::Import(
+    const v1::KnowledgeBundle& bundle, absl::string_view origin) {
+  absl::Status valid = ValidateKnowledge(bundle);
+  if (!valid.ok()) return valid;
+
+  absl::MutexLock lock(&import_mutex_);
+  absl::StatusOr<int64_t> last =
+      ReadCounter(db_.get(), rocksdb::ReadOptions(), kSequenceKey);
+  if (!last.ok()) return last.status();
+  const int64_t sequence = *last + 1;
+  const std::string prefix = VersionPrefix(sequence);
+
+  v1::KnowledgeVersionInfo info;
+  info.set_version(VersionName(bundle.manifest(), sequence));
+  info.set_sequence(sequence);
+  *info.mutable_manifest() = bundle.manifest();
+  info.set_imported_at_unix_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  info.set_origin(std::string(origin));
+
+  rocksdb::WriteBatch batch;
+  batch.Put(prefix + "info", info.SerializeAsString());
+  for (const v1::Citation& citation : bundle.citation()) {
+    batch.Put(absl::StrCat(prefix, "citation/", citation.id()),
+              citation.SerializeAsString());
+  }
+  for (const v1::DrugClass& drug_class : bundle.drug_class()) {
+    batch.Put(absl::StrCat(prefix, "class/", drug_class.id()),
+              drug_class.SerializeAsString());
+  }
+  for (const v1::Drug& drug : bundle.drug()) {
+    batch.Put(absl::StrCat(prefix, "drug/", drug.id()),
+              drug.SerializeAsString());
+  }
+  for (const auto& [key, entry] : BuildNameIndex(bundle)) {
+    batch.Put(absl::StrCat(prefix, "index/", key), entry.SerializeAsString());
+  }
+  for (const v1::RiskModifier& modifier : bundle.modifier()) {
+    batch.Put(absl::StrCat(prefix, "modifier/", modifier.id()),
+              modifier.SerializeAsString());
+  }
+  for (const v1::Interaction& interaction : bundle.interaction()) {
+    batch.Put(absl::StrCat(prefix, "interaction/", interaction.id()),
+              interaction.SerializeAsString());
+  }
+  for (const v1::Recommendation& recommendation : bundle.recommendation()) {
+    batch.Put(absl::StrCat(prefix, "recommendation/", recommendation.id()),
+              recommendation.SerializeAsString());
+  }
+  batch.Put(rocksdb::Slice(kSequenceKey.data(), kSequenceKey.size()),
+            absl::StrCat(sequence));
+  batch.Put(rocksdb::Slice(kActiveKey.data(), kActiveKey.size()),
+            absl::StrCat(sequence));
+
+  rocksdb::WriteOptions write;
+  write.sync = options_.sync_writes;
+  rocksdb::Status status = db_->Write(write, &batch);
+  if (!status.ok()) return FromRocksDbStatus(status, "writing import");
+  return info;
+}
+
+absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::ActiveVersion() const {
+  rocksdb::ReadOptions read;
+  absl::StatusOr<int64_t> active = ReadCounter(db_.get(), read, kActiveKey);
+  if (!active.ok()) return active.status();
+  if (*active == 0) {
+    return absl::NotFoundError("the database holds no knowledge base yet");
+  }
+  std::string value;
+  const std::string key = VersionPrefix(*active) + "info";
+  rocksdb::Status status = db_->Get(read, key, &value);
+  if (!status.ok()) return FromRocksDbStatus(status, key);
+  v1::KnowledgeVersionInfo info;
+  absl::Status parsed = ParseRecord(key, value, &info);
+  if (!parsed.ok()) return parsed;
+  return info;
+}
+
+absl::StatusOr<StoredKnowledge> DrugStore::ReadActive() const {
+  // One RocksDB snapshot so the pointer and the records agree.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  absl::StatusOr<int64_t> active = ReadCounter(db_.get(), read, kActiveKey);
+  db_->ReleaseSnapshot(snapshot);
+  if (!active.ok()) return active.status();
+  if (*active == 0) {
+    return absl::NotFoundError("the database holds no knowledge base yet");
+  }
+  return ReadVersion(*active);
+}
+
+absl::StatusOr<StoredKnowledge> DrugStore::ReadVersion(int64_t sequence) const {
+  const std::string prefix = VersionPrefix(sequence);
+  StoredKnowledge stored;
+  bool has_info = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    rocksdb::Slice key = it->key();
+    rocksdb::Slice rest(key.data() + prefix.size(), key.size() - prefix.size());
+    absl::Status status;
+    if (rest == "info") {
+      status = ParseRecord(key, it->value(), &stored.info);
+      has_info = true;
+    } else if (rest.starts_with("citation/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_citation());
+    } else if (rest.starts_with("class/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_drug_class());
+    } else if (rest.starts_with("drug/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_drug());
+    } else if (rest.starts_with("modifier/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_modifier());
+    } else if (rest.starts_with("interaction/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_interaction());
+    } else if (rest.starts_with("recommendation/")) {
+      status =
+          ParseRecord(key, it->value(), stored.bundle.add_recommendation());
+    } else if (rest.starts_with("index/")) {
+      rest.remove_prefix(6);
+      stored.name_index.emplace_back(rest.ToString(), v1::NameIndexEntry());
+      status = ParseRecord(key, it->value(), &stored.name_index.back().second);
+    }
+    if (!status.ok()) return status;
+  }
+  if (!it->status().ok()) return FromRocksDbStatus(it->status(), prefix);
+  if (!has_info) {
+    return absl::NotFoundError(
+        absl::StrCat("knowledge-base version ", sequence, " is not stored"));
+  }
+  *stored.bundle.mutable_manifest() = stored.info.manifest();
+  return stored;
+}
+
+absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> DrugStore::ListVersions()
+    const {
+  std::vector<v1::KnowledgeVersionInfo> versions;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("kb/"); it->Valid() && it->key().starts_with("kb/");
+       it->Next()) {
+    rocksdb::Slice key = it->key();
+    if (!key.ends_with("/info")) continue;
+    v1::KnowledgeVersionInfo info;
+    absl::Status status = ParseRecord(key, it->value(), &info);
+    if (!status.ok()) return status;
+    versions.push_back(std::move(info));
+  }
+  if (!it->status().ok()) return FromRocksDbStatus(it->status(), "kb/");
+  return versions;
+}
+
+}  // namespace dystonia

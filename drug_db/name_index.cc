@@ -1,0 +1,59 @@
+#include "drug_db/name_index.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "drug_db/name_normalizer.h"
+
+namespace dystonia {
+namespace {
+
+void AddName(std::vector<std::pair<std::string, v1::NameIndexEntry>>* index,
+             std::string key, const std::string& drug_id,
+             v1::NameIndexEntry::Kind kind, const std::string& display) {
+  if (key.empty()) return;
+  v1::NameIndexEntry entry;
+  entry.set_drug_id(drug_id);
+  entry.set_kind(kind);
+  entry.set_display(display);
+  index->emplace_back(std::move(key), std::move(entry));
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, v1::NameIndexEntry>> BuildNameIndex(
+    const v1::KnowledgeBundle& bundle) {
+  std::vector<std::pair<std::string, v1::NameIndexEntry>> index;
+  for (const v1::Drug& drug : bundle.drug()) {
+    AddName(&index, NormalizeName(drug.name()), drug.id(),
+            v1::NameIndexEntry::NAME, drug.name());
+    for (const std::string& synonym : drug.synonyms()) {
+      AddName(&index, NormalizeName(synonym), drug.id(),
+              v1::NameIndexEntry::SYNONYM, synonym);
+    }
+    for (const std::string& brand : drug.brands()) {
+      AddName(&index, NormalizeName(brand), drug.id(),
+              v1::NameIndexEntry::BRAND, brand);
+    }
+    for (const std::string& rxcui : drug.rxcuis()) {
+      AddName(&index, absl::StrCat("rxcui:", rxcui), drug.id(),
+              v1::NameIndexEntry::RXCUI, rxcui);
+    }
+    for (const std::string& atc : drug.atc_codes()) {
+      AddName(&index, absl::StrCat("atc:", atc), drug.id(),
+              v1::NameIndexEntry::ATC_CODE, atc);
+    }
+  }
+  // Stable: a drug's own name wins over a later synonym of the same key.
+  std::stable_sort(index.begin(), index.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  index.erase(std::unique(index.begin(), index.end(),
+                          [](const auto& a, const auto& b) {
+                            return a.first == b.first;
+                          }),
+              index.end());
+  return index;
+}
+
+}  // namespace dystonia

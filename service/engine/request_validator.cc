@@ -1,0 +1,171 @@
+#include "service/engine/request_validator.h"
+
+#include <cmath>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "drug_db/name_normalizer.h"
+
+namespace dystonia {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text) {
+  if (!IsValidUtf8(text)) return Invalid(field, "is not valid UTF-8");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateMedication(const v1::Medication& medication, int index) {
+  const std::string prefix = absl::StrCat("medications[", index, "]");
+  for (auto [field, text] :
+       {std::pair<const char*, const std::string*>{"name", &medication.name()},
+        {"rxcui", &medication.rxcui()},
+        {"atc_code", &medication.atc_code()}}) {
+    absl::Status status = CheckText(absl::StrCat(prefix, ".", field), *text);
+    if (!status.ok()) return status;
+  }
+  const bool has_code = !medication.rxcui().empty() ||
+                        !medication.atc_code().empty();
+  if (absl::StripAsciiWhitespace(medication.name()).empty() && !has_code) {
+    return Invalid(absl::StrCat(prefix, ".name"),
+                   "is empty (give a name, an rxcui or an atc_code)");
+  }
+  const int characters = CountCodePoints(medication.name());
+  if (characters > kMaxNameCharacters) {
+    return Invalid(absl::StrCat(prefix, ".name"),
+                   absl::StrCat(characters, " characters, at most ",
+                                kMaxNameCharacters));
+  }
+  if (!medication.rxcui().empty() &&
+      !IsWellFormedRxcui(NormalizeRxcui(medication.rxcui()))) {
+    return Invalid(absl::StrCat(prefix, ".rxcui"),
+                   "is not an RxCUI (1 to 9 digits)");
+  }
+  if (!medication.atc_code().empty() &&
+      !IsWellFormedAtcCode(NormalizeAtcCode(medication.atc_code()))) {
+    return Invalid(absl::StrCat(prefix, ".atc_code"),
+                   "is not an ATC code (e.g. N05AD01)");
+  }
+  if (!v1::Route_IsValid(medication.route())) {
+    return Invalid(absl::StrCat(prefix, ".route"),
+                   absl::StrCat("unknown value ", medication.route()));
+  }
+  if (!v1::MedicationStatus_IsValid(medication.status())) {
+    return Invalid(absl::StrCat(prefix, ".status"),
+                   absl::StrCat("unknown value ", medication.status()));
+  }
+  const double dose = medication.daily_dose_mg();
+  if (!std::isfinite(dose) || dose < 0) {
+    return Invalid(absl::StrCat(prefix, ".daily_dose_mg"),
+                   absl::StrCat(dose, " is not a dose (0 = not given)"));
+  }
+  // A century of therapy is the plausible ceiling.
+  constexpr int kMaxDays = 36600;
+  if (medication.days_on_therapy() < 0 ||
+      medication.days_on_therapy() > kMaxDays) {
+    return Invalid(absl::StrCat(prefix, ".days_on_therapy"),
+                   absl::StrCat(medication.days_on_therapy(),
+                                " is out of range 0..", kMaxDays));
+  }
+  if (medication.dose_increased_days_ago() < 0 ||
+      medication.dose_increased_days_ago() > kMaxDays) {
+    return Invalid(absl::StrCat(prefix, ".dose_increased_days_ago"),
+                   absl::StrCat(medication.dose_increased_days_ago(),
+                                " is out of range 0..", kMaxDays));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsValidUtf8(absl::string_view text) {
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int length = 0;
+    uint32_t code_point = 0;
+    if ((c & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > n) return false;
+    for (int k = 1; k < length; ++k) {
+      const unsigned char next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    static constexpr uint32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[length] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+int CountCodePoints(absl::string_view text) {
+  int count = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+absl::Status ValidateCheckRequest(const v1::CheckRequest& request) {
+  if (!IsValidUtf8(request.request_id())) {
+    return Invalid("request_id", "is not valid UTF-8");
+  }
+  if (request.request_id().size() > static_cast<size_t>(kMaxRequestIdBytes)) {
+    return Invalid("request_id", absl::StrCat(request.request_id().size(),
+                                              " bytes, at most ",
+                                              kMaxRequestIdBytes));
+  }
+  if (!request.has_patient()) return Invalid("patient", "is required");
+  const v1::Patient& patient = request.patient();
+  if (!patient.has_age_years()) {
+    return Invalid("patient.age_years", "is required");
+  }
+  const double age = patient.age_years();
+  if (!std::isfinite(age)) return Invalid("patient.age_years", "is not a number");
+  if (age < 0) {
+    return Invalid("patient.age_years", absl::StrCat(age, " is negative"));
+  }
+  if (age > kMaxAgeYears) {
+    return Invalid("patient.age_years",
+                   absl::StrCat(age, " is over ", kMaxAgeYears));
+  }
+  if (!v1::Sex_IsValid(patient.sex())) {
+    return Invalid("patient.sex", absl::StrCat("unknown value ", patient.sex()));
+  }
+  if (request.medications_size() > kMaxMedications) {
+    return Invalid("medications",
+                   absl::StrCat(request.medications_size(),
+                                " given, at most ", kMaxMedications));
+  }
+  for (int i = 0; i < request.medications_size(); ++i) {
+    absl::Status status = ValidateMedication(request.medications(i), i);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace dystonia

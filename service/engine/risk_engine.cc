@@ -1,0 +1,736 @@
+#include "service/engine/risk_engine.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "service/engine/name_resolver.h"
+#include "service/engine/request_validator.h"
+
+namespace dystonia {
+namespace {
+
+using v1::Finding;
+using v1::RiskLevel;
+
+// One drug judged for one medication; a combination product yields one per
+// ingredient, all pointing at the same medication index.
+struct Judged {
+  int medication_index = 0;
+  const v1::Medication* medication = nullptr;
+  int drug_index = -1;
+  const DrugEntry* entry = nullptr;
+  v1::Route route = v1::ROUTE_UNSPECIFIED;
+  bool active = false;
+  int days_on_therapy = 0;
+  bool in_acute_window = false;
+  // "new start", "dose increased 3 days ago", ...
+  std::string phase;
+  // Exposure-raising interactions where this is the substrate: the other
+  // drug's name and the mechanism.
+  std::vector<std::string> raised_by;
+  std::vector<const v1::Interaction*> raising_interactions;
+};
+
+std::string LevelName(RiskLevel level) {
+  switch (level) {
+    case v1::RISK_LEVEL_HIGH:
+      return "HIGH";
+    case v1::RISK_LEVEL_MODERATE:
+      return "MODERATE";
+    case v1::RISK_LEVEL_LOW:
+      return "LOW";
+    case v1::RISK_LEVEL_NONE:
+      return "NONE";
+    default:
+      return "UNSPECIFIED";
+  }
+}
+
+std::string RouteWord(v1::Route route) {
+  switch (route) {
+    case v1::ROUTE_ORAL:
+      return "oral";
+    case v1::ROUTE_INTRAMUSCULAR:
+      return "intramuscular";
+    case v1::ROUTE_INTRAVENOUS:
+      return "intravenous";
+    case v1::ROUTE_LONG_ACTING_INJECTABLE:
+      return "long-acting injectable";
+    case v1::ROUTE_RECTAL:
+      return "rectal";
+    case v1::ROUTE_TRANSDERMAL:
+      return "transdermal";
+    case v1::ROUTE_SUBLINGUAL:
+      return "sublingual";
+    case v1::ROUTE_OTHER:
+      return "other route";
+    default:
+      return "";
+  }
+}
+
+std::string EvidenceWords(v1::EvidenceLevel evidence) {
+  switch (evidence) {
+    case v1::EVIDENCE_LEVEL_LABELED_WARNING:
+      return "labelled warning";
+    case v1::EVIDENCE_LEVEL_META_ANALYSIS:
+      return "meta-analysis or trials";
+    case v1::EVIDENCE_LEVEL_OBSERVATIONAL:
+      return "observational studies";
+    case v1::EVIDENCE_LEVEL_CASE_REPORTS:
+      return "case reports";
+    case v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION:
+      return "no known association";
+    default:
+      return "evidence level not recorded";
+  }
+}
+
+std::string SexWord(v1::Sex sex) {
+  switch (sex) {
+    case v1::SEX_FEMALE:
+      return "female";
+    case v1::SEX_MALE:
+      return "male";
+    default:
+      return "sex not given";
+  }
+}
+
+std::string FormatAge(double age_years) {
+  if (age_years < 2) {
+    return absl::StrFormat("%d months", static_cast<int>(age_years * 12));
+  }
+  return absl::StrFormat("%d years", static_cast<int>(age_years));
+}
+
+RiskLevel Clamp(int level) {
+  return static_cast<RiskLevel>(
+      std::clamp(level, static_cast<int>(v1::RISK_LEVEL_LOW),
+                 static_cast<int>(v1::RISK_LEVEL_HIGH)));
+}
+
+// Cuts `text` to at most `limit` bytes on a UTF-8 boundary, marking the cut.
+std::string Truncate(std::string text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t cut = limit - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
+  text.resize(cut);
+  text += "...";
+  return text;
+}
+
+// The drug's liability for `syndrome`, taking a route-specific one if the
+// knowledge base has it.
+const v1::Liability& LiabilityFor(const v1::Drug& drug, int syndrome,
+                                  v1::Route route) {
+  for (const v1::RouteLiability& by_route : drug.route_liabilities()) {
+    if (by_route.route() != route) continue;
+    const v1::Liability& liability =
+        syndrome == kAcute ? by_route.acute() : by_route.tardive();
+    if (liability.level() != v1::RISK_LEVEL_UNSPECIFIED) return liability;
+  }
+  return syndrome == kAcute ? drug.acute() : drug.tardive();
+}
+
+const v1::DoseThreshold* ThresholdFor(const v1::Drug& drug, int syndrome) {
+  const v1::Syndrome wanted = syndrome == kAcute ? v1::SYNDROME_ACUTE_DYSTONIA
+                                                 : v1::SYNDROME_TARDIVE;
+  for (const v1::DoseThreshold& threshold : drug.dose_thresholds()) {
+    if (threshold.syndrome() == wanted) return &threshold;
+  }
+  return nullptr;
+}
+
+// Appends citations to a finding once each, in first-seen order.
+class CitationList {
+ public:
+  CitationList(const KnowledgeSnapshot& knowledge, Finding* finding)
+      : knowledge_(knowledge), finding_(finding) {}
+
+  template <typename Ids>
+  void AddAll(const Ids& ids) {
+    for (const std::string& id : ids) Add(id);
+  }
+
+  void Add(const std::string& id) {
+    if (!seen_.insert(id).second) return;
+    const v1::Citation* citation = knowledge_.FindCitation(id);
+    if (citation != nullptr) *finding_->add_citations() = *citation;
+  }
+
+ private:
+  const KnowledgeSnapshot& knowledge_;
+  Finding* finding_;
+  absl::flat_hash_set<std::string> seen_;
+};
+
+// A short source label for a factor line: the citation's title when short,
+// else its publisher and year.
+std::string SourceLabel(const KnowledgeSnapshot& knowledge,
+                        const google::protobuf::RepeatedPtrField<std::string>&
+                            citation_ids) {
+  if (citation_ids.empty()) return "";
+  const v1::Citation* citation = knowledge.FindCitation(citation_ids[0]);
+  if (citation == nullptr) return "";
+  if (citation->title().size() <= 60) {
+    return absl::StrCat(" (", citation->title(), ")");
+  }
+  if (citation->year() > 0) {
+    return absl::StrCat(" (", citation->publisher(), " ", citation->year(), ")");
+  }
+  return absl::StrCat(" (", citation->publisher(), ")");
+}
+
+class Assessment {
+ public:
+  Assessment(const KnowledgeSnapshot& knowledge, const v1::CheckRequest& request,
+             v1::CheckResponse* response)
+      : knowledge_(knowledge),
+        request_(request),
+        patient_(request.patient()),
+        response_(response) {}
+
+  void Run() {
+    response_->set_request_id(request_.request_id());
+    response_->set_knowledge_base_version(knowledge_.version());
+    ResolveMedications();
+    FindInteractions();
+    FindProphylaxis();
+    for (const Judged& judged : judged_) {
+      JudgeAcute(judged);
+      JudgeTardive(judged);
+    }
+    JudgeDuplicateBlockade();
+    AddProphylaxisFinding();
+    SortFindings();
+    Summarize();
+  }
+
+ private:
+  const DrugEntry& DrugOf(int index) const { return knowledge_.drugs()[index]; }
+  const std::string& NameOf(const Judged& judged) const {
+    return judged.entry->drug->name();
+  }
+
+  void ResolveMedications() {
+    for (int i = 0; i < request_.medications_size(); ++i) {
+      const v1::Medication& medication = request_.medications(i);
+      Resolution resolution = NameResolver::Resolve(knowledge_, medication);
+      if (resolution.drug < 0) {
+        v1::UnrecognizedMedication* unrecognized =
+            response_->add_unrecognized();
+        unrecognized->set_medication_index(i);
+        const std::string& shown = !medication.name().empty()
+                                       ? medication.name()
+                                       : (!medication.rxcui().empty()
+                                              ? medication.rxcui()
+                                              : medication.atc_code());
+        unrecognized->set_name(shown);
+        for (std::string& suggestion :
+             NameResolver::Suggest(knowledge_, medication.name())) {
+          unrecognized->add_suggestions(std::move(suggestion));
+        }
+        continue;
+      }
+      const DrugEntry& product = DrugOf(resolution.drug);
+      const v1::Route route = medication.route() != v1::ROUTE_UNSPECIFIED
+                                  ? medication.route()
+                                  : resolution.route_hint;
+      v1::AssessedMedication* assessed = response_->add_assessed();
+      assessed->set_medication_index(i);
+      assessed->set_drug_id(product.drug->id());
+      assessed->set_drug_name(product.drug->name());
+      assessed->set_matched_name(resolution.matched_name);
+      assessed->set_match_kind(resolution.match_kind);
+      assessed->set_route(route);
+      for (const v1::DrugClass* drug_class : product.classes) {
+        assessed->add_classes(drug_class->id());
+      }
+      if (product.ingredients.empty()) {
+        AddJudged(i, medication, resolution.drug, route);
+      }
+      for (int ingredient : product.ingredients) {
+        assessed->add_ingredient_ids(DrugOf(ingredient).drug->id());
+        AddJudged(i, medication, ingredient, route);
+      }
+    }
+  }
+
+  void AddJudged(int index, const v1::Medication& medication, int drug_index,
+                 v1::Route route) {
+    Judged& judged = judged_.emplace_back();
+    judged.medication_index = index;
+    judged.medication = &medication;
+    judged.drug_index = drug_index;
+    judged.entry = &DrugOf(drug_index);
+    judged.route = route;
+    judged.active = medication.status() == v1::MEDICATION_STATUS_ACTIVE;
+    judged.days_on_therapy = judged.active ? medication.days_on_therapy() : 0;
+    const int increased = medication.dose_increased_days_ago();
+    if (!judged.active) {
+      judged.in_acute_window = true;
+      judged.phase = medication.status() == v1::MEDICATION_STATUS_PROPOSED
+                         ? "new start (being ordered)"
+                         : "new start assumed (status not given)";
+    } else if (increased > 0 && increased <= RiskEngine::kAcuteWindowDays) {
+      judged.in_acute_window = true;
+      judged.phase = absl::StrCat("dose increased ", increased, " days ago");
+    } else if (judged.days_on_therapy > 0 &&
+               judged.days_on_therapy <= RiskEngine::kAcuteWindowDays) {
+      judged.in_acute_window = true;
+      judged.phase =
+          absl::StrCat("started ", judged.days_on_therapy, " days ago");
+    } else if (judged.days_on_therapy > 0) {
+      judged.phase =
+          absl::StrCat("steady therapy for ", judged.days_on_therapy, " days");
+    } else {
+      judged.phase = "active, duration not given";
+    }
+  }
+
+  void FindInteractions() {
+    for (Judged& substrate : judged_) {
+      for (const Judged& perpetrator : judged_) {
+        if (perpetrator.medication_index == substrate.medication_index) continue;
+        for (int x : substrate.entry->substrate_of) {
+          const auto& of = perpetrator.entry->perpetrator_of;
+          if (std::find(of.begin(), of.end(), x) == of.end()) continue;
+          AddInteractionFinding(knowledge_.interaction(x), substrate,
+                                perpetrator);
+          substrate.raised_by.push_back(
+              absl::StrCat(NameOf(perpetrator), " (",
+                           knowledge_.interaction(x).mechanism(), ")"));
+          substrate.raising_interactions.push_back(&knowledge_.interaction(x));
+        }
+      }
+    }
+  }
+
+  void AddInteractionFinding(const v1::Interaction& interaction,
+                             const Judged& substrate,
+                             const Judged& perpetrator) {
+    Finding* finding = response_->add_findings();
+    finding->set_id(absl::StrCat("interaction.", interaction.id()));
+    finding->set_kind(Finding::EXPOSURE_INTERACTION);
+    finding->set_level(interaction.level());
+    finding->set_contraindicated(interaction.contraindicated());
+    finding->add_medication_indexes(substrate.medication_index);
+    finding->add_medication_indexes(perpetrator.medication_index);
+    finding->add_drug_ids(substrate.entry->drug->id());
+    finding->add_drug_ids(perpetrator.entry->drug->id());
+    finding->set_summary(Truncate(
+        absl::StrCat(NameOf(perpetrator), " raises ", NameOf(substrate),
+                     " exposure (", interaction.mechanism(), ")",
+                     interaction.contraindicated() ? ": contraindicated" : ""),
+        RiskEngine::kMaxSummaryLength));
+    finding->set_detail(absl::StrCat(
+        NameOf(perpetrator), " inhibits ", interaction.mechanism(),
+        ", raising ", NameOf(substrate),
+        " levels and with them the risk of extrapyramidal effects. ",
+        interaction.advice()));
+    finding->add_factors(absl::StrCat(NameOf(perpetrator), " with ",
+                                      NameOf(substrate), ": ",
+                                      interaction.mechanism(), " inhibition",
+                                      SourceLabel(knowledge_,
+                                                  interaction.citation_ids())));
+    finding->add_recommendations(interaction.advice());
+    CitationList citations(knowledge_, finding);
+    citations.AddAll(interaction.citation_ids());
+  }
+
+  void FindProphylaxis() {
+    for (const Judged& judged : judged_) {
+      if (judged.entry->anticholinergic_prophylaxis) {
+        prophylaxis_ = &judged;
+        return;
+      }
+    }
+  }
+
+  bool SecondBlockerInWindow(const Judged& judged,
+                             std::string* other_name) const {
+    for (const Judged& other : judged_) {
+      if (other.medication_index == judged.medication_index) continue;
+      if (other.entry->dopamine_blocker && other.in_acute_window) {
+        *other_name = NameOf(other);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Applies one modifier if its every condition holds; returns its label
+  // ("male, 19 years") or "" when it does not apply.
+  std::string ApplyModifier(const v1::RiskModifier& modifier,
+                            const Judged& judged, int syndrome) const {
+    const auto& c = modifier.condition();
+    const double age = patient_.age_years();
+    std::vector<std::string> parts;
+    if (c.sex() != v1::SEX_UNSPECIFIED) {
+      if (patient_.sex() != c.sex()) return "";
+      parts.push_back(SexWord(c.sex()));
+    }
+    if (c.min_age_years() > 0 || c.max_age_years() > 0) {
+      if (age < c.min_age_years()) return "";
+      if (c.max_age_years() > 0 && age >= c.max_age_years()) return "";
+      parts.push_back(FormatAge(age));
+    }
+    if (c.prior_drug_induced_dystonia()) {
+      if (!patient_.prior_drug_induced_dystonia()) return "";
+      parts.push_back("prior drug-induced dystonia");
+    }
+    if (!c.routes().empty()) {
+      if (std::find(c.routes().begin(), c.routes().end(), judged.route) ==
+          c.routes().end()) {
+        return "";
+      }
+      parts.push_back(absl::StrCat(RouteWord(judged.route), " route"));
+    }
+    if (c.min_days_on_therapy() > 0) {
+      if (judged.days_on_therapy < c.min_days_on_therapy()) return "";
+      parts.push_back(absl::StrCat(judged.days_on_therapy, " days on therapy"));
+    }
+    if (c.second_dopamine_blocker_in_window()) {
+      std::string other;
+      if (!SecondBlockerInWindow(judged, &other)) return "";
+      parts.push_back(absl::StrCat("started with ", other));
+    }
+    if (c.dose_above_threshold()) {
+      const v1::DoseThreshold* threshold =
+          ThresholdFor(*judged.entry->drug, syndrome);
+      const double dose = judged.medication->daily_dose_mg();
+      if (threshold == nullptr || !(dose > threshold->daily_dose_mg())) {
+        return "";
+      }
+      parts.push_back(absl::StrFormat("%g mg/day, above %g mg/day", dose,
+                                      threshold->daily_dose_mg()));
+    }
+    if (parts.empty()) parts.push_back(judged.entry->drug->name());
+    return absl::StrJoin(parts, ", ");
+  }
+
+  // Level of one finding: liability, then patient modifiers (capped for
+  // low-liability drugs), then context modifiers. Fills factors and
+  // citations.
+  int ApplyModifiers(const Judged& judged, int syndrome, int base,
+                     Finding* finding, CitationList* citations) const {
+    int patient_steps = 0;
+    int context_steps = 0;
+    for (int m : judged.entry->modifiers[syndrome]) {
+      const v1::RiskModifier& modifier = knowledge_.modifier(m);
+      const std::string label = ApplyModifier(modifier, judged, syndrome);
+      if (label.empty()) continue;
+      if (modifier.kind() == v1::RiskModifier::PATIENT) {
+        patient_steps += modifier.steps();
+      } else {
+        context_steps += modifier.steps();
+      }
+      finding->add_factors(absl::StrCat(
+          label, ": ", modifier.factor(),
+          SourceLabel(knowledge_, modifier.citation_ids())));
+      citations->AddAll(modifier.citation_ids());
+    }
+    if (base <= v1::RISK_LEVEL_LOW && patient_steps > 0) {
+      finding->add_factors(
+          "patient factors do not lift a low-liability agent above LOW");
+      patient_steps = 0;
+    }
+    return base + patient_steps + context_steps;
+  }
+
+  Finding* StartFinding(const Judged& judged, Finding::Kind kind,
+                        absl::string_view id_prefix) {
+    Finding* finding = response_->add_findings();
+    finding->set_id(absl::StrCat(id_prefix, judged.entry->drug->id()));
+    finding->set_kind(kind);
+    finding->add_medication_indexes(judged.medication_index);
+    finding->add_drug_ids(judged.entry->drug->id());
+    return finding;
+  }
+
+  std::string LiabilityFactor(const Judged& judged, const v1::Liability& liability,
+                              absl::string_view which) const {
+    const std::string route = RouteWord(judged.route);
+    return absl::StrCat(NameOf(judged), route.empty() ? "" : " (", route,
+                        route.empty() ? "" : ")", ": ", which, " liability ",
+                        LevelName(liability.level()), ", ",
+                        EvidenceWords(liability.evidence()));
+  }
+
+  void AddRecommendations(const Judged& judged, int syndrome, RiskLevel level,
+                          Finding* finding, CitationList* citations) const {
+    for (int r : judged.entry->recommendations[syndrome]) {
+      const v1::Recommendation& recommendation = knowledge_.recommendation(r);
+      if (recommendation.min_level() > level) continue;
+      finding->add_recommendations(recommendation.text());
+      citations->AddAll(recommendation.citation_ids());
+    }
+  }
+
+  void JudgeAcute(const Judged& judged) {
+    const v1::Liability& liability =
+        LiabilityFor(*judged.entry->drug, kAcute, judged.route);
+    if (liability.level() <= v1::RISK_LEVEL_NONE) return;
+    if (!judged.in_acute_window) {
+      steady_outside_window_.push_back(
+          absl::StrCat(NameOf(judged), ": ", judged.phase,
+                       ", outside the acute window"));
+      return;
+    }
+    Finding* finding =
+        StartFinding(judged, Finding::ACUTE_DYSTONIA, "acute-dystonia.");
+    CitationList citations(knowledge_, finding);
+    citations.AddAll(liability.citation_ids());
+    finding->add_factors(LiabilityFactor(judged, liability, "acute-dystonia"));
+    finding->add_factors(judged.phase);
+    int level = ApplyModifiers(judged, kAcute, liability.level(), finding,
+                               &citations);
+    for (size_t k = 0; k < judged.raised_by.size(); ++k) {
+      ++level;
+      finding->add_factors(absl::StrCat("exposure raised by ",
+                                        judged.raised_by[k]));
+      citations.AddAll(judged.raising_interactions[k]->citation_ids());
+    }
+    if (prophylaxis_ != nullptr && level > v1::RISK_LEVEL_LOW) {
+      const int before = Clamp(level);
+      level = std::max(Clamp(level) - 1, static_cast<int>(v1::RISK_LEVEL_LOW));
+      if (level < before) {
+        finding->add_factors(absl::StrCat(
+            NameOf(*prophylaxis_),
+            " in the list: anticholinergic prophylaxis lowers the level one "
+            "step"));
+        lowered_by_prophylaxis_.push_back(finding->drug_ids(0));
+        lowered_indexes_.push_back(judged.medication_index);
+      }
+    }
+    const RiskLevel final_level = Clamp(level);
+    finding->set_level(final_level);
+    const std::string route = RouteWord(judged.route);
+    finding->set_summary(Truncate(
+        absl::StrCat("Acute dystonia risk ", LevelName(final_level), ": ",
+                     NameOf(judged), route.empty() ? "" : " ", route, ", ",
+                     judged.phase),
+        RiskEngine::kMaxSummaryLength));
+    finding->set_detail(liability.note().empty()
+                            ? finding->summary()
+                            : liability.note());
+    AddRecommendations(judged, kAcute, final_level, finding, &citations);
+  }
+
+  void JudgeTardive(const Judged& judged) {
+    const v1::Liability& liability =
+        LiabilityFor(*judged.entry->drug, kTardive, judged.route);
+    if (liability.level() <= v1::RISK_LEVEL_NONE) return;
+    Finding* finding =
+        StartFinding(judged, Finding::TARDIVE_DYSKINESIA, "tardive.");
+    CitationList citations(knowledge_, finding);
+    citations.AddAll(liability.citation_ids());
+    finding->add_factors(LiabilityFactor(judged, liability, "tardive"));
+    int level = ApplyModifiers(judged, kTardive, liability.level(), finding,
+                               &citations);
+    const bool older = patient_.age_years() >= RiskEngine::kOlderAdultAgeYears;
+    const int needed = older ? RiskEngine::kTardiveExposureDaysOlderAdult
+                             : RiskEngine::kTardiveExposureDays;
+    const bool established =
+        judged.active && judged.days_on_therapy >= needed;
+    std::string exposure;
+    if (established) {
+      exposure = absl::StrCat(judged.days_on_therapy, " days of exposure");
+      finding->add_factors(absl::StrCat(
+          "established exposure: ", judged.days_on_therapy, " days (at least ",
+          needed, older ? " at age 60 or over)" : ")"));
+    } else {
+      exposure = judged.active && judged.days_on_therapy > 0
+                     ? absl::StrCat(judged.days_on_therapy, " days so far")
+                     : (judged.active ? "duration not given"
+                                      : "long-term use to monitor");
+      level = std::max(Clamp(level) - 1, static_cast<int>(v1::RISK_LEVEL_LOW));
+      finding->add_factors(absl::StrCat(
+          "exposure not yet established (", needed,
+          " days needed): a risk to monitor, one step lower"));
+    }
+    const RiskLevel final_level = Clamp(level);
+    finding->set_level(final_level);
+    finding->set_summary(Truncate(
+        absl::StrCat("Tardive dyskinesia risk ", LevelName(final_level), ": ",
+                     NameOf(judged), ", ", exposure),
+        RiskEngine::kMaxSummaryLength));
+    finding->set_detail(liability.note().empty()
+                            ? finding->summary()
+                            : liability.note());
+    AddRecommendations(judged, kTardive, final_level, finding, &citations);
+  }
+
+  void JudgeDuplicateBlockade() {
+    std::vector<const Judged*> blockers;
+    absl::flat_hash_set<int> medication_indexes;
+    bool any_in_window = false;
+    for (const Judged& judged : judged_) {
+      if (!judged.entry->dopamine_blocker) continue;
+      if (!medication_indexes.insert(judged.medication_index).second) continue;
+      blockers.push_back(&judged);
+      any_in_window |= judged.in_acute_window;
+    }
+    if (blockers.size() < 2) return;
+    Finding* finding = response_->add_findings();
+    finding->set_id("duplicate-dopamine-blockade");
+    finding->set_kind(Finding::DUPLICATE_DOPAMINE_BLOCKADE);
+    std::vector<std::string> names;
+    for (const Judged* judged : blockers) {
+      finding->add_medication_indexes(judged->medication_index);
+      finding->add_drug_ids(judged->entry->drug->id());
+      names.push_back(NameOf(*judged));
+    }
+    // At least the highest single acute finding of the drugs involved.
+    int level = any_in_window ? v1::RISK_LEVEL_MODERATE : v1::RISK_LEVEL_LOW;
+    for (const Finding& other : response_->findings()) {
+      if (other.kind() != Finding::ACUTE_DYSTONIA) continue;
+      if (std::find(finding->drug_ids().begin(), finding->drug_ids().end(),
+                    other.drug_ids(0)) != finding->drug_ids().end()) {
+        level = std::max(level, static_cast<int>(other.level()));
+      }
+    }
+    finding->set_level(Clamp(level));
+    const std::string joined = absl::StrJoin(names, " + ");
+    finding->set_summary(Truncate(
+        absl::StrCat(blockers.size(), " dopamine blockers together: ", joined),
+        RiskEngine::kMaxSummaryLength));
+    finding->set_detail(absl::StrCat(
+        "More than one dopamine-receptor-blocking agent is in the list (",
+        joined, "). ",
+        any_in_window ? "At least one is being started or its dose raised, "
+                        "when acute dystonia is most likely."
+                      : "Combined long-term blockade adds to tardive risk."));
+    finding->add_factors(absl::StrCat("dopamine blockers: ", joined));
+    finding->add_recommendations(
+        "Review whether more than one dopamine-blocking agent is needed");
+    CitationList citations(knowledge_, finding);
+    for (const Judged* judged : blockers) {
+      for (int m : judged->entry->modifiers[kAcute]) {
+        const v1::RiskModifier& modifier = knowledge_.modifier(m);
+        if (modifier.condition().second_dopamine_blocker_in_window()) {
+          citations.AddAll(modifier.citation_ids());
+        }
+      }
+    }
+  }
+
+  void AddProphylaxisFinding() {
+    if (prophylaxis_ == nullptr || lowered_by_prophylaxis_.empty()) return;
+    Finding* finding = response_->add_findings();
+    finding->set_id("prophylaxis-present");
+    finding->set_kind(Finding::PROPHYLAXIS_PRESENT);
+    finding->set_level(v1::RISK_LEVEL_LOW);
+    finding->add_medication_indexes(prophylaxis_->medication_index);
+    finding->add_drug_ids(prophylaxis_->entry->drug->id());
+    for (int index : lowered_indexes_) finding->add_medication_indexes(index);
+    for (const std::string& id : lowered_by_prophylaxis_) {
+      finding->add_drug_ids(id);
+    }
+    std::vector<std::string> lowered;
+    for (const std::string& id : lowered_by_prophylaxis_) {
+      const int index = knowledge_.FindDrug(id);
+      lowered.push_back(index >= 0 ? DrugOf(index).drug->name() : id);
+    }
+    const std::string joined = absl::StrJoin(lowered, ", ");
+    finding->set_summary(Truncate(
+        absl::StrCat("Anticholinergic prophylaxis: ", NameOf(*prophylaxis_),
+                     " lowers acute dystonia risk of ", joined),
+        RiskEngine::kMaxSummaryLength));
+    finding->set_detail(absl::StrCat(
+        NameOf(*prophylaxis_),
+        " is an anticholinergic agent; given with a dopamine blocker at the "
+        "start of treatment it lowers the incidence of acute dystonia. The "
+        "acute level of ", joined, " was lowered one step (never below LOW)."));
+    finding->add_factors(absl::StrCat(NameOf(*prophylaxis_),
+                                      ": anticholinergic prophylaxis"));
+    CitationList citations(knowledge_, finding);
+    for (const v1::DrugClass* drug_class : prophylaxis_->entry->classes) {
+      citations.AddAll(drug_class->citation_ids());
+    }
+  }
+
+  void SortFindings() {
+    auto* findings = response_->mutable_findings();
+    std::stable_sort(findings->begin(), findings->end(),
+                     [](const Finding& a, const Finding& b) {
+                       if (a.level() != b.level()) return a.level() > b.level();
+                       if (a.kind() != b.kind()) return a.kind() < b.kind();
+                       return a.medication_indexes(0) < b.medication_indexes(0);
+                     });
+  }
+
+  void Summarize() {
+    SummarizeSyndrome(
+        {Finding::ACUTE_DYSTONIA, Finding::DUPLICATE_DOPAMINE_BLOCKADE,
+         Finding::EXPOSURE_INTERACTION},
+        response_->mutable_acute_dystonia());
+    SummarizeSyndrome({Finding::TARDIVE_DYSKINESIA},
+                      response_->mutable_tardive_dyskinesia());
+    v1::RiskSummary* acute = response_->mutable_acute_dystonia();
+    if (!steady_outside_window_.empty() && acute->level() <= v1::RISK_LEVEL_NONE) {
+      acute->set_level(v1::RISK_LEVEL_LOW);
+      acute->clear_factors();
+    }
+    for (const std::string& steady : steady_outside_window_) {
+      acute->add_factors(steady);
+    }
+  }
+
+  void SummarizeSyndrome(std::initializer_list<Finding::Kind> kinds,
+                         v1::RiskSummary* summary) const {
+    int level = v1::RISK_LEVEL_NONE;
+    for (const Finding& finding : response_->findings()) {
+      if (std::find(kinds.begin(), kinds.end(), finding.kind()) != kinds.end()) {
+        level = std::max(level, static_cast<int>(finding.level()));
+      }
+    }
+    summary->set_level(static_cast<RiskLevel>(level));
+    if (level == v1::RISK_LEVEL_NONE) {
+      summary->add_factors("no recognized medication carries this risk");
+      return;
+    }
+    absl::flat_hash_set<std::string> seen;
+    for (const Finding& finding : response_->findings()) {
+      if (finding.level() != level ||
+          std::find(kinds.begin(), kinds.end(), finding.kind()) == kinds.end()) {
+        continue;
+      }
+      for (const std::string& factor : finding.factors()) {
+        if (seen.insert(factor).second) summary->add_factors(factor);
+      }
+    }
+  }
+
+  const KnowledgeSnapshot& knowledge_;
+  const v1::CheckRequest& request_;
+  const v1::Patient& patient_;
+  v1::CheckResponse* response_;
+  std::vector<Judged> judged_;
+  const Judged* prophylaxis_ = nullptr;
+  std::vector<std::string> lowered_by_prophylaxis_;
+  std::vector<int> lowered_indexes_;
+  std::vector<std::string> steady_outside_window_;
+};
+
+}  // namespace
+
+absl::Status RiskEngine::Assess(const KnowledgeSnapshot& knowledge,
+                                const v1::CheckRequest& request,
+                                v1::CheckResponse* response) {
+  response->Clear();
+  absl::Status valid = ValidateCheckRequest(request);
+  if (!valid.ok()) return valid;
+  Assessment(knowledge, request, response).Run();
+  return absl::OkStatus();
+}
+
+}  // namespace dystonia

@@ -1,0 +1,70 @@
+#ifndef DYSTONIA_SERVICE_SERVER_DYSTONIA_SERVER_H_
+#define DYSTONIA_SERVICE_SERVER_DYSTONIA_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "drug_db/drug_store.h"
+#include "drug_db/knowledge_holder.h"
+#include "grpcpp/grpcpp.h"
+#include "service/server/risk_service_impl.h"
+
+namespace dystonia {
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free one.
+  // Default: "127.0.0.1:50051".
+  std::string listen = "127.0.0.1:50051";
+  // RocksDB directory of the drug store; created when missing.
+  // Default: "data/dystonia-db".
+  std::string db_path = "data/dystonia-db";
+  // Text knowledge base imported when the store is empty.
+  // Default: "drug_db/knowledge".
+  std::string knowledge_dir = "drug_db/knowledge";
+};
+
+// The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
+// server reflection on one port. Health is NOT_SERVING until the knowledge
+// base is loaded.
+//
+// Thread-safe.
+class DystoniaServer {
+ public:
+  // Starts listening, opens the store (importing `knowledge_dir` into an
+  // empty one), loads the active version into memory and turns health to
+  // SERVING. Returns kUnavailable if the port cannot be bound, or the
+  // store's error.
+  static absl::StatusOr<std::unique_ptr<DystoniaServer>> Start(
+      const ServerOptions& options);
+
+  ~DystoniaServer();
+
+  // The bound port (useful with port 0).
+  int port() const { return port_; }
+  // The serving knowledge-base version.
+  std::string knowledge_version() const;
+
+  // Turns health to NOT_SERVING, lets in-flight calls finish for up to
+  // `grace`, then cancels the rest. Idempotent.
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  DystoniaServer() = default;
+
+  KnowledgeHolder knowledge_;
+  std::unique_ptr<RiskServiceImpl> service_;
+  std::unique_ptr<DrugStore> store_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  absl::Mutex shutdown_mutex_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;
+};
+
+}  // namespace dystonia
+
+#endif  // DYSTONIA_SERVICE_SERVER_DYSTONIA_SERVER_H_

@@ -1,0 +1,236 @@
+#include "service/server/risk_service_impl.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "service/engine/knowledge_views.h"
+#include "service/engine/request_validator.h"
+#include "service/engine/risk_engine.h"
+#include "service/server/status_conversion.h"
+#include "service/server/wire_diagnosis.h"
+
+namespace dystonia {
+namespace {
+
+absl::Status KnowledgeUnavailable() {
+  return absl::UnavailableError(
+      "the knowledge base is loading; retry shortly");
+}
+
+// The bytes of a request, flattened only when gRPC split them.
+class RequestBytes {
+ public:
+  explicit RequestBytes(const grpc::ByteBuffer& buffer) {
+    buffer.Dump(&slices_);
+    if (slices_.size() == 1) {
+      view_ = absl::string_view(
+          reinterpret_cast<const char*>(slices_[0].begin()), slices_[0].size());
+      return;
+    }
+    for (const grpc::Slice& slice : slices_) {
+      joined_.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+    view_ = joined_;
+  }
+  absl::string_view view() const { return view_; }
+
+ private:
+  std::vector<grpc::Slice> slices_;
+  std::string joined_;
+  absl::string_view view_;
+};
+
+// Parses `buffer` into `message`; on failure says which field is wrong.
+absl::Status ParseRequest(const grpc::ByteBuffer& buffer,
+                          google::protobuf::Message* message) {
+  RequestBytes bytes(buffer);
+  if (message->ParseFromArray(bytes.view().data(),
+                              static_cast<int>(bytes.view().size()))) {
+    return absl::OkStatus();
+  }
+  return DiagnoseUnparsableMessage(*message->GetDescriptor(), bytes.view());
+}
+
+// The request_id of a CheckRequest that did not parse, if it is readable.
+std::string SalvageRequestId(const grpc::ByteBuffer& buffer) {
+  RequestBytes bytes(buffer);
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromArray(bytes.view().data(),
+                             static_cast<int>(bytes.view().size()))) {
+    return "";
+  }
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const auto& field = fields.field(i);
+    if (field.number() == 1 &&
+        field.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED &&
+        IsValidUtf8(field.length_delimited())) {
+      return field.length_delimited();
+    }
+  }
+  return "";
+}
+
+template <typename Message>
+void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
+  bool own_buffer = false;
+  grpc::SerializationTraits<Message>::Serialize(message, buffer, &own_buffer);
+}
+
+// Runs a unary method: parse, call `handler` (request -> StatusOr<response>),
+// serialize, finish with the mapped status.
+template <typename Request, typename Handler>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request_bytes,
+                                   grpc::ByteBuffer* response_bytes,
+                                   Handler handler) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Request request;
+  absl::Status status = ParseRequest(*request_bytes, &request);
+  if (status.ok()) {
+    auto response = handler(request);
+    status = response.status();
+    if (status.ok()) Serialize(*response, response_bytes);
+  }
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Judges one CheckStream message; a bad one gets a response with `error`.
+void CheckOne(const KnowledgeHolder& holder, const grpc::ByteBuffer& bytes,
+              v1::CheckRequest* request, v1::CheckResponse* response) {
+  request->Clear();
+  absl::Status status = ParseRequest(bytes, request);
+  std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
+  if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
+  if (status.ok()) {
+    status = RiskEngine::Assess(*knowledge, *request, response);
+  }
+  if (!status.ok()) {
+    response->Clear();
+    response->set_request_id(request->request_id().empty()
+                                 ? SalvageRequestId(bytes)
+                                 : request->request_id());
+    response->mutable_error()->set_code(static_cast<int>(status.code()));
+    response->mutable_error()->set_message(std::string(status.message()));
+    if (knowledge != nullptr) {
+      response->set_knowledge_base_version(knowledge->version());
+    }
+  }
+}
+
+// Answers each request of the stream in order, one at a time.
+class CheckStreamReactor final
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit CheckStreamReactor(const KnowledgeHolder* holder) : holder_(holder) {
+    StartRead(&request_bytes_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    CheckOne(*holder_, request_bytes_, &request_, &response_);
+    response_bytes_.Clear();
+    Serialize(response_, &response_bytes_);
+    StartWrite(&response_bytes_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "the client stopped reading"));
+      return;
+    }
+    StartRead(&request_bytes_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  const KnowledgeHolder* holder_;
+  grpc::ByteBuffer request_bytes_;
+  grpc::ByteBuffer response_bytes_;
+  v1::CheckRequest request_;
+  v1::CheckResponse response_;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RiskServiceImpl::Check(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return RunUnary<v1::CheckRequest>(
+      context, request, response,
+      [this](const v1::CheckRequest& check) -> absl::StatusOr<v1::CheckResponse> {
+        std::shared_ptr<const KnowledgeSnapshot> knowledge =
+            knowledge_->Current();
+        if (knowledge == nullptr) return KnowledgeUnavailable();
+        v1::CheckResponse result;
+        absl::Status status = RiskEngine::Assess(*knowledge, check, &result);
+        if (!status.ok()) return status;
+        return result;
+      });
+}
+
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
+RiskServiceImpl::CheckStream(grpc::CallbackServerContext* /*context*/) {
+  return new CheckStreamReactor(knowledge_);
+}
+
+grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return RunUnary<v1::GetDrugRequest>(
+      context, request, response,
+      [this](const v1::GetDrugRequest& get) -> absl::StatusOr<v1::DrugProfile> {
+        std::shared_ptr<const KnowledgeSnapshot> knowledge =
+            knowledge_->Current();
+        if (knowledge == nullptr) return KnowledgeUnavailable();
+        return DescribeDrug(*knowledge, get.query());
+      });
+}
+
+grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return RunUnary<v1::SearchDrugsRequest>(
+      context, request, response,
+      [this](const v1::SearchDrugsRequest& search)
+          -> absl::StatusOr<v1::SearchDrugsResponse> {
+        std::shared_ptr<const KnowledgeSnapshot> knowledge =
+            knowledge_->Current();
+        if (knowledge == nullptr) return KnowledgeUnavailable();
+        auto matches =
+            dystonia::SearchDrugs(*knowledge, search.query(), search.limit());
+        if (!matches.ok()) return matches.status();
+        v1::SearchDrugsResponse result;
+        for (v1::DrugMatch& match : *matches) {
+          *result.add_matches() = std::move(match);
+        }
+        result.set_knowledge_base_version(knowledge->version());
+        return result;
+      });
+}
+
+grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
+      context, request, response,
+      [this](const v1::GetKnowledgeBaseInfoRequest&)
+          -> absl::StatusOr<v1::KnowledgeBaseInfo> {
+        std::shared_ptr<const KnowledgeSnapshot> knowledge =
+            knowledge_->Current();
+        if (knowledge == nullptr) return KnowledgeUnavailable();
+        return DescribeKnowledgeBase(*knowledge);
+      });
+}
+
+}  // namespace dystonia

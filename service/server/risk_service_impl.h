@@ -1,0 +1,49 @@
+#ifndef DYSTONIA_SERVICE_SERVER_RISK_SERVICE_IMPL_H_
+#define DYSTONIA_SERVICE_SERVER_RISK_SERVICE_IMPL_H_
+
+#include "drug_db/knowledge_holder.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+
+namespace dystonia {
+
+// Serves dystonia.v1.RiskService on gRPC's callback API.
+//
+// Every method takes raw bytes so that a request that protobuf refuses
+// (invalid UTF-8 in a string) still gets INVALID_ARGUMENT naming the field,
+// instead of gRPC's generic INTERNAL "failed to parse". Answers UNAVAILABLE
+// until the holder has a knowledge snapshot.
+class RiskServiceImpl final
+    : public v1::RiskService::WithRawCallbackMethod_Check<
+          v1::RiskService::WithRawCallbackMethod_CheckStream<
+              v1::RiskService::WithRawCallbackMethod_GetDrug<
+                  v1::RiskService::WithRawCallbackMethod_SearchDrugs<
+                      v1::RiskService::WithRawCallbackMethod_GetKnowledgeBaseInfo<
+                          v1::RiskService::Service>>>>> {
+ public:
+  // `knowledge` must outlive the service.
+  explicit RiskServiceImpl(const KnowledgeHolder* knowledge)
+      : knowledge_(knowledge) {}
+
+  grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* CheckStream(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* GetDrug(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* SearchDrugs(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetKnowledgeBaseInfo(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+
+ private:
+  const KnowledgeHolder* knowledge_;
+};
+
+}  // namespace dystonia
+
+#endif  // DYSTONIA_SERVICE_SERVER_RISK_SERVICE_IMPL_H_
