@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -704,8 +705,17 @@ class Assessment {
           std::find(kinds.begin(), kinds.end(), finding.kind()) == kinds.end()) {
         continue;
       }
+      // Name the drug on lines that do not already start with it.
+      const int drug = finding.drug_ids().empty()
+                           ? -1
+                           : knowledge_.FindDrug(finding.drug_ids(0));
+      const std::string name = drug < 0 ? "" : DrugOf(drug).drug->name();
       for (const std::string& factor : finding.factors()) {
-        if (seen.insert(factor).second) summary->add_factors(factor);
+        std::string line =
+            name.empty() || absl::StartsWith(factor, name)
+                ? factor
+                : absl::StrCat(name, " - ", factor);
+        if (seen.insert(line).second) summary->add_factors(std::move(line));
       }
     }
   }

@@ -1,0 +1,64 @@
+#include "service/engine/knowledge_views.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::testing::BundledKnowledge;
+using ::dystonia::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(KnowledgeViewsTest, DescribeDrugByBrandResolvesCitations) {
+  auto profile = DescribeDrug(*BundledKnowledge(), "Haldol");
+
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->drug_id(), "haloperidol");
+  EXPECT_EQ(profile->acute().level(), v1::RISK_LEVEL_HIGH);
+  EXPECT_FALSE(profile->acute().citations().empty());
+  EXPECT_FALSE(profile->acute().citations(0).title().empty());
+  EXPECT_EQ(profile->match_kind(), v1::AssessedMedication::BRAND);
+}
+
+TEST(KnowledgeViewsTest, DescribeDrugByAtcCode) {
+  auto profile = DescribeDrug(*BundledKnowledge(), "n05ad01");
+
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->drug_id(), "haloperidol");
+}
+
+TEST(KnowledgeViewsTest, UnknownDrugIsNotFoundWithSuggestion) {
+  auto profile = DescribeDrug(*BundledKnowledge(), "haloperidal");
+
+  EXPECT_THAT(profile, StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(std::string(profile.status().message()), HasSubstr("haloperidol"));
+}
+
+TEST(KnowledgeViewsTest, EmptyQueryIsInvalidArgument) {
+  EXPECT_THAT(DescribeDrug(*BundledKnowledge(), " "),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(SearchDrugs(*BundledKnowledge(), "", 5),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(KnowledgeViewsTest, SearchLimitOutOfRangeIsInvalidArgument) {
+  EXPECT_THAT(SearchDrugs(*BundledKnowledge(), "halo", 101),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(SearchDrugs(*BundledKnowledge(), "halo", -1),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsAndSources) {
+  v1::KnowledgeBaseInfo info = DescribeKnowledgeBase(*BundledKnowledge());
+
+  EXPECT_EQ(info.drug_count(), BundledKnowledge()->bundle().drug_size());
+  EXPECT_GT(info.citation_count(), 0);
+  EXPECT_FALSE(info.sources().empty());
+  EXPECT_FALSE(info.version().empty());
+}
+
+}  // namespace
+}  // namespace dystonia

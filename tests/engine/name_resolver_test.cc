@@ -1,0 +1,136 @@
+#include "service/engine/name_resolver.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/knowledge_fixture.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::testing::BundledKnowledge;
+using ::testing::Contains;
+
+std::string DrugIdOf(const Resolution& resolution) {
+  if (resolution.drug < 0) return "";
+  return BundledKnowledge()->drugs()[resolution.drug].drug->id();
+}
+
+struct NameCase {
+  std::string text;
+  std::string drug_id;
+};
+
+class NameResolverResolvesTest : public ::testing::TestWithParam<NameCase> {};
+
+TEST_P(NameResolverResolvesTest, ResolvesToTheDrug) {
+  Resolution resolution =
+      NameResolver::ResolveText(*BundledKnowledge(), GetParam().text);
+
+  EXPECT_EQ(DrugIdOf(resolution), GetParam().drug_id) << GetParam().text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PrescriberText, NameResolverResolvesTest,
+    ::testing::Values(NameCase{"haloperidol", "haloperidol"},
+                      NameCase{"HALOPERIDOL", "haloperidol"},
+                      NameCase{"  Haloperidol  ", "haloperidol"},
+                      NameCase{"Haldol", "haloperidol"},
+                      NameCase{"Haldol Decanoate", "haloperidol"},
+                      NameCase{"haloperidol lactate 5 mg/mL", "haloperidol"},
+                      NameCase{"haloperidol 5mg tablets", "haloperidol"},
+                      NameCase{"metoclopramide hydrochloride 10 mg tablet",
+                               "metoclopramide"},
+                      NameCase{"Risperdal Consta", "risperidone"},
+                      NameCase{"N05AD01", "haloperidol"},
+                      NameCase{"5093", "haloperidol"},
+                      NameCase{"Symbyax", "olanzapine-fluoxetine"},
+                      NameCase{"metformin ER 500 mg", "metformin"}));
+
+TEST(NameResolverTest, NearMissIsNotGuessed) {
+  Resolution resolution =
+      NameResolver::ResolveText(*BundledKnowledge(), "haloperidal");
+
+  EXPECT_EQ(resolution.drug, -1);
+}
+
+TEST(NameResolverTest, NearMissGetsSuggestion) {
+  EXPECT_THAT(NameResolver::Suggest(*BundledKnowledge(), "haloperidal"),
+              Contains("haloperidol"));
+  EXPECT_THAT(NameResolver::Suggest(*BundledKnowledge(), "risperdone 2 mg"),
+              Contains("risperidone"));
+}
+
+TEST(NameResolverTest, UnrelatedTextGetsNoSuggestion) {
+  EXPECT_TRUE(NameResolver::Suggest(*BundledKnowledge(), "qwxzv").empty());
+}
+
+TEST(NameResolverTest, EsterImpliesLongActingInjectable) {
+  Resolution resolution =
+      NameResolver::ResolveText(*BundledKnowledge(), "Haldol Decanoate 100");
+
+  EXPECT_EQ(resolution.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
+}
+
+TEST(NameResolverTest, InjectionImpliesIntramuscular) {
+  Resolution resolution = NameResolver::ResolveText(
+      *BundledKnowledge(), "haloperidol lactate injection 5 mg/mL");
+
+  EXPECT_EQ(resolution.route_hint, v1::ROUTE_INTRAMUSCULAR);
+}
+
+TEST(NameResolverTest, RxcuiWinsOverName) {
+  v1::Medication medication;
+  medication.set_name("something else");
+  medication.set_rxcui("5093");
+
+  Resolution resolution = NameResolver::Resolve(*BundledKnowledge(), medication);
+
+  EXPECT_EQ(DrugIdOf(resolution), "haloperidol");
+  EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::RXCUI);
+}
+
+TEST(NameResolverTest, UnknownCodeFallsBackToName) {
+  v1::Medication medication;
+  medication.set_name("haloperidol");
+  medication.set_rxcui("999999999");
+
+  Resolution resolution = NameResolver::Resolve(*BundledKnowledge(), medication);
+
+  EXPECT_EQ(DrugIdOf(resolution), "haloperidol");
+}
+
+TEST(NameResolverTest, SearchFindsPrefixesOnePerDrug) {
+  std::vector<v1::DrugMatch> matches =
+      NameResolver::Search(*BundledKnowledge(), "halo", 10);
+
+  ASSERT_FALSE(matches.empty());
+  EXPECT_EQ(matches[0].drug_id(), "haloperidol");
+  EXPECT_EQ(matches[0].match_kind(), v1::DrugMatch::PREFIX);
+  int haloperidol = 0;
+  for (const auto& match : matches) haloperidol += match.drug_id() == "haloperidol";
+  EXPECT_EQ(haloperidol, 1);
+}
+
+TEST(NameResolverTest, SearchFindsNearMisses) {
+  std::vector<v1::DrugMatch> matches =
+      NameResolver::Search(*BundledKnowledge(), "olanzepine", 5);
+
+  ASSERT_FALSE(matches.empty());
+  EXPECT_EQ(matches[0].drug_id(), "olanzapine");
+  EXPECT_EQ(matches[0].match_kind(), v1::DrugMatch::NEAR_MISS);
+}
+
+TEST(NameResolverTest, SearchHonoursLimit) {
+  EXPECT_LE(NameResolver::Search(*BundledKnowledge(), "c", 2).size(), 2u);
+}
+
+TEST(BoundedEditDistanceTest, CountsTranspositionAsOne) {
+  EXPECT_EQ(BoundedEditDistance("haloperidol", "haloperiodl", 3), 1);
+  EXPECT_EQ(BoundedEditDistance("abc", "abc", 3), 0);
+  EXPECT_EQ(BoundedEditDistance("abc", "xyzabc", 2), 3);
+}
+
+}  // namespace
+}  // namespace dystonia

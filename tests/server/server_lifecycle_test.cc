@@ -1,0 +1,131 @@
+// The server's start-up and shutdown: seeding, restart on an existing store,
+// a bad knowledge base, and the dystonia-server binary's SIGTERM handling.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/server/dystonia_server.h"
+#include "tests/testing/knowledge_fixture.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::testing::BundledKnowledgeDir;
+using ::dystonia::testing::NewTempDir;
+
+ServerOptions LocalOptions(const std::string& db_path) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.db_path = db_path;
+  options.knowledge_dir = BundledKnowledgeDir();
+  return options;
+}
+
+TEST(DystoniaServerTest, RestartServesTheStoredVersionWithoutReimport) {
+  const std::string db_path = NewTempDir("restart-db");
+  std::string first_version;
+  {
+    auto server = DystoniaServer::Start(LocalOptions(db_path));
+    ASSERT_TRUE(server.ok()) << server.status();
+    first_version = (*server)->knowledge_version();
+  }
+
+  auto restarted = DystoniaServer::Start(LocalOptions(db_path));
+
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  EXPECT_EQ((*restarted)->knowledge_version(), first_version);
+}
+
+TEST(DystoniaServerTest, EmptyStoreWithBrokenKnowledgeFailsToStart) {
+  const std::string knowledge = NewTempDir("broken-kb");
+  FILE* file = fopen((knowledge + "/bad.textproto").c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  fputs("drug { id: \"x\" name: ", file);
+  fclose(file);
+  ServerOptions options = LocalOptions(NewTempDir("broken-db"));
+  options.knowledge_dir = knowledge;
+
+  auto server = DystoniaServer::Start(options);
+
+  EXPECT_FALSE(server.ok());
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DystoniaServerTest, ShutdownTurnsHealthNotServing) {
+  auto server = DystoniaServer::Start(LocalOptions(NewTempDir("health-db")));
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", (*server)->port()),
+      grpc::InsecureChannelCredentials());
+
+  (*server)->Shutdown(absl::ZeroDuration());
+  (*server)->Wait();
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(2));
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = grpc::health::v1::Health::NewStub(channel)->Check(
+      &context, grpc::health::v1::HealthCheckRequest(), &response);
+  EXPECT_FALSE(status.ok() &&
+               response.status() ==
+                   grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+// Runs the real binary, waits for SERVING, sends `signal`, expects exit 0.
+void ExpectCleanExitOn(int signal_number) {
+  const std::string binary =
+      std::string(DYSTONIA_BINARY_DIR) + "/service/server/dystonia-server";
+  const std::string db_path = NewTempDir("binary-db");
+  // A fixed port derived from the pid keeps parallel runs apart.
+  const int port = 20000 + (getpid() * 7 + signal_number) % 20000;
+  const std::string listen = absl::StrCat("127.0.0.1:", port);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    execl(binary.c_str(), binary.c_str(), ("--listen=" + listen).c_str(),
+          ("--db_path=" + db_path).c_str(),
+          ("--knowledge_dir=" + BundledKnowledgeDir()).c_str(),
+          "--shutdown_grace_seconds=1", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto channel = grpc::CreateChannel(listen, grpc::InsecureChannelCredentials());
+  auto health = grpc::health::v1::Health::NewStub(channel);
+  bool serving = false;
+  for (int attempt = 0; attempt < 100 && !serving; ++attempt) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(200));
+    grpc::health::v1::HealthCheckResponse response;
+    serving = health->Check(&context, grpc::health::v1::HealthCheckRequest(),
+                            &response)
+                  .ok() &&
+              response.status() ==
+                  grpc::health::v1::HealthCheckResponse::SERVING;
+    if (!serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(serving) << "dystonia-server did not become SERVING";
+
+  kill(pid, signal_number);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(DystoniaServerBinaryTest, SigtermExitsCleanly) { ExpectCleanExitOn(SIGTERM); }
+
+TEST(DystoniaServerBinaryTest, SigintExitsCleanly) { ExpectCleanExitOn(SIGINT); }
+
+}  // namespace
+}  // namespace dystonia
