@@ -1,0 +1,172 @@
+#include "clients/check/check_cli.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/server_fixture.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(CheckCliTest, MedicationOptionsApplyToThePrecedingMed) {
+  auto invocation = ParseCheckArguments(
+      {"--age", "19", "--sex", "male", "--med", "Haldol", "--route",
+       "intramuscular", "--med", "metformin", "--days=400"});
+
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  const v1::CheckRequest& request = invocation->request;
+  EXPECT_EQ(request.patient().age_years(), 19);
+  EXPECT_EQ(request.patient().sex(), v1::SEX_MALE);
+  ASSERT_EQ(request.medications_size(), 2);
+  EXPECT_EQ(request.medications(0).route(), v1::ROUTE_INTRAMUSCULAR);
+  EXPECT_EQ(request.medications(1).route(), v1::ROUTE_UNSPECIFIED);
+  EXPECT_EQ(request.medications(1).days_on_therapy(), 400);
+  EXPECT_EQ(request.medications(1).status(), v1::MEDICATION_STATUS_ACTIVE);
+}
+
+TEST(CheckCliTest, RouteAbbreviationsAndEnumNamesAreAccepted) {
+  auto invocation = ParseCheckArguments({"--age", "40", "--med", "a", "--route",
+                                         "IM", "--med", "b", "--route",
+                                         "ROUTE_LONG_ACTING_INJECTABLE"});
+
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->request.medications(0).route(), v1::ROUTE_INTRAMUSCULAR);
+  EXPECT_EQ(invocation->request.medications(1).route(),
+            v1::ROUTE_LONG_ACTING_INJECTABLE);
+}
+
+TEST(CheckCliTest, RouteBeforeAnyMedIsInvalidArgument) {
+  EXPECT_THAT(ParseCheckArguments({"--age", "40", "--route", "oral"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(CheckCliTest, MissingAgeIsInvalidArgument) {
+  EXPECT_THAT(ParseCheckArguments({"--med", "haloperidol"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(CheckCliTest, UnknownRouteIsInvalidArgument) {
+  EXPECT_THAT(ParseCheckArguments({"--age", "4", "--med", "x", "--route", "nasal"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(CheckCliTest, ReportShowsLevelsFindingsAndUnrecognized) {
+  v1::CheckRequest request;
+  request.add_medications()->set_name("Haldol");
+  request.add_medications()->set_name("haloperidal");
+  v1::CheckResponse response;
+  response.mutable_acute_dystonia()->set_level(v1::RISK_LEVEL_HIGH);
+  response.mutable_tardive_dyskinesia()->set_level(v1::RISK_LEVEL_MODERATE);
+  v1::Finding* finding = response.add_findings();
+  finding->set_level(v1::RISK_LEVEL_HIGH);
+  finding->set_summary("Acute dystonia risk HIGH: haloperidol");
+  finding->add_factors("male, 19 years: elevated risk in young males");
+  finding->add_recommendations("Counsel on early signs");
+  v1::Citation* citation = finding->add_citations();
+  citation->set_kind(v1::Citation::LABEL);
+  citation->set_title("HALDOL prescribing information");
+  auto* assessed = response.add_assessed();
+  assessed->set_medication_index(0);
+  assessed->set_drug_name("haloperidol");
+  auto* unrecognized = response.add_unrecognized();
+  unrecognized->set_medication_index(1);
+  unrecognized->set_name("haloperidal");
+  unrecognized->add_suggestions("haloperidol");
+
+  const std::string report = FormatCheckReport(request, response);
+
+  EXPECT_THAT(report, HasSubstr("Acute dystonia:      HIGH"));
+  EXPECT_THAT(report, HasSubstr("Tardive dyskinesia:  MODERATE"));
+  EXPECT_THAT(report, HasSubstr("elevated risk in young males"));
+  EXPECT_THAT(report, HasSubstr("Counsel on early signs"));
+  EXPECT_THAT(report, HasSubstr("[label] HALDOL prescribing information"));
+  EXPECT_THAT(report, HasSubstr("haloperidal -> NOT RECOGNIZED"));
+  EXPECT_THAT(report, HasSubstr("did you mean: haloperidol"));
+}
+
+// The dystonia-check binary against a real server.
+class CheckBinaryTest : public testing::ServerTest {
+ protected:
+  // Runs dystonia-check with `arguments`; returns stdout, sets `exit_code`.
+  static std::string Run(const std::string& arguments, int* exit_code) {
+    const std::string command =
+        absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/check/dystonia-check --server ",
+                     Address(), " ", arguments, " 2>&1");
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string output;
+    char buffer[4096];
+    size_t read;
+    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+      output.append(buffer, read);
+    }
+    const int status = pclose(pipe);
+    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return output;
+  }
+};
+
+TEST_F(CheckBinaryTest, YoungManGivenIntramuscularHaloperidolIsAcuteHigh) {
+  int exit_code = -1;
+
+  const std::string output = Run(
+      "--age 19 --sex male --med haloperidol --route intramuscular "
+      "--med metformin",
+      &exit_code);
+
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("Acute dystonia:      HIGH"));
+  EXPECT_THAT(output, HasSubstr("[label]"));
+  EXPECT_THAT(output, HasSubstr("[literature]"));
+  EXPECT_THAT(output, HasSubstr("metformin -> metformin"));
+}
+
+TEST_F(CheckBinaryTest, OlderWomanOnHaloperidolForTwoYearsIsTardiveHigh) {
+  int exit_code = -1;
+
+  const std::string output = Run(
+      "--age 75 --sex female --med haloperidol --status active --days 730",
+      &exit_code);
+
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("Tardive dyskinesia:  HIGH"));
+}
+
+TEST_F(CheckBinaryTest, JsonPrintsTheProtobufJsonMapping) {
+  int exit_code = -1;
+
+  const std::string output =
+      Run("--json --age 30 --sex female --med risperidone", &exit_code);
+
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("\"acuteDystonia\""));
+  EXPECT_THAT(output, HasSubstr("\"knowledgeBaseVersion\""));
+}
+
+TEST_F(CheckBinaryTest, ServerRejectionIsReportedWithNonZeroExit) {
+  int exit_code = -1;
+
+  const std::string output = Run("--age 300 --med haloperidol", &exit_code);
+
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_THAT(output, HasSubstr("patient.age_years"));
+}
+
+TEST_F(CheckBinaryTest, BadUsageExitsTwo) {
+  int exit_code = -1;
+
+  Run("--route oral", &exit_code);
+
+  EXPECT_EQ(exit_code, 2);
+}
+
+}  // namespace
+}  // namespace dystonia

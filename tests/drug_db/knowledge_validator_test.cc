@@ -1,0 +1,333 @@
+#include "drug_db/knowledge_validator.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "drug_db/knowledge_import.h"
+#include "drug_db/knowledge_loader.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/drug_db/minimal_knowledge.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::drug_db_testing::BundledKnowledgeDir;
+using ::dystonia::drug_db_testing::LineOf;
+using ::dystonia::drug_db_testing::MinimalBundle;
+using ::dystonia::drug_db_testing::MinimalBundleText;
+using ::dystonia::testing::IsOk;
+using ::dystonia::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kExtraFile[] = "extra.textproto";
+
+// One inconsistency, written as a file added beside the minimal bundle.
+struct InvalidCase {
+  std::string name;
+  std::string extra_text;
+  // A text on the line the problem must be reported at.
+  std::string line_marker;
+};
+
+void PrintTo(const InvalidCase& invalid_case, std::ostream* os) {
+  *os << invalid_case.name;
+}
+
+class KnowledgeValidatorInvalidTest
+    : public ::testing::TestWithParam<InvalidCase> {
+ protected:
+  // Loads the minimal bundle plus the case's extra file.
+  LoadedKnowledge Load() {
+    LoadedKnowledge loaded;
+    EXPECT_THAT(loaded.AddText("minimal.textproto", MinimalBundleText()),
+                IsOk());
+    EXPECT_THAT(loaded.AddText(kExtraFile, GetParam().extra_text), IsOk());
+    return loaded;
+  }
+};
+
+TEST_P(KnowledgeValidatorInvalidTest, IsInvalidArgument) {
+  LoadedKnowledge loaded = Load();
+
+  absl::Status status = ValidateKnowledge(loaded.bundle(), &loaded);
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_P(KnowledgeValidatorInvalidTest, NamesFileAndLineOfTheProblem) {
+  LoadedKnowledge loaded = Load();
+  const int line = LineOf(GetParam().extra_text, GetParam().line_marker);
+  ASSERT_GT(line, 0) << "marker not in the case's text";
+
+  absl::Status status = ValidateKnowledge(loaded.bundle(), &loaded);
+
+  // The location is the contract: a reviewer jumps to it.
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr(absl::StrCat(kExtraFile, ":", line, ": ")));
+}
+
+TEST_P(KnowledgeValidatorInvalidTest, IsInvalidArgumentWithoutLocator) {
+  LoadedKnowledge loaded = Load();
+
+  absl::Status status = ValidateKnowledge(loaded.bundle());
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(status.message()),
+              ::testing::Not(HasSubstr(kExtraFile)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Problems, KnowledgeValidatorInvalidTest,
+    ::testing::Values(
+        InvalidCase{"UnknownClass", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  class_ids: "no-such-class"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "no-such-class"},
+        // Reported at the entry: the drug is what lacks the citation.
+        InvalidCase{"LiabilityAboveNoneWithoutCitation", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_LOW }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "drug {"},
+        InvalidCase{"UnknownCitationId", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive {
+    level: RISK_LEVEL_MODERATE
+    citation_ids: "no-such-citation"
+  }
+}
+)pb",
+                    "tardive {"},
+        InvalidCase{"NameClaimedByTwoDrugs", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  synonyms: "Alphazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "\"Alphazine\""},
+        InvalidCase{"BrandIsAnotherDrugsSynonymAfterFolding", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  brands: "ALPHAZINE-Lactate"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "ALPHAZINE-Lactate"},
+        InvalidCase{"BrandOfTwoDrugs", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  brands: "alphax  depot"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "alphax  depot"},
+        InvalidCase{"RxcuiOfTwoDrugs", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  rxcuis: "1111"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "1111"},
+        InvalidCase{"MalformedRxcui", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  rxcuis: "12a4"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "12a4"},
+        InvalidCase{"MalformedAtcCode", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  atc_codes: "N05AD1"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "N05AD1"},
+        // A drug carries a full 7-character code, not a class prefix.
+        InvalidCase{"AtcPrefixAsDrugCode", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  atc_codes: "N05A"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "N05A"},
+        InvalidCase{"DuplicateDrugId", R"pb(drug {
+  id: "betazol"
+  name: "betazol two"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "id: \"betazol\""},
+        InvalidCase{"DuplicateCitationId", R"pb(citation {
+  id: "label-alphazine"
+  kind: LABEL
+  title: "Again"
+}
+)pb",
+                    "id: \"label-alphazine\""},
+        InvalidCase{"MalformedId", R"pb(drug {
+  id: "Gamma Zine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "Gamma Zine"},
+        InvalidCase{"CombinationWithLiabilityOfItsOwn", R"pb(drug {
+  id: "alphazine-betazol"
+  name: "alphazine and betazol"
+  ingredient_ids: "alphazine"
+  ingredient_ids: "betazol"
+  acute {
+    level: RISK_LEVEL_NONE
+  }
+}
+)pb",
+                    "acute {"},
+        InvalidCase{"IngredientNotDefined", R"pb(drug {
+  id: "alphazine-deltazol"
+  name: "alphazine and deltazol"
+  ingredient_ids: "alphazine"
+  ingredient_ids: "deltazol"
+}
+)pb",
+                    "\"deltazol\""},
+        InvalidCase{"IngredientIsTheCombinationItself", R"pb(drug {
+  id: "alphazine-plus"
+  name: "alphazine plus"
+  ingredient_ids: "alphazine-plus"
+}
+)pb",
+                    "ingredient_ids"},
+        // Reported at the entry: the modifier is what lacks the citation.
+        InvalidCase{"ModifierWithoutCitation", R"pb(modifier {
+  id: "young-male"
+  syndrome: SYNDROME_ACUTE_DYSTONIA
+  kind: PATIENT
+  condition { sex: SEX_MALE max_age_years: 30 }
+  steps: 1
+  factor: "young males"
+}
+)pb",
+                    "modifier {"},
+        InvalidCase{"ModifierScopedToUnknownClass", R"pb(modifier {
+  id: "young-male"
+  syndrome: SYNDROME_ACUTE_DYSTONIA
+  kind: PATIENT
+  scope { class_ids: "no-such-class" }
+  steps: 1
+  factor: "young males"
+  citation_ids: "label-alphazine"
+}
+)pb",
+                    "modifier {"},
+        InvalidCase{"MissingLiabilityLevel", R"pb(drug {
+  id: "gammazine"
+  name: "gammazine"
+  tardive { level: RISK_LEVEL_NONE }
+}
+)pb",
+                    "drug {"}),
+    [](const ::testing::TestParamInfo<InvalidCase>& info) {
+      return info.param.name;
+    });
+
+TEST(KnowledgeValidatorTest, MinimalBundleIsValid) {
+  const v1::KnowledgeBundle bundle = MinimalBundle();
+
+  absl::Status status = ValidateKnowledge(bundle);
+
+  EXPECT_THAT(status, IsOk());
+}
+
+TEST(KnowledgeValidatorTest, BundledKnowledgeBaseIsValid) {
+  absl::StatusOr<LoadedKnowledge> loaded =
+      LoadKnowledgeDirectory(BundledKnowledgeDir());
+  ASSERT_THAT(loaded, IsOk());
+
+  absl::Status status = ValidateKnowledge(loaded->bundle(), &*loaded);
+
+  EXPECT_THAT(status, IsOk());
+}
+
+TEST(KnowledgeValidatorTest, MissingManifestIsInvalidArgument) {
+  v1::KnowledgeBundle bundle = MinimalBundle();
+  bundle.clear_manifest();
+
+  absl::Status status = ValidateKnowledge(bundle);
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(KnowledgeValidatorTest, CombinationOfDefinedDrugsWithoutLiabilityIsValid) {
+  v1::KnowledgeBundle bundle = MinimalBundle();
+  v1::Drug* combination = bundle.add_drug();
+  combination->set_id("alphazine-betazol");
+  combination->set_name("alphazine and betazol");
+  combination->add_ingredient_ids("alphazine");
+  combination->add_ingredient_ids("betazol");
+
+  absl::Status status = ValidateKnowledge(bundle);
+
+  EXPECT_THAT(status, IsOk());
+}
+
+TEST(KnowledgeValidatorTest, NoneLiabilityNeedsNoCitation) {
+  v1::KnowledgeBundle bundle = MinimalBundle();
+  bundle.mutable_drug(0)->mutable_acute()->set_level(v1::RISK_LEVEL_NONE);
+  bundle.mutable_drug(0)->mutable_acute()->clear_citation_ids();
+
+  absl::Status status = ValidateKnowledge(bundle);
+
+  EXPECT_THAT(status, IsOk());
+}
+
+TEST(KnowledgeValidatorTest, ReportsEveryProblemUpToTwentyFive) {
+  v1::KnowledgeBundle bundle = MinimalBundle();
+  for (int i = 0; i < 30; ++i) {
+    v1::Drug* drug = bundle.add_drug();
+    drug->set_id(absl::StrCat("drug-", i));
+    drug->set_name(absl::StrCat("drug ", i));
+    drug->mutable_acute()->set_level(v1::RISK_LEVEL_NONE);
+    drug->mutable_tardive()->set_level(v1::RISK_LEVEL_NONE);
+    drug->add_rxcuis(absl::StrCat("x", i));
+  }
+
+  absl::Status status = ValidateKnowledge(bundle);
+
+  ASSERT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  const std::vector<std::string> lines =
+      absl::StrSplit(status.message(), '\n');
+  // 25 problems and one line saying how many more there are.
+  EXPECT_EQ(lines.size(), 26u);
+}
+
+}  // namespace
+}  // namespace dystonia
