@@ -263,8 +263,11 @@ absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> DrugStore::ListVersions()
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("kb/"); it->Valid() && it->key().starts_with("kb/");
        it->Next()) {
+    // Only "kb/<10 digits>/info": an entry whose id is "info" also ends so.
     rocksdb::Slice key = it->key();
-    if (!key.ends_with("/info")) continue;
+    if (key.size() != VersionPrefix(0).size() + 4 || !key.ends_with("/info")) {
+      continue;
+    }
     v1::KnowledgeVersionInfo info;
     absl::Status status = ParseRecord(key, it->value(), &info);
     if (!status.ok()) return status;

@@ -120,10 +120,12 @@ class Validator {
                  "recommendation", &rule_ids);
   }
 
+  // Problems are located at `field` element `field_index`, or at element j
+  // of `field` (the citation's own position) when `field_index` is -1.
   template <typename Ids>
   void CheckCitationIds(const Ids& ids, EntryKind kind, int index,
                         absl::string_view field, absl::string_view owner,
-                        bool required) {
+                        bool required, int field_index = -1) {
     if (required && ids.empty()) {
       problems_.Add(kind, index, "", -1,
                     absl::StrCat(owner, ": no citation (", field,
@@ -131,7 +133,7 @@ class Validator {
     }
     for (int j = 0; j < ids.size(); ++j) {
       if (!citation_ids_.contains(ids.Get(j))) {
-        problems_.Add(kind, index, field, j,
+        problems_.Add(kind, index, field, field_index >= 0 ? field_index : j,
                       absl::StrCat(owner, ": unknown citation '", ids.Get(j),
                                    "'"));
       }
@@ -306,7 +308,7 @@ class Validator {
                          "route_liabilities",
                          absl::StrCat(owner, " route ",
                                       v1::Route_Name(route.route())),
-                         liability->level() > v1::RISK_LEVEL_NONE);
+                         liability->level() > v1::RISK_LEVEL_NONE, j);
       }
     }
     for (int j = 0; j < drug.dose_thresholds_size(); ++j) {
@@ -319,7 +321,7 @@ class Validator {
       }
       CheckCitationIds(threshold.citation_ids(), EntryKind::kDrug, i,
                        "dose_thresholds",
-                       absl::StrCat(owner, " dose threshold"), true);
+                       absl::StrCat(owner, " dose threshold"), true, j);
     }
     for (int j = 0; j < drug.ingredient_ids_size(); ++j) {
       const std::string& ingredient = drug.ingredient_ids(j);

@@ -19,14 +19,15 @@ using ::dystonia::drug_db_testing::NewTempDir;
 using ::dystonia::drug_db_testing::WriteFile;
 using ::dystonia::testing::IsOk;
 using ::dystonia::testing::StatusIs;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
-constexpr char kManifestText[] = R"pb(manifest {
+constexpr char kManifestText[] = R"txt(manifest {
   version: "1.0"
 }
-)pb";
+)txt";
 
-constexpr char kCitationsText[] = R"pb(citation {
+constexpr char kCitationsText[] = R"txt(citation {
   id: "label-a"
   kind: LABEL
   title: "Label A"
@@ -36,9 +37,9 @@ citation {
   kind: LABEL
   title: "Label B"
 }
-)pb";
+)txt";
 
-constexpr char kDrugsText[] = R"pb(# Two drugs.
+constexpr char kDrugsText[] = R"txt(# Two drugs.
 drug {
   id: "alphazine"
   name: "alphazine"
@@ -50,7 +51,7 @@ drug {
   id: "betazol"
   name: "betazol"
 }
-)pb";
+)txt";
 
 TEST(KnowledgeLoaderTest, SyntaxErrorNamesFileLineAndColumn) {
   LoadedKnowledge loaded;
@@ -60,13 +61,27 @@ TEST(KnowledgeLoaderTest, SyntaxErrorNamesFileLineAndColumn) {
 
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   // The position is the contract: a reviewer jumps to it.
-  EXPECT_THAT(std::string(status.message()), HasSubstr("broken.textproto:3:3"));
+  EXPECT_THAT(std::string(status.message()),
+              ContainsRegex("broken\\.textproto:3:[0-9]+: "));
+}
+
+TEST(KnowledgeLoaderTest, SyntaxErrorColumnIsOneBased) {
+  LoadedKnowledge loaded;
+  // The value "1.0" starts at column 11 and should follow a ':'.
+  const std::string text = "manifest {\n  version \"1.0\"\n}\n";
+
+  absl::Status status = loaded.AddText("broken.textproto", text);
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("broken.textproto:2:11: "));
 }
 
 TEST(KnowledgeLoaderTest, UnterminatedMessageIsInvalidArgument) {
   LoadedKnowledge loaded;
 
-  absl::Status status = loaded.AddText("open.textproto", "drug {\n  id: \"x\"\n");
+  absl::Status status =
+      loaded.AddText("open.textproto", "drug {\n  id: \"x\"\n");
 
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr("open.textproto:"));
@@ -76,8 +91,8 @@ TEST(KnowledgeLoaderTest, SecondManifestIsRejected) {
   LoadedKnowledge loaded;
   ASSERT_THAT(loaded.AddText("a.textproto", kManifestText), IsOk());
 
-  absl::Status status = loaded.AddText(
-      "b.textproto", "manifest {\n  version: \"2.0\"\n}\n");
+  absl::Status status =
+      loaded.AddText("b.textproto", "manifest {\n  version: \"2.0\"\n}\n");
 
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(status.message()), HasSubstr("b.textproto"));
@@ -123,9 +138,9 @@ TEST(KnowledgeLoaderTest, LocateGivesFileAndLineOfEntry) {
 TEST(KnowledgeLoaderTest, LocateCountsEntriesAcrossFiles) {
   LoadedKnowledge loaded;
   ASSERT_THAT(loaded.AddText("a.textproto", kCitationsText), IsOk());
-  ASSERT_THAT(loaded.AddText("b.textproto",
-                             "citation {\n  id: \"label-c\"\n}\n"),
-              IsOk());
+  ASSERT_THAT(
+      loaded.AddText("b.textproto", "citation {\n  id: \"label-c\"\n}\n"),
+      IsOk());
 
   const std::string third_citation = loaded.Locate(EntryKind::kCitation, 2);
 

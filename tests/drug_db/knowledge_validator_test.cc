@@ -84,25 +84,25 @@ TEST_P(KnowledgeValidatorInvalidTest, IsInvalidArgumentWithoutLocator) {
 INSTANTIATE_TEST_SUITE_P(
     Problems, KnowledgeValidatorInvalidTest,
     ::testing::Values(
-        InvalidCase{"UnknownClass", R"pb(drug {
+        InvalidCase{"UnknownClass", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   class_ids: "no-such-class"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "no-such-class"},
         // Reported at the entry: the drug is what lacks the citation.
-        InvalidCase{"LiabilityAboveNoneWithoutCitation", R"pb(drug {
+        InvalidCase{"LiabilityAboveNoneWithoutCitation", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   acute { level: RISK_LEVEL_LOW }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "drug {"},
-        InvalidCase{"UnknownCitationId", R"pb(drug {
+        InvalidCase{"UnknownCitationId", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   acute { level: RISK_LEVEL_NONE }
@@ -111,96 +111,96 @@ INSTANTIATE_TEST_SUITE_P(
     citation_ids: "no-such-citation"
   }
 }
-)pb",
+)txt",
                     "tardive {"},
-        InvalidCase{"NameClaimedByTwoDrugs", R"pb(drug {
+        InvalidCase{"NameClaimedByTwoDrugs", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   synonyms: "Alphazine"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "\"Alphazine\""},
-        InvalidCase{"BrandIsAnotherDrugsSynonymAfterFolding", R"pb(drug {
+        InvalidCase{"BrandIsAnotherDrugsSynonymAfterFolding", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   brands: "ALPHAZINE-Lactate"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "ALPHAZINE-Lactate"},
-        InvalidCase{"BrandOfTwoDrugs", R"pb(drug {
+        InvalidCase{"BrandOfTwoDrugs", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   brands: "alphax  depot"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "alphax  depot"},
-        InvalidCase{"RxcuiOfTwoDrugs", R"pb(drug {
+        InvalidCase{"RxcuiOfTwoDrugs", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   rxcuis: "1111"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "1111"},
-        InvalidCase{"MalformedRxcui", R"pb(drug {
+        InvalidCase{"MalformedRxcui", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   rxcuis: "12a4"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "12a4"},
-        InvalidCase{"MalformedAtcCode", R"pb(drug {
+        InvalidCase{"MalformedAtcCode", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   atc_codes: "N05AD1"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "N05AD1"},
         // A drug carries a full 7-character code, not a class prefix.
-        InvalidCase{"AtcPrefixAsDrugCode", R"pb(drug {
+        InvalidCase{"AtcPrefixAsDrugCode", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   atc_codes: "N05A"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "N05A"},
-        InvalidCase{"DuplicateDrugId", R"pb(drug {
+        InvalidCase{"DuplicateDrugId", R"txt(drug {
   id: "betazol"
   name: "betazol two"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "id: \"betazol\""},
-        InvalidCase{"DuplicateCitationId", R"pb(citation {
+        InvalidCase{"DuplicateCitationId", R"txt(citation {
   id: "label-alphazine"
   kind: LABEL
   title: "Again"
 }
-)pb",
+)txt",
                     "id: \"label-alphazine\""},
-        InvalidCase{"MalformedId", R"pb(drug {
+        InvalidCase{"MalformedId", R"txt(drug {
   id: "Gamma Zine"
   name: "gammazine"
   acute { level: RISK_LEVEL_NONE }
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "Gamma Zine"},
-        InvalidCase{"CombinationWithLiabilityOfItsOwn", R"pb(drug {
+        InvalidCase{"CombinationWithLiabilityOfItsOwn", R"txt(drug {
   id: "alphazine-betazol"
   name: "alphazine and betazol"
   ingredient_ids: "alphazine"
@@ -209,25 +209,25 @@ INSTANTIATE_TEST_SUITE_P(
     level: RISK_LEVEL_NONE
   }
 }
-)pb",
+)txt",
                     "acute {"},
-        InvalidCase{"IngredientNotDefined", R"pb(drug {
+        InvalidCase{"IngredientNotDefined", R"txt(drug {
   id: "alphazine-deltazol"
   name: "alphazine and deltazol"
   ingredient_ids: "alphazine"
   ingredient_ids: "deltazol"
 }
-)pb",
+)txt",
                     "\"deltazol\""},
-        InvalidCase{"IngredientIsTheCombinationItself", R"pb(drug {
+        InvalidCase{"IngredientIsTheCombinationItself", R"txt(drug {
   id: "alphazine-plus"
   name: "alphazine plus"
   ingredient_ids: "alphazine-plus"
 }
-)pb",
+)txt",
                     "ingredient_ids"},
         // Reported at the entry: the modifier is what lacks the citation.
-        InvalidCase{"ModifierWithoutCitation", R"pb(modifier {
+        InvalidCase{"ModifierWithoutCitation", R"txt(modifier {
   id: "young-male"
   syndrome: SYNDROME_ACUTE_DYSTONIA
   kind: PATIENT
@@ -235,9 +235,9 @@ INSTANTIATE_TEST_SUITE_P(
   steps: 1
   factor: "young males"
 }
-)pb",
+)txt",
                     "modifier {"},
-        InvalidCase{"ModifierScopedToUnknownClass", R"pb(modifier {
+        InvalidCase{"ModifierScopedToUnknownClass", R"txt(modifier {
   id: "young-male"
   syndrome: SYNDROME_ACUTE_DYSTONIA
   kind: PATIENT
@@ -246,14 +246,14 @@ INSTANTIATE_TEST_SUITE_P(
   factor: "young males"
   citation_ids: "label-alphazine"
 }
-)pb",
+)txt",
                     "modifier {"},
-        InvalidCase{"MissingLiabilityLevel", R"pb(drug {
+        InvalidCase{"MissingLiabilityLevel", R"txt(drug {
   id: "gammazine"
   name: "gammazine"
   tardive { level: RISK_LEVEL_NONE }
 }
-)pb",
+)txt",
                     "drug {"}),
     [](const ::testing::TestParamInfo<InvalidCase>& info) {
       return info.param.name;
@@ -309,6 +309,74 @@ TEST(KnowledgeValidatorTest, NoneLiabilityNeedsNoCitation) {
   EXPECT_THAT(status, IsOk());
 }
 
+// Disabled: fails today. Validator::CheckDrug passes the citation's index, not
+// the route's, as the field index of "route_liabilities" (likewise for
+// "dose_thresholds"), so the problem is reported at the first route (line 6).
+// Enable once the validator locates the route itself.
+TEST(KnowledgeValidatorTest,
+     UnknownCitationOfSecondRouteNamesThatRoutesLine) {
+  const std::string extra = R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+  route_liabilities {
+    route: ROUTE_INTRAMUSCULAR
+    acute { level: RISK_LEVEL_NONE }
+  }
+  route_liabilities {  # the parenteral one
+    route: ROUTE_INTRAVENOUS
+    acute {
+      level: RISK_LEVEL_HIGH
+      citation_ids: "no-such-citation"
+    }
+  }
+}
+)txt";
+  LoadedKnowledge loaded;
+  ASSERT_THAT(loaded.AddText("minimal.textproto", MinimalBundleText()), IsOk());
+  ASSERT_THAT(loaded.AddText(kExtraFile, extra), IsOk());
+
+  absl::Status status = ValidateKnowledge(loaded.bundle(), &loaded);
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr(absl::StrCat(
+                  kExtraFile, ":", LineOf(extra, "the parenteral one"), ": ")));
+}
+
+// Disabled for the same reason, for dose thresholds.
+TEST(KnowledgeValidatorTest,
+     UnknownCitationOfSecondDoseThresholdNamesThatThresholdsLine) {
+  const std::string extra = R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+  dose_thresholds {
+    syndrome: SYNDROME_ACUTE_DYSTONIA
+    daily_dose_mg: 10
+    citation_ids: "label-alphazine"
+  }
+  dose_thresholds {  # the tardive one
+    syndrome: SYNDROME_TARDIVE
+    daily_dose_mg: 20
+    citation_ids: "no-such-citation"
+  }
+}
+)txt";
+  LoadedKnowledge loaded;
+  ASSERT_THAT(loaded.AddText("minimal.textproto", MinimalBundleText()), IsOk());
+  ASSERT_THAT(loaded.AddText(kExtraFile, extra), IsOk());
+
+  absl::Status status = ValidateKnowledge(loaded.bundle(), &loaded);
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr(absl::StrCat(kExtraFile, ":",
+                                     LineOf(extra, "the tardive one"), ": ")));
+}
+
 TEST(KnowledgeValidatorTest, ReportsEveryProblemUpToTwentyFive) {
   v1::KnowledgeBundle bundle = MinimalBundle();
   for (int i = 0; i < 30; ++i) {
@@ -323,8 +391,7 @@ TEST(KnowledgeValidatorTest, ReportsEveryProblemUpToTwentyFive) {
   absl::Status status = ValidateKnowledge(bundle);
 
   ASSERT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
-  const std::vector<std::string> lines =
-      absl::StrSplit(status.message(), '\n');
+  const std::vector<std::string> lines = absl::StrSplit(status.message(), '\n');
   // 25 problems and one line saying how many more there are.
   EXPECT_EQ(lines.size(), 26u);
 }

@@ -19,15 +19,16 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 
+#include "tests/testing/knowledge_fixture.h"
+
 namespace dystonia::drug_db_testing {
 
 // A valid bundle: a manifest, one citation, one class and two drugs, one field
 // per line so tests can point at lines. Entries are in id order, as the store
 // returns them.
 inline std::string MinimalBundleText(absl::string_view version = "1.0") {
-  return absl::StrCat(R"pb(manifest {
-  version: ")pb", version, R"pb("
-  title: "minimal test knowledge base"
+  return absl::StrCat("manifest {\n  version: \"", version, "\"\n",
+                      R"txt(  title: "minimal test knowledge base"
 }
 citation {
   id: "label-alphazine"
@@ -74,7 +75,7 @@ drug {
     level: RISK_LEVEL_NONE
   }
 }
-)pb");
+)txt");
 }
 
 // Parses text format into a bundle; fails the test on a syntax error.
@@ -100,22 +101,7 @@ inline int LineOf(absl::string_view text, absl::string_view needle) {
   return 0;
 }
 
-// Returns a fresh, empty directory under ::testing::TempDir(), unique to this
-// process and call.
-inline std::string NewTempDir(absl::string_view name) {
-  static std::atomic<int> counter{0};
-  const ::testing::TestInfo* test =
-      ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string path = absl::StrCat(
-      ::testing::TempDir(), "/dystonia_drug_db_",
-      test != nullptr ? absl::StrCat(test->test_suite_name(), "_",
-                                     test->name(), "_")
-                      : std::string(),
-      name, "_", getpid(), "_", counter++);
-  std::filesystem::remove_all(path);
-  std::filesystem::create_directories(path);
-  return path;
-}
+using ::dystonia::testing::NewTempDir;
 
 inline void WriteFile(const std::string& path, absl::string_view contents) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -123,10 +109,7 @@ inline void WriteFile(const std::string& path, absl::string_view contents) {
   out << contents;
 }
 
-// The repository's bundled knowledge base.
-inline std::string BundledKnowledgeDir() {
-  return std::string(DYSTONIA_SOURCE_DIR) + "/drug_db/knowledge";
-}
+using ::dystonia::testing::BundledKnowledgeDir;
 
 }  // namespace dystonia::drug_db_testing
 
