@@ -184,7 +184,10 @@ TEST(RiskEngineTest, ProphylaxisLowersAcuteLevelOneStepAndSaysSo) {
   ASSERT_NE(acute_before, nullptr);
   ASSERT_NE(acute_after, nullptr);
   EXPECT_EQ(acute_after->level(), acute_before->level() - 1);
-  EXPECT_NE(FindingOf(after, v1::Finding::PROPHYLAXIS_PRESENT), nullptr);
+  const v1::Finding* prophylaxis =
+      FindingOf(after, v1::Finding::PROPHYLAXIS_PRESENT);
+  ASSERT_NE(prophylaxis, nullptr);
+  EXPECT_FALSE(prophylaxis->citations().empty());
 }
 
 TEST(RiskEngineTest, ProphylaxisNeverLowersBelowLow) {
@@ -209,6 +212,7 @@ TEST(RiskEngineTest, TwoDopamineBlockersGiveDuplicateBlockadeFinding) {
       FindingOf(response, v1::Finding::DUPLICATE_DOPAMINE_BLOCKADE);
   ASSERT_NE(duplicate, nullptr);
   EXPECT_THAT(duplicate->medication_indexes(), ElementsAre(0, 2));
+  EXPECT_FALSE(duplicate->citations().empty());
   int highest_single = v1::RISK_LEVEL_NONE;
   for (const v1::Finding& finding : response.findings()) {
     if (finding.kind() == v1::Finding::ACUTE_DYSTONIA) {
