@@ -4,7 +4,7 @@
 # from the bundled knowledge base in drug_db/knowledge/). Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash deploy/build.sh -DDYSTONIA_BUILD_TESTS=OFF
+bash deploy/build.sh -DDYSTONIA_BUILD_TESTS=OFF -DDYSTONIA_BUILD_BENCHMARKS=OFF
 mkdir -p data
 exec "${BUILD_DIR:-build}/service/server/dystonia-server" \
   --listen "${LISTEN:-127.0.0.1:50051}" \
