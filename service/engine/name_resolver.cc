@@ -193,28 +193,20 @@ int BoundedEditDistance(absl::string_view a, absl::string_view b,
 
 Resolution NameResolver::Resolve(const KnowledgeSnapshot& knowledge,
                                  const v1::Medication& medication) {
+  const NameHit* hit = nullptr;
   if (!medication.rxcui().empty()) {
-    const NameHit* hit = knowledge.FindRxcui(NormalizeRxcui(medication.rxcui()));
-    if (hit != nullptr) {
-      Resolution resolution = FromHit(*hit);
-      if (!medication.name().empty()) {
-        resolution.route_hint = ResolveText(knowledge, medication.name()).route_hint;
-      }
-      return resolution;
-    }
+    hit = knowledge.FindRxcui(NormalizeRxcui(medication.rxcui()));
   }
-  if (!medication.atc_code().empty()) {
-    const NameHit* hit =
-        knowledge.FindAtcCode(NormalizeAtcCode(medication.atc_code()));
-    if (hit != nullptr) {
-      Resolution resolution = FromHit(*hit);
-      if (!medication.name().empty()) {
-        resolution.route_hint = ResolveText(knowledge, medication.name()).route_hint;
-      }
-      return resolution;
-    }
+  if (hit == nullptr && !medication.atc_code().empty()) {
+    hit = knowledge.FindAtcCode(NormalizeAtcCode(medication.atc_code()));
   }
-  return ResolveText(knowledge, medication.name());
+  if (hit == nullptr) return ResolveText(knowledge, medication.name());
+  // A code names the drug; the name's words may still say the route.
+  Resolution resolution = FromHit(*hit);
+  if (!medication.name().empty()) {
+    resolution.route_hint = ResolveText(knowledge, medication.name()).route_hint;
+  }
+  return resolution;
 }
 
 Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,

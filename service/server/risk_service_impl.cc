@@ -81,18 +81,22 @@ void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
   grpc::SerializationTraits<Message>::Serialize(message, buffer, &own_buffer);
 }
 
-// Runs a unary method: parse, call `handler` (request -> StatusOr<response>),
-// serialize, finish with the mapped status.
+// Runs a unary method: parse, take the serving snapshot, call `handler`
+// (snapshot, request -> StatusOr<response>), serialize, finish with the
+// mapped status.
 template <typename Request, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   const KnowledgeHolder& holder,
                                    const grpc::ByteBuffer* request_bytes,
                                    grpc::ByteBuffer* response_bytes,
                                    Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   Request request;
   absl::Status status = ParseRequest(*request_bytes, &request);
+  std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
+  if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (status.ok()) {
-    auto response = handler(request);
+    auto response = handler(*knowledge, request);
     status = response.status();
     if (status.ok()) Serialize(*response, response_bytes);
   }
@@ -167,13 +171,11 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::CheckRequest>(
-      context, request, response,
-      [this](const v1::CheckRequest& check) -> absl::StatusOr<v1::CheckResponse> {
-        std::shared_ptr<const KnowledgeSnapshot> knowledge =
-            knowledge_->Current();
-        if (knowledge == nullptr) return KnowledgeUnavailable();
+      context, *knowledge_, request, response,
+      [](const KnowledgeSnapshot& knowledge, const v1::CheckRequest& check)
+          -> absl::StatusOr<v1::CheckResponse> {
         v1::CheckResponse result;
-        absl::Status status = RiskEngine::Assess(*knowledge, check, &result);
+        absl::Status status = RiskEngine::Assess(knowledge, check, &result);
         if (!status.ok()) return status;
         return result;
       });
@@ -188,12 +190,9 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetDrugRequest>(
-      context, request, response,
-      [this](const v1::GetDrugRequest& get) -> absl::StatusOr<v1::DrugProfile> {
-        std::shared_ptr<const KnowledgeSnapshot> knowledge =
-            knowledge_->Current();
-        if (knowledge == nullptr) return KnowledgeUnavailable();
-        return DescribeDrug(*knowledge, get.query());
+      context, *knowledge_, request, response,
+      [](const KnowledgeSnapshot& knowledge, const v1::GetDrugRequest& get) {
+        return DescribeDrug(knowledge, get.query());
       });
 }
 
@@ -201,20 +200,17 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchDrugsRequest>(
-      context, request, response,
-      [this](const v1::SearchDrugsRequest& search)
+      context, *knowledge_, request, response,
+      [](const KnowledgeSnapshot& knowledge, const v1::SearchDrugsRequest& search)
           -> absl::StatusOr<v1::SearchDrugsResponse> {
-        std::shared_ptr<const KnowledgeSnapshot> knowledge =
-            knowledge_->Current();
-        if (knowledge == nullptr) return KnowledgeUnavailable();
         auto matches =
-            dystonia::SearchDrugs(*knowledge, search.query(), search.limit());
+            dystonia::SearchDrugs(knowledge, search.query(), search.limit());
         if (!matches.ok()) return matches.status();
         v1::SearchDrugsResponse result;
         for (v1::DrugMatch& match : *matches) {
           *result.add_matches() = std::move(match);
         }
-        result.set_knowledge_base_version(knowledge->version());
+        result.set_knowledge_base_version(knowledge.version());
         return result;
       });
 }
@@ -223,13 +219,11 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
-      context, request, response,
-      [this](const v1::GetKnowledgeBaseInfoRequest&)
+      context, *knowledge_, request, response,
+      [](const KnowledgeSnapshot& knowledge,
+         const v1::GetKnowledgeBaseInfoRequest&)
           -> absl::StatusOr<v1::KnowledgeBaseInfo> {
-        std::shared_ptr<const KnowledgeSnapshot> knowledge =
-            knowledge_->Current();
-        if (knowledge == nullptr) return KnowledgeUnavailable();
-        return DescribeKnowledgeBase(*knowledge);
+        return DescribeKnowledgeBase(knowledge);
       });
 }
 
