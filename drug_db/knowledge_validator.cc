@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "drug_db/name_normalizer.h"
 
@@ -111,6 +112,11 @@ class Validator {
     CollectIdsOf(bundle_.drug_class(), EntryKind::kDrugClass, "class",
                  &class_ids_);
     CollectIdsOf(bundle_.drug(), EntryKind::kDrug, "drug", &drug_ids_);
+    for (const v1::DrugClass& drug_class : bundle_.drug_class()) {
+      if (drug_class.atc_prefixes_size() == 0) continue;
+      class_atc_prefixes_[drug_class.id()].assign(
+          drug_class.atc_prefixes().begin(), drug_class.atc_prefixes().end());
+    }
     absl::flat_hash_set<std::string> rule_ids;
     CollectIdsOf(bundle_.modifier(), EntryKind::kModifier, "modifier",
                  &rule_ids);
@@ -249,6 +255,23 @@ class Validator {
     }
   }
 
+  // A class with ATC prefixes implies its members' codes: a drug that has
+  // codes needs one under the class's prefixes. A drug with no verified code
+  // cannot be checked.
+  bool HasCodeUnderClassPrefix(const v1::Drug& drug,
+                               const std::string& class_id) const {
+    auto prefixes = class_atc_prefixes_.find(class_id);
+    if (prefixes == class_atc_prefixes_.end() || drug.atc_codes().empty()) {
+      return true;
+    }
+    for (const std::string& code : drug.atc_codes()) {
+      for (const std::string& prefix : prefixes->second) {
+        if (absl::StartsWith(code, prefix)) return true;
+      }
+    }
+    return false;
+  }
+
   void CheckDrug(int i) {
     const v1::Drug& drug = bundle_.drug(i);
     const std::string owner = absl::StrCat("drug '", drug.id(), "'");
@@ -266,6 +289,16 @@ class Validator {
     for (int j = 0; j < drug.brands_size(); ++j) {
       ClaimName(drug.brands(j), "brand", drug.id(), i, "brands", j,
                 NormalizeName(drug.brands(j)));
+    }
+    for (int j = 0; j < drug.forms_size(); ++j) {
+      const v1::FormName& form = drug.forms(j);
+      ClaimName(form.name(), "form", drug.id(), i, "forms", j,
+                NormalizeName(form.name()));
+      if (form.route() == v1::ROUTE_UNSPECIFIED) {
+        problems_.Add(EntryKind::kDrug, i, "forms", j,
+                      absl::StrCat(owner, ": form '", form.name(),
+                                   "' needs the route it implies"));
+      }
     }
     for (int j = 0; j < drug.rxcuis_size(); ++j) {
       if (!IsWellFormedRxcui(drug.rxcuis(j))) {
@@ -291,6 +324,16 @@ class Validator {
         problems_.Add(EntryKind::kDrug, i, "class_ids", j,
                       absl::StrCat(owner, ": unknown class '",
                                    drug.class_ids(j), "'"));
+      } else if (!HasCodeUnderClassPrefix(drug, drug.class_ids(j))) {
+        problems_.Add(
+            EntryKind::kDrug, i, "class_ids", j,
+            absl::StrCat(owner, ": no ATC code (",
+                         absl::StrJoin(drug.atc_codes(), ", "),
+                         ") starts with a prefix of class '",
+                         drug.class_ids(j), "' (",
+                         absl::StrJoin(class_atc_prefixes_[drug.class_ids(j)],
+                                       ", "),
+                         ")"));
       }
     }
     CheckLiability(drug.acute(), i, owner, "acute", is_combination);
@@ -403,6 +446,8 @@ class Validator {
   absl::flat_hash_set<std::string> drug_ids_;
   // Normalized name, brand or "rxcui:"/"atc:" code -> the drug claiming it.
   absl::flat_hash_map<std::string, std::string> claimed_names_;
+  absl::flat_hash_map<std::string, std::vector<std::string>>
+      class_atc_prefixes_;
 };
 
 }  // namespace

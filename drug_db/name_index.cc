@@ -11,12 +11,14 @@ namespace {
 
 void AddName(std::vector<std::pair<std::string, v1::NameIndexEntry>>* index,
              std::string key, const std::string& drug_id,
-             v1::NameIndexEntry::Kind kind, const std::string& display) {
+             v1::NameIndexEntry::Kind kind, const std::string& display,
+             v1::Route route = v1::ROUTE_UNSPECIFIED) {
   if (key.empty()) return;
   v1::NameIndexEntry entry;
   entry.set_drug_id(drug_id);
   entry.set_kind(kind);
   entry.set_display(display);
+  entry.set_route(route);
   index->emplace_back(std::move(key), std::move(entry));
 }
 
@@ -35,6 +37,10 @@ std::vector<std::pair<std::string, v1::NameIndexEntry>> BuildNameIndex(
     for (const std::string& brand : drug.brands()) {
       AddName(&index, NormalizeName(brand), drug.id(),
               v1::NameIndexEntry::BRAND, brand);
+    }
+    for (const v1::FormName& form : drug.forms()) {
+      AddName(&index, NormalizeName(form.name()), drug.id(),
+              v1::NameIndexEntry::FORM, form.name(), form.route());
     }
     for (const std::string& rxcui : drug.rxcuis()) {
       AddName(&index, absl::StrCat("rxcui:", rxcui), drug.id(),
