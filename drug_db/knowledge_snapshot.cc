@@ -115,7 +115,8 @@ void KnowledgeSnapshot::Index(
   for (auto& [key, index_entry] : names) {
     const int drug = FindDrug(index_entry.drug_id());
     if (drug < 0) continue;
-    NameHit hit{drug, index_entry.kind(), index_entry.display()};
+    NameHit hit{drug, index_entry.kind(), index_entry.display(),
+                index_entry.route()};
     if (absl::StartsWith(key, "rxcui:")) {
       rxcuis_.emplace(key.substr(6), std::move(hit));
     } else if (absl::StartsWith(key, "atc:")) {

@@ -41,6 +41,8 @@ struct NameHit {
   int drug = -1;
   v1::NameIndexEntry::Kind kind = v1::NameIndexEntry::KIND_UNSPECIFIED;
   std::string display;
+  // The route a FORM name implies ("Invega Sustenna" -> long-acting).
+  v1::Route route = v1::ROUTE_UNSPECIFIED;
 };
 
 // An immutable, fully indexed copy of one knowledge-base version.

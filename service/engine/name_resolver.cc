@@ -17,15 +17,18 @@ namespace {
 
 using MatchKind = v1::AssessedMedication::MatchKind;
 
+// Strength and unit words: never part of a name.
+const absl::flat_hash_set<absl::string_view>& StrengthWords() {
+  static const auto* words = new absl::flat_hash_set<absl::string_view>{
+      "mg", "mcg", "g", "ml", "microgram", "micrograms", "units", "unit",
+      "iu", "per"};
+  return *words;
+}
+
 // Words that say how a product is given, not what it is. Each maps to the
 // route it implies (ROUTE_UNSPECIFIED when it implies none).
 const absl::flat_hash_map<absl::string_view, v1::Route>& FormWords() {
   static const auto* words = new absl::flat_hash_map<absl::string_view, v1::Route>{
-      {"mg", v1::ROUTE_UNSPECIFIED}, {"mcg", v1::ROUTE_UNSPECIFIED},
-      {"g", v1::ROUTE_UNSPECIFIED}, {"ml", v1::ROUTE_UNSPECIFIED},
-      {"microgram", v1::ROUTE_UNSPECIFIED}, {"micrograms", v1::ROUTE_UNSPECIFIED},
-      {"units", v1::ROUTE_UNSPECIFIED}, {"unit", v1::ROUTE_UNSPECIFIED},
-      {"iu", v1::ROUTE_UNSPECIFIED}, {"per", v1::ROUTE_UNSPECIFIED},
       {"tablet", v1::ROUTE_ORAL}, {"tablets", v1::ROUTE_ORAL},
       {"tab", v1::ROUTE_ORAL}, {"tabs", v1::ROUTE_ORAL},
       {"capsule", v1::ROUTE_ORAL}, {"capsules", v1::ROUTE_ORAL},
@@ -127,6 +130,8 @@ MatchKind ToMatchKind(v1::NameIndexEntry::Kind kind) {
       return v1::AssessedMedication::RXCUI;
     case v1::NameIndexEntry::ATC_CODE:
       return v1::AssessedMedication::ATC_CODE;
+    case v1::NameIndexEntry::FORM:
+      return v1::AssessedMedication::FORM;
     default:
       return v1::AssessedMedication::NAME;
   }
@@ -137,6 +142,7 @@ Resolution FromHit(const NameHit& hit) {
   resolution.drug = hit.drug;
   resolution.match_kind = ToMatchKind(hit.kind);
   resolution.matched_name = hit.display;
+  resolution.route_hint = hit.route;
   return resolution;
 }
 
@@ -148,14 +154,23 @@ int MaxDistanceFor(size_t length) {
   return 3;
 }
 
-// Drops strength, unit and form words and, when `drop_salts`, salt words.
+// How much of a name CleanName drops, each level including the ones before.
+enum class Cleaning {
+  kStrength,   // "5", "mg"
+  kFormWords,  // "tablets", "injection", "depot"
+  kSaltWords,  // "hydrochloride", "decanoate"
+};
+
+// Drops the words `level` says. Strength goes first on its own so that a
+// product name containing a form word ("Alphax Depot 100 mg") still matches.
 std::string CleanName(const std::vector<absl::string_view>& words,
-                      bool drop_salts) {
+                      Cleaning level) {
   std::vector<absl::string_view> kept;
   kept.reserve(words.size());
   for (absl::string_view word : words) {
-    if (HasDigit(word) || FormWords().contains(word)) continue;
-    if (drop_salts && SaltWords().contains(word)) continue;
+    if (HasDigit(word) || StrengthWords().contains(word)) continue;
+    if (level >= Cleaning::kFormWords && FormWords().contains(word)) continue;
+    if (level >= Cleaning::kSaltWords && SaltWords().contains(word)) continue;
     kept.push_back(word);
   }
   return absl::StrJoin(kept, " ");
@@ -224,7 +239,7 @@ Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,
 
   auto found = [&](const NameHit* hit) {
     Resolution resolution = FromHit(*hit);
-    resolution.route_hint = route_hint;
+    ConsiderRoute(route_hint, &resolution.route_hint);
     return resolution;
   };
   if (const NameHit* hit = knowledge.FindName(normalized)) return found(hit);
@@ -239,14 +254,15 @@ Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,
     if (const NameHit* hit = knowledge.FindRxcui(as_rxcui)) return found(hit);
   }
 
-  for (bool drop_salts : {false, true}) {
-    const std::string cleaned = CleanName(words, drop_salts);
+  for (Cleaning level :
+       {Cleaning::kStrength, Cleaning::kFormWords, Cleaning::kSaltWords}) {
+    const std::string cleaned = CleanName(words, level);
     if (cleaned.empty()) continue;
     if (const NameHit* hit = knowledge.FindName(cleaned)) return found(hit);
   }
   // Trailing words a prescriber added ("haloperidol as needed"), longest
   // leading run first.
-  const std::string cleaned = CleanName(words, /*drop_salts=*/true);
+  const std::string cleaned = CleanName(words, Cleaning::kSaltWords);
   std::vector<absl::string_view> kept =
       absl::StrSplit(cleaned, ' ', absl::SkipEmpty());
   for (size_t length = kept.size(); length-- > 1;) {
@@ -297,7 +313,7 @@ std::vector<std::string> NameResolver::Suggest(
   const std::string normalized = NormalizeName(text);
   std::vector<absl::string_view> words =
       absl::StrSplit(normalized, ' ', absl::SkipEmpty());
-  std::string query = CleanName(words, /*drop_salts=*/true);
+  std::string query = CleanName(words, Cleaning::kSaltWords);
   if (query.empty()) query = normalized;
   std::vector<Candidate> candidates = NearMisses(knowledge, query);
   // A misspelt first word of a longer name ("haloperidal 5 mg as needed").

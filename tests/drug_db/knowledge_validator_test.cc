@@ -177,6 +177,35 @@ INSTANTIATE_TEST_SUITE_P(
 }
 )txt",
                     "N05A"},
+        // Class "fga" implies N05A; an antiemetic code contradicts it.
+        InvalidCase{"AtcCodeOutsideTheClassPrefix", R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  atc_codes: "A03FA02"
+  class_ids: "fga"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt",
+                    "class_ids: \"fga\""},
+        InvalidCase{"FormNameClaimedByAnotherDrug", R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  forms { name: "Alphax Depot" route: ROUTE_LONG_ACTING_INJECTABLE }
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt",
+                    "forms {"},
+        InvalidCase{"FormWithoutRoute", R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  forms { name: "Gammax Depot" }
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt",
+                    "forms {"},
         InvalidCase{"DuplicateDrugId", R"txt(drug {
   id: "betazol"
   name: "betazol two"

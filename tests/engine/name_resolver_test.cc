@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "google/protobuf/text_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/knowledge_fixture.h"
@@ -69,6 +70,55 @@ TEST(NameResolverTest, UnrelatedTextGetsNoSuggestion) {
 TEST(NameResolverTest, EsterImpliesLongActingInjectable) {
   Resolution resolution =
       NameResolver::ResolveText(*BundledKnowledge(), "Haldol Decanoate 100");
+
+  EXPECT_EQ(resolution.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
+}
+
+// A depot brand is its own name in the knowledge base, so it implies its
+// route even though no word of it is an ester or a form word.
+std::shared_ptr<const KnowledgeSnapshot> KnowledgeWithDepotForm() {
+  v1::KnowledgeBundle bundle;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"txt(manifest { version: "1" }
+            drug {
+              id: "alphazine" name: "alphazine" brands: "Alphax"
+              forms { name: "Alphax Depot" route: ROUTE_LONG_ACTING_INJECTABLE }
+              forms { name: "Alphax Rapid" route: ROUTE_INTRAMUSCULAR }
+              acute { level: RISK_LEVEL_NONE } tardive { level: RISK_LEVEL_NONE }
+            })txt",
+      &bundle));
+  return KnowledgeSnapshot::FromBundle(bundle);
+}
+
+TEST(NameResolverTest, FormNameImpliesItsRoute) {
+  auto knowledge = KnowledgeWithDepotForm();
+
+  Resolution depot = NameResolver::ResolveText(*knowledge, "ALPHAX DEPOT 100 mg");
+  Resolution rapid = NameResolver::ResolveText(*knowledge, "Alphax Rapid");
+
+  EXPECT_EQ(depot.drug, 0);
+  EXPECT_EQ(depot.match_kind, v1::AssessedMedication::FORM);
+  EXPECT_EQ(depot.matched_name, "Alphax Depot");
+  EXPECT_EQ(depot.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
+  EXPECT_EQ(rapid.route_hint, v1::ROUTE_INTRAMUSCULAR);
+}
+
+TEST(NameResolverTest, BrandWithoutFormWordsImpliesNoRoute) {
+  auto knowledge = KnowledgeWithDepotForm();
+
+  Resolution resolution = NameResolver::ResolveText(*knowledge, "Alphax 5 mg");
+
+  EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::BRAND);
+  EXPECT_EQ(resolution.route_hint, v1::ROUTE_UNSPECIFIED);
+}
+
+TEST(NameResolverTest, CodeMatchKeepsTheRouteOfTheFormNamed) {
+  auto knowledge = KnowledgeWithDepotForm();
+  v1::Medication medication;
+  medication.set_name("Alphax Depot");
+  medication.set_atc_code("N05XX99");  // unknown: falls back to the name
+
+  Resolution resolution = NameResolver::Resolve(*knowledge, medication);
 
   EXPECT_EQ(resolution.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
 }

@@ -70,7 +70,7 @@ grpc::Status CallRaw(const std::string& method, const std::string& bytes,
 
 TEST_F(RiskServiceTest, HealthIsServing) {
   auto health = grpc::health::v1::Health::NewStub(Channel());
-  for (const std::string& service : {"", "dystonia.v1.RiskService"}) {
+  for (const char* service : {"", "dystonia.v1.RiskService"}) {
     grpc::ClientContext context;
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(service);
@@ -256,7 +256,7 @@ TEST_F(RiskServiceTest, CheckStreamAnswersEachRequestInOrder) {
 }
 
 TEST_F(RiskServiceTest, GetDrugByBrandRxcuiAndAtcCode) {
-  for (const std::string& query : {"Haldol", "5093", "N05AD01"}) {
+  for (const char* query : {"Haldol", "5093", "N05AD01"}) {
     grpc::ClientContext context;
     v1::GetDrugRequest request;
     request.set_query(query);
