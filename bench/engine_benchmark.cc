@@ -1,5 +1,7 @@
 // Micro-benchmarks of the risk engine and name resolution against the
 // bundled knowledge base. Run: build/bench/engine_benchmark
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -12,12 +14,22 @@
 namespace dystonia {
 namespace {
 
+// The bundled knowledge base, or DYSTONIA_KNOWLEDGE_DIR when set (to compare
+// knowledge versions).
+std::string KnowledgeDir() {
+  const char* dir = std::getenv("DYSTONIA_KNOWLEDGE_DIR");
+  return dir != nullptr ? dir
+                        : std::string(DYSTONIA_SOURCE_DIR) + "/drug_db/knowledge";
+}
+
 const KnowledgeSnapshot& Knowledge() {
   static const auto snapshot = [] {
-    auto bundle = ReadAndValidateKnowledgeDirectory(
-        std::string(DYSTONIA_SOURCE_DIR) + "/drug_db/knowledge");
-    return KnowledgeSnapshot::FromBundle(bundle.ok() ? *bundle
-                                                     : v1::KnowledgeBundle());
+    auto bundle = ReadAndValidateKnowledgeDirectory(KnowledgeDir());
+    if (!bundle.ok()) {
+      std::fprintf(stderr, "%s\n", bundle.status().ToString().c_str());
+      std::exit(1);
+    }
+    return KnowledgeSnapshot::FromBundle(*bundle);
   }();
   return *snapshot;
 }

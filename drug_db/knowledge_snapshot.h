@@ -91,10 +91,13 @@ class KnowledgeSnapshot {
     return bundle_.recommendation(i);
   }
 
+  // True when `entry` is a drug the scope lists or a member of a class it
+  // lists; an empty scope holds every drug.
+  bool InScope(const v1::Scope& scope, const DrugEntry& entry) const;
+
  private:
   KnowledgeSnapshot() = default;
   void Index(std::vector<std::pair<std::string, v1::NameIndexEntry>> names);
-  bool InScope(const v1::Scope& scope, const DrugEntry& entry) const;
 
   v1::KnowledgeVersionInfo info_;
   v1::KnowledgeBundle bundle_;

@@ -397,6 +397,7 @@ class Validator {
                     absl::StrCat(owner, ": age range is empty or negative"));
     }
     CheckScope(modifier.scope(), EntryKind::kModifier, i, owner);
+    CheckScope(condition.co_medication(), EntryKind::kModifier, i, owner);
     CheckCitationIds(modifier.citation_ids(), EntryKind::kModifier, i,
                      "citation_ids", owner, true);
   }

@@ -68,6 +68,7 @@ absl::StatusOr<v1::DrugProfile> DescribeDrug(const KnowledgeSnapshot& knowledge,
   profile.set_name(drug.name());
   profile.mutable_synonyms()->CopyFrom(drug.synonyms());
   profile.mutable_brands()->CopyFrom(drug.brands());
+  profile.mutable_forms()->CopyFrom(drug.forms());
   profile.mutable_rxcuis()->CopyFrom(drug.rxcuis());
   profile.mutable_atc_codes()->CopyFrom(drug.atc_codes());
   for (const v1::DrugClass* drug_class : entry.classes) {

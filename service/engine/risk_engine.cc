@@ -1,10 +1,12 @@
 #include "service/engine/risk_engine.h"
 
 #include <algorithm>
+#include <utility>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -162,15 +164,18 @@ class CitationList {
   }
 
   void Add(const std::string& id) {
-    if (!seen_.insert(id).second) return;
     const v1::Citation* citation = knowledge_.FindCitation(id);
-    if (citation != nullptr) *finding_->add_citations() = *citation;
+    if (citation == nullptr) return;
+    // A finding cites a handful of sources: a linear scan beats hashing.
+    if (std::find(seen_.begin(), seen_.end(), citation) != seen_.end()) return;
+    seen_.push_back(citation);
+    *finding_->add_citations() = *citation;
   }
 
  private:
   const KnowledgeSnapshot& knowledge_;
   Finding* finding_;
-  absl::flat_hash_set<std::string> seen_;
+  absl::InlinedVector<const v1::Citation*, 16> seen_;
 };
 
 // A short source label for a factor line: the citation's title when short,
@@ -297,20 +302,30 @@ class Assessment {
     }
   }
 
+  // One finding per substrate-perpetrator pair: when several rules match
+  // (pimozide with paroxetine: a labelled contraindication and the CYP2D6
+  // rule), the contraindication, else the highest level, speaks for the pair.
   void FindInteractions() {
     for (Judged& substrate : judged_) {
       for (const Judged& perpetrator : judged_) {
         if (perpetrator.medication_index == substrate.medication_index) continue;
+        const v1::Interaction* strongest = nullptr;
         for (int x : substrate.entry->substrate_of) {
           const auto& of = perpetrator.entry->perpetrator_of;
           if (std::find(of.begin(), of.end(), x) == of.end()) continue;
-          AddInteractionFinding(knowledge_.interaction(x), substrate,
-                                perpetrator);
-          substrate.raised_by.push_back(
-              absl::StrCat(NameOf(perpetrator), " (",
-                           knowledge_.interaction(x).mechanism(), ")"));
-          substrate.raising_interactions.push_back(&knowledge_.interaction(x));
+          const v1::Interaction& candidate = knowledge_.interaction(x);
+          if (strongest == nullptr ||
+              std::make_pair(candidate.contraindicated(), candidate.level()) >
+                  std::make_pair(strongest->contraindicated(),
+                                 strongest->level())) {
+            strongest = &candidate;
+          }
         }
+        if (strongest == nullptr) continue;
+        AddInteractionFinding(*strongest, substrate, perpetrator);
+        substrate.raised_by.push_back(absl::StrCat(
+            NameOf(perpetrator), " (", strongest->mechanism(), ")"));
+        substrate.raising_interactions.push_back(strongest);
       }
     }
   }
@@ -368,6 +383,15 @@ class Assessment {
     return false;
   }
 
+  // Another medication of the list in `scope`, or nullptr.
+  const Judged* CoMedication(const v1::Scope& scope, const Judged& judged) const {
+    for (const Judged& other : judged_) {
+      if (other.medication_index == judged.medication_index) continue;
+      if (knowledge_.InScope(scope, *other.entry)) return &other;
+    }
+    return nullptr;
+  }
+
   // Applies one modifier if its every condition holds; returns its label
   // ("male, 19 years") or "" when it does not apply.
   std::string ApplyModifier(const v1::RiskModifier& modifier,
@@ -403,6 +427,12 @@ class Assessment {
       std::string other;
       if (!SecondBlockerInWindow(judged, &other)) return "";
       parts.push_back(absl::StrCat("started with ", other));
+    }
+    if (!c.co_medication().class_ids().empty() ||
+        !c.co_medication().drug_ids().empty()) {
+      const Judged* other = CoMedication(c.co_medication(), judged);
+      if (other == nullptr) return "";
+      parts.push_back(absl::StrCat("with ", NameOf(*other)));
     }
     if (c.dose_above_threshold()) {
       const v1::DoseThreshold* threshold =
@@ -699,7 +729,6 @@ class Assessment {
       summary->add_factors("no recognized medication carries this risk");
       return;
     }
-    absl::flat_hash_set<std::string> seen;
     for (const Finding& finding : response_->findings()) {
       if (finding.level() != level ||
           std::find(kinds.begin(), kinds.end(), finding.kind()) == kinds.end()) {
@@ -715,7 +744,11 @@ class Assessment {
             name.empty() || absl::StartsWith(factor, name)
                 ? factor
                 : absl::StrCat(name, " - ", factor);
-        if (seen.insert(line).second) summary->add_factors(std::move(line));
+        // Few lines per summary: a linear scan beats hashing.
+        if (std::find(summary->factors().begin(), summary->factors().end(),
+                      line) == summary->factors().end()) {
+          summary->add_factors(std::move(line));
+        }
       }
     }
   }

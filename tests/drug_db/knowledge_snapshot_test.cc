@@ -118,12 +118,24 @@ TEST(KnowledgeSnapshotTest, FromBundleVersionIsManifestPlusZero) {
 TEST(KnowledgeSnapshotTest, FindsANormalizedBrand) {
   std::shared_ptr<const KnowledgeSnapshot> snapshot = Bundled();
 
-  const NameHit* hit = snapshot->FindName(NormalizeName("HALDOL decanoate"));
+  const NameHit* hit = snapshot->FindName(NormalizeName("HALDOL"));
 
   ASSERT_NE(hit, nullptr);
   EXPECT_EQ(snapshot->drugs()[hit->drug].drug->id(), "haloperidol");
   EXPECT_EQ(hit->kind, v1::NameIndexEntry::BRAND);
+  EXPECT_EQ(hit->display, "Haldol");
+}
+
+TEST(KnowledgeSnapshotTest, FindsADepotFormWithItsRoute) {
+  std::shared_ptr<const KnowledgeSnapshot> snapshot = Bundled();
+
+  const NameHit* hit = snapshot->FindName(NormalizeName("HALDOL decanoate"));
+
+  ASSERT_NE(hit, nullptr);
+  EXPECT_EQ(snapshot->drugs()[hit->drug].drug->id(), "haloperidol");
+  EXPECT_EQ(hit->kind, v1::NameIndexEntry::FORM);
   EXPECT_EQ(hit->display, "Haldol Decanoate");
+  EXPECT_EQ(hit->route, v1::ROUTE_LONG_ACTING_INJECTABLE);
 }
 
 TEST(KnowledgeSnapshotTest, FindsAGenericNameAndASynonym) {

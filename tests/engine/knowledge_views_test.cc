@@ -23,6 +23,20 @@ TEST(KnowledgeViewsTest, DescribeDrugByBrandResolvesCitations) {
   EXPECT_EQ(profile->match_kind(), v1::AssessedMedication::BRAND);
 }
 
+TEST(KnowledgeViewsTest, DescribeDrugListsRouteImplyingForms) {
+  auto profile = DescribeDrug(*BundledKnowledge(), "Invega Sustenna");
+
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->drug_id(), "paliperidone");
+  EXPECT_EQ(profile->match_kind(), v1::AssessedMedication::FORM);
+  bool listed = false;
+  for (const v1::FormName& form : profile->forms()) {
+    listed |= form.name() == "Invega Sustenna" &&
+              form.route() == v1::ROUTE_LONG_ACTING_INJECTABLE;
+  }
+  EXPECT_TRUE(listed);
+}
+
 TEST(KnowledgeViewsTest, DescribeDrugByAtcCode) {
   auto profile = DescribeDrug(*BundledKnowledge(), "n05ad01");
 

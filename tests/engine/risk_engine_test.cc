@@ -224,6 +224,50 @@ TEST(RiskEngineTest, TwoDopamineBlockersGiveDuplicateBlockadeFinding) {
   EXPECT_THAT(static_cast<int>(duplicate->level()), Ge(highest_single));
 }
 
+// Paroxetine with pimozide matches two rules (a labelled contraindication
+// and the strong-CYP2D6 rule): the pair gets one finding, the
+// contraindication, and raises the substrate once.
+TEST(RiskEngineTest, OneInteractionFindingPerPairTheContraindicationFirst) {
+  v1::CheckResponse response = Assess(
+      Request(40, v1::SEX_FEMALE, {{"pimozide"}, {"paroxetine"}}));
+
+  int interactions = 0;
+  for (const v1::Finding& finding : response.findings()) {
+    if (finding.kind() != v1::Finding::EXPOSURE_INTERACTION) continue;
+    ++interactions;
+    EXPECT_TRUE(finding.contraindicated());
+    EXPECT_THAT(finding.drug_ids(), ElementsAre("pimozide", "paroxetine"));
+  }
+  EXPECT_EQ(interactions, 1);
+  const v1::Finding* acute =
+      FindingOf(response, v1::Finding::ACUTE_DYSTONIA, "pimozide");
+  ASSERT_NE(acute, nullptr);
+  int raised = 0;
+  for (const std::string& factor : acute->factors()) {
+    raised += factor.rfind("exposure raised by", 0) == 0;
+  }
+  EXPECT_EQ(raised, 1);
+}
+
+// A co-medication condition: cocaine use raises an antipsychotic's acute
+// level (van Harten 1998), and only when cocaine is in the list.
+TEST(RiskEngineTest, CocaineUseRaisesAntipsychoticAcuteLevel) {
+  v1::CheckResponse without =
+      Assess(Request(40, v1::SEX_FEMALE, {{"risperidone"}}));
+  v1::CheckResponse with =
+      Assess(Request(40, v1::SEX_FEMALE, {{"risperidone"}, {"cocaine"}}));
+
+  const v1::Finding* before =
+      FindingOf(without, v1::Finding::ACUTE_DYSTONIA, "risperidone");
+  const v1::Finding* after =
+      FindingOf(with, v1::Finding::ACUTE_DYSTONIA, "risperidone");
+  ASSERT_NE(before, nullptr);
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(after->level(), before->level() + 1);
+  EXPECT_THAT(after->factors(),
+              Contains(::testing::HasSubstr("with cocaine")));
+}
+
 TEST(RiskEngineTest, StrongCyp2d6InhibitorRaisesAripiprazoleExposure) {
   const v1::CheckRequest alone = Request(40, v1::SEX_FEMALE, {{"aripiprazole"}});
   const v1::CheckRequest combined = Request(

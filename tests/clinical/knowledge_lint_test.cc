@@ -1,0 +1,187 @@
+// Knowledge lint: quality gates over the bundled knowledge base beyond what
+// the importer's validator enforces on any bundle (which it also runs).
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "drug_db/knowledge_import.h"
+#include "drug_db/knowledge_snapshot.h"
+#include "drug_db/knowledge_validator.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/knowledge_fixture.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::testing::BundledKnowledge;
+using ::dystonia::testing::BundledKnowledgeDir;
+
+const v1::KnowledgeBundle& Bundle() { return BundledKnowledge()->bundle(); }
+
+bool IsCombination(const v1::Drug& drug) { return drug.ingredient_ids_size() > 0; }
+
+// Paraphrase, never pasted passages: the longest note or section allowed.
+constexpr size_t kMaxParaphraseLength = 400;
+
+TEST(KnowledgeLintTest, BundledKnowledgePassesTheImportValidator) {
+  // Citations exist, classes exist, names and codes claimed once, codes
+  // well-formed, ATC codes under their classes' prefixes, ingredients exist.
+  auto bundle = ReadAndValidateKnowledgeDirectory(BundledKnowledgeDir());
+
+  EXPECT_TRUE(bundle.ok()) << bundle.status();
+}
+
+TEST(KnowledgeLintTest, EveryLiabilityAboveNoneIsCitedWithEvidence) {
+  for (const v1::Drug& drug : Bundle().drug()) {
+    if (IsCombination(drug)) continue;
+    for (const auto& [which, liability] :
+         {std::pair<const char*, const v1::Liability*>{"acute", &drug.acute()},
+          {"tardive", &drug.tardive()}}) {
+      const std::string what = absl::StrCat(drug.id(), " ", which);
+      EXPECT_NE(liability->level(), v1::RISK_LEVEL_UNSPECIFIED) << what;
+      EXPECT_NE(liability->evidence(), v1::EVIDENCE_LEVEL_UNSPECIFIED) << what;
+      if (liability->level() > v1::RISK_LEVEL_NONE) {
+        EXPECT_FALSE(liability->citation_ids().empty()) << what;
+        EXPECT_FALSE(liability->note().empty()) << what << ": say why this tier";
+        EXPECT_NE(liability->evidence(),
+                  v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION) << what;
+      }
+    }
+  }
+}
+
+TEST(KnowledgeLintTest, DopamineBlockersCarryBothLiabilitiesAndModifiers) {
+  const auto& knowledge = *BundledKnowledge();
+  for (const DrugEntry& entry : knowledge.drugs()) {
+    if (!entry.dopamine_blocker || IsCombination(*entry.drug)) continue;
+    const std::string& id = entry.drug->id();
+    EXPECT_GE(entry.drug->acute().level(), v1::RISK_LEVEL_LOW) << id;
+    EXPECT_GE(entry.drug->tardive().level(), v1::RISK_LEVEL_LOW) << id;
+    // A class added without widening the modifiers' scopes would silently
+    // skip the patient factors.
+    EXPECT_FALSE(entry.modifiers[kAcute].empty()) << id << ": no acute modifier in scope";
+    EXPECT_FALSE(entry.modifiers[kTardive].empty()) << id << ": no tardive modifier in scope";
+  }
+}
+
+TEST(KnowledgeLintTest, EveryCitationIsUsedAndAttributable) {
+  absl::flat_hash_set<std::string> used;
+  auto use = [&](const auto& ids) { used.insert(ids.begin(), ids.end()); };
+  for (const v1::Drug& drug : Bundle().drug()) {
+    use(drug.acute().citation_ids());
+    use(drug.tardive().citation_ids());
+    for (const auto& route : drug.route_liabilities()) {
+      use(route.acute().citation_ids());
+      use(route.tardive().citation_ids());
+    }
+    for (const auto& threshold : drug.dose_thresholds()) use(threshold.citation_ids());
+  }
+  for (const auto& drug_class : Bundle().drug_class()) use(drug_class.citation_ids());
+  for (const auto& modifier : Bundle().modifier()) use(modifier.citation_ids());
+  for (const auto& interaction : Bundle().interaction()) use(interaction.citation_ids());
+  for (const auto& recommendation : Bundle().recommendation()) {
+    use(recommendation.citation_ids());
+  }
+  for (const v1::Citation& citation : Bundle().citation()) {
+    const std::string& id = citation.id();
+    EXPECT_TRUE(used.contains(id)) << id << ": cited by nothing";
+    EXPECT_FALSE(citation.title().empty()) << id;
+    EXPECT_FALSE(citation.publisher().empty()) << id;
+    EXPECT_NE(citation.kind(), v1::Citation::KIND_UNSPECIFIED) << id;
+    // A paper is found by its year, DOI, PMID or address; a label by its
+    // product and publisher.
+    if (citation.kind() == v1::Citation::LITERATURE) {
+      EXPECT_TRUE(citation.year() > 0 || !citation.url().empty() ||
+                  !citation.doi().empty() || !citation.pmid().empty())
+          << id << ": a paper needs a year, DOI, PMID or url to be found";
+    }
+    EXPECT_LE(citation.section().size(), kMaxParaphraseLength) << id;
+    if (!citation.url().empty()) {
+      EXPECT_TRUE(absl::StartsWith(citation.url(), "https://") ||
+                  absl::StartsWith(citation.url(), "http://"))
+          << citation.url();
+    }
+  }
+}
+
+TEST(KnowledgeLintTest, NotesAreParaphrasesNotPastedPassages) {
+  for (const v1::Drug& drug : Bundle().drug()) {
+    SCOPED_TRACE(drug.id());
+    EXPECT_LE(drug.acute().note().size(), kMaxParaphraseLength);
+    EXPECT_LE(drug.tardive().note().size(), kMaxParaphraseLength);
+  }
+  for (const auto& interaction : Bundle().interaction()) {
+    EXPECT_LE(interaction.advice().size(), kMaxParaphraseLength)
+        << interaction.id();
+  }
+}
+
+// Every RxCUI and ATC code is written with the source it was read in, on
+// the same line ("rxcuis: \"5093\"  # cpicpgx/cpic-schema drug.sql ...").
+TEST(KnowledgeLintTest, EveryCodeLineNamesItsSource) {
+  int code_lines = 0;
+  for (const auto& file :
+       std::filesystem::directory_iterator(BundledKnowledgeDir())) {
+    if (file.path().extension() != ".textproto") continue;
+    std::ifstream in(file.path());
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      absl::string_view text = absl::StripLeadingAsciiWhitespace(line);
+      if (!absl::StartsWith(text, "rxcuis:") &&
+          !absl::StartsWith(text, "atc_codes:")) {
+        continue;
+      }
+      ++code_lines;
+      EXPECT_TRUE(absl::StrContains(text, "#"))
+          << file.path().filename().string() << ":" << number
+          << ": a code without its source: " << text;
+    }
+  }
+  EXPECT_GT(code_lines, 0);
+}
+
+TEST(KnowledgeLintTest, CoversTheAgentsTheModelNames) {
+  // CLINICAL.md and issue 3: antipsychotics of every generation, the
+  // dopamine-blocking antiemetics, the other agents with reports, the
+  // prophylaxis agents, the inhibitors and the named combination products.
+  for (const char* id :
+       {"haloperidol", "fluphenazine", "perphenazine", "trifluoperazine",
+        "thiothixene", "pimozide", "zuclopenthixol", "flupentixol", "loxapine",
+        "chlorpromazine", "thioridazine", "sulpiride", "risperidone",
+        "paliperidone", "olanzapine", "quetiapine", "clozapine", "aripiprazole",
+        "ziprasidone", "lurasidone", "asenapine", "iloperidone", "brexpiprazole",
+        "cariprazine", "lumateperone", "amisulpride", "metoclopramide",
+        "prochlorperazine", "promethazine", "droperidol", "trimethobenzamide",
+        "domperidone", "amoxapine", "tetrabenazine", "deutetrabenazine",
+        "valbenazine", "fluoxetine", "sertraline", "citalopram", "lithium",
+        "phenytoin", "carbamazepine", "valproate", "flunarizine", "cinnarizine",
+        "methylphenidate", "amphetamine", "cocaine", "benztropine",
+        "trihexyphenidyl", "biperiden", "procyclidine", "diphenhydramine",
+        "bupropion", "quinidine", "ketoconazole", "clarithromycin", "ritonavir",
+        "fluvoxamine", "ciprofloxacin", "diltiazem", "olanzapine-fluoxetine",
+        "perphenazine-amitriptyline", "olanzapine-samidorphan"}) {
+    EXPECT_GE(BundledKnowledge()->FindDrug(id), 0) << id;
+  }
+}
+
+TEST(KnowledgeLintTest, RecognizesThreeHundredCommonDrugsWithNoKnownRisk) {
+  int no_known_risk = 0;
+  for (const v1::Drug& drug : Bundle().drug()) {
+    if (!IsCombination(drug) && drug.acute().level() == v1::RISK_LEVEL_NONE &&
+        drug.tardive().level() == v1::RISK_LEVEL_NONE) {
+      ++no_known_risk;
+    }
+  }
+  EXPECT_GE(no_known_risk, 300);
+}
+
+}  // namespace
+}  // namespace dystonia
