@@ -155,8 +155,10 @@ const v1::DoseThreshold* ThresholdFor(const v1::Drug& drug, int syndrome) {
 // Appends citations to a finding once each, in first-seen order.
 class CitationList {
  public:
-  CitationList(const KnowledgeSnapshot& knowledge, Finding* finding)
-      : knowledge_(knowledge), finding_(finding) {}
+  // A disabled list adds nothing (the BASIC view carries no citations).
+  CitationList(const KnowledgeSnapshot& knowledge, Finding* finding,
+               bool enabled)
+      : knowledge_(knowledge), finding_(finding), enabled_(enabled) {}
 
   template <typename Ids>
   void AddAll(const Ids& ids) {
@@ -164,6 +166,7 @@ class CitationList {
   }
 
   void Add(const std::string& id) {
+    if (!enabled_) return;
     const v1::Citation* citation = knowledge_.FindCitation(id);
     if (citation == nullptr) return;
     // A finding cites a handful of sources: a linear scan beats hashing.
@@ -175,6 +178,7 @@ class CitationList {
  private:
   const KnowledgeSnapshot& knowledge_;
   Finding* finding_;
+  const bool enabled_;
   absl::InlinedVector<const v1::Citation*, 16> seen_;
 };
 
@@ -202,7 +206,8 @@ class Assessment {
       : knowledge_(knowledge),
         request_(request),
         patient_(request.patient()),
-        response_(response) {}
+        response_(response),
+        full_(request.view() != v1::CHECK_VIEW_BASIC) {}
 
   void Run() {
     response_->set_request_id(request_.request_id());
@@ -347,18 +352,18 @@ class Assessment {
                      " exposure (", interaction.mechanism(), ")",
                      interaction.contraindicated() ? ": contraindicated" : ""),
         RiskEngine::kMaxSummaryLength));
-    finding->set_detail(absl::StrCat(
+    if (full_) finding->set_detail(absl::StrCat(
         NameOf(perpetrator), " inhibits ", interaction.mechanism(),
         ", raising ", NameOf(substrate),
         " levels and with them the risk of extrapyramidal effects. ",
         interaction.advice()));
-    finding->add_factors(absl::StrCat(NameOf(perpetrator), " with ",
+    if (full_) finding->add_factors(absl::StrCat(NameOf(perpetrator), " with ",
                                       NameOf(substrate), ": ",
                                       interaction.mechanism(), " inhibition",
                                       SourceLabel(knowledge_,
                                                   interaction.citation_ids())));
-    finding->add_recommendations(interaction.advice());
-    CitationList citations(knowledge_, finding);
+    if (full_) finding->add_recommendations(interaction.advice());
+    CitationList citations(knowledge_, finding, full_);
     citations.AddAll(interaction.citation_ids());
   }
 
@@ -464,13 +469,13 @@ class Assessment {
       } else {
         context_steps += modifier.steps();
       }
-      finding->add_factors(absl::StrCat(
+      if (full_) finding->add_factors(absl::StrCat(
           label, ": ", modifier.factor(),
           SourceLabel(knowledge_, modifier.citation_ids())));
       citations->AddAll(modifier.citation_ids());
     }
     if (base <= v1::RISK_LEVEL_LOW && patient_steps > 0) {
-      finding->add_factors(
+      if (full_) finding->add_factors(
           "patient factors do not lift a low-liability agent above LOW");
       patient_steps = 0;
     }
@@ -498,10 +503,11 @@ class Assessment {
 
   void AddRecommendations(const Judged& judged, int syndrome, RiskLevel level,
                           Finding* finding, CitationList* citations) const {
+    if (!full_) return;
     for (int r : judged.entry->recommendations[syndrome]) {
       const v1::Recommendation& recommendation = knowledge_.recommendation(r);
       if (recommendation.min_level() > level) continue;
-      finding->add_recommendations(recommendation.text());
+      if (full_) finding->add_recommendations(recommendation.text());
       citations->AddAll(recommendation.citation_ids());
     }
   }
@@ -518,15 +524,15 @@ class Assessment {
     }
     Finding* finding =
         StartFinding(judged, Finding::ACUTE_DYSTONIA, "acute-dystonia.");
-    CitationList citations(knowledge_, finding);
+    CitationList citations(knowledge_, finding, full_);
     citations.AddAll(liability.citation_ids());
-    finding->add_factors(LiabilityFactor(judged, liability, "acute-dystonia"));
-    finding->add_factors(judged.phase);
+    if (full_) finding->add_factors(LiabilityFactor(judged, liability, "acute-dystonia"));
+    if (full_) finding->add_factors(judged.phase);
     int level = ApplyModifiers(judged, kAcute, liability.level(), finding,
                                &citations);
     for (size_t k = 0; k < judged.raised_by.size(); ++k) {
       ++level;
-      finding->add_factors(absl::StrCat("exposure raised by ",
+      if (full_) finding->add_factors(absl::StrCat("exposure raised by ",
                                         judged.raised_by[k]));
       citations.AddAll(judged.raising_interactions[k]->citation_ids());
     }
@@ -534,7 +540,7 @@ class Assessment {
       const int before = Clamp(level);
       level = std::max(Clamp(level) - 1, static_cast<int>(v1::RISK_LEVEL_LOW));
       if (level < before) {
-        finding->add_factors(absl::StrCat(
+        if (full_) finding->add_factors(absl::StrCat(
             NameOf(*prophylaxis_),
             " in the list: anticholinergic prophylaxis lowers the level one "
             "step"));
@@ -550,7 +556,7 @@ class Assessment {
                      NameOf(judged), route.empty() ? "" : " ", route, ", ",
                      judged.phase),
         RiskEngine::kMaxSummaryLength));
-    finding->set_detail(liability.note().empty()
+    if (full_) finding->set_detail(liability.note().empty()
                             ? finding->summary()
                             : liability.note());
     AddRecommendations(judged, kAcute, final_level, finding, &citations);
@@ -562,9 +568,9 @@ class Assessment {
     if (liability.level() <= v1::RISK_LEVEL_NONE) return;
     Finding* finding =
         StartFinding(judged, Finding::TARDIVE_DYSKINESIA, "tardive.");
-    CitationList citations(knowledge_, finding);
+    CitationList citations(knowledge_, finding, full_);
     citations.AddAll(liability.citation_ids());
-    finding->add_factors(LiabilityFactor(judged, liability, "tardive"));
+    if (full_) finding->add_factors(LiabilityFactor(judged, liability, "tardive"));
     int level = ApplyModifiers(judged, kTardive, liability.level(), finding,
                                &citations);
     const bool older = patient_.age_years() >= RiskEngine::kOlderAdultAgeYears;
@@ -575,7 +581,7 @@ class Assessment {
     std::string exposure;
     if (established) {
       exposure = absl::StrCat(judged.days_on_therapy, " days of exposure");
-      finding->add_factors(absl::StrCat(
+      if (full_) finding->add_factors(absl::StrCat(
           "established exposure: ", judged.days_on_therapy, " days (at least ",
           needed, older ? " at age 60 or over)" : ")"));
     } else {
@@ -584,7 +590,7 @@ class Assessment {
                      : (judged.active ? "duration not given"
                                       : "long-term use to monitor");
       level = std::max(Clamp(level) - 1, static_cast<int>(v1::RISK_LEVEL_LOW));
-      finding->add_factors(absl::StrCat(
+      if (full_) finding->add_factors(absl::StrCat(
           "exposure not yet established (", needed,
           " days needed): a risk to monitor, one step lower"));
     }
@@ -594,7 +600,7 @@ class Assessment {
         absl::StrCat("Tardive dyskinesia risk ", LevelName(final_level), ": ",
                      NameOf(judged), ", ", exposure),
         RiskEngine::kMaxSummaryLength));
-    finding->set_detail(liability.note().empty()
+    if (full_) finding->set_detail(liability.note().empty()
                             ? finding->summary()
                             : liability.note());
     AddRecommendations(judged, kTardive, final_level, finding, &citations);
@@ -634,16 +640,16 @@ class Assessment {
     finding->set_summary(Truncate(
         absl::StrCat(blockers.size(), " dopamine blockers together: ", joined),
         RiskEngine::kMaxSummaryLength));
-    finding->set_detail(absl::StrCat(
+    if (full_) finding->set_detail(absl::StrCat(
         "More than one dopamine-receptor-blocking agent is in the list (",
         joined, "). ",
         any_in_window ? "At least one is being started or its dose raised, "
                         "when acute dystonia is most likely."
                       : "Combined long-term blockade adds to tardive risk."));
-    finding->add_factors(absl::StrCat("dopamine blockers: ", joined));
-    finding->add_recommendations(
+    if (full_) finding->add_factors(absl::StrCat("dopamine blockers: ", joined));
+    if (full_) finding->add_recommendations(
         "Review whether more than one dopamine-blocking agent is needed");
-    CitationList citations(knowledge_, finding);
+    CitationList citations(knowledge_, finding, full_);
     for (const Judged* judged : blockers) {
       for (int m : judged->entry->modifiers[kAcute]) {
         const v1::RiskModifier& modifier = knowledge_.modifier(m);
@@ -676,14 +682,14 @@ class Assessment {
         absl::StrCat("Anticholinergic prophylaxis: ", NameOf(*prophylaxis_),
                      " lowers acute dystonia risk of ", joined),
         RiskEngine::kMaxSummaryLength));
-    finding->set_detail(absl::StrCat(
+    if (full_) finding->set_detail(absl::StrCat(
         NameOf(*prophylaxis_),
         " is an anticholinergic agent; given with a dopamine blocker at the "
         "start of treatment it lowers the incidence of acute dystonia. The "
         "acute level of ", joined, " was lowered one step (never below LOW)."));
-    finding->add_factors(absl::StrCat(NameOf(*prophylaxis_),
+    if (full_) finding->add_factors(absl::StrCat(NameOf(*prophylaxis_),
                                       ": anticholinergic prophylaxis"));
-    CitationList citations(knowledge_, finding);
+    CitationList citations(knowledge_, finding, full_);
     for (const v1::DrugClass* drug_class : prophylaxis_->entry->classes) {
       citations.AddAll(drug_class->citation_ids());
     }
@@ -711,8 +717,10 @@ class Assessment {
       acute->set_level(v1::RISK_LEVEL_LOW);
       acute->clear_factors();
     }
-    for (const std::string& steady : steady_outside_window_) {
-      acute->add_factors(steady);
+    if (full_) {
+      for (const std::string& steady : steady_outside_window_) {
+        acute->add_factors(steady);
+      }
     }
   }
 
@@ -725,6 +733,7 @@ class Assessment {
       }
     }
     summary->set_level(static_cast<RiskLevel>(level));
+    if (!full_) return;
     if (level == v1::RISK_LEVEL_NONE) {
       summary->add_factors("no recognized medication carries this risk");
       return;
@@ -757,6 +766,9 @@ class Assessment {
   const v1::CheckRequest& request_;
   const v1::Patient& patient_;
   v1::CheckResponse* response_;
+  // FULL (the default) carries factors, recommendations, details and
+  // citations; BASIC only levels, summaries and what was matched.
+  const bool full_;
   std::vector<Judged> judged_;
   const Judged* prophylaxis_ = nullptr;
   std::vector<std::string> lowered_by_prophylaxis_;

@@ -104,6 +104,40 @@ TEST_P(ClinicalScenarioTest, MatchesExpectation) {
   EXPECT_EQ(assessed, scenario.assessed) << described;
 }
 
+// The BASIC view is the same judgement as FULL without the explanatory
+// text: same levels, same findings in the same order, same matches.
+TEST_P(ClinicalScenarioTest, BasicViewGivesTheSameJudgement) {
+  const Scenario& scenario = GetParam();
+  v1::CheckRequest basic_request = scenario.request;
+  basic_request.set_view(v1::CHECK_VIEW_BASIC);
+  v1::CheckResponse full;
+  v1::CheckResponse basic;
+  grpc::ClientContext full_context;
+  grpc::ClientContext basic_context;
+
+  ASSERT_TRUE(Stub()->Check(&full_context, scenario.request, &full).ok());
+  ASSERT_TRUE(Stub()->Check(&basic_context, basic_request, &basic).ok());
+
+  EXPECT_EQ(basic.acute_dystonia().level(), full.acute_dystonia().level());
+  EXPECT_EQ(basic.tardive_dyskinesia().level(), full.tardive_dyskinesia().level());
+  ASSERT_EQ(basic.findings_size(), full.findings_size());
+  for (int i = 0; i < full.findings_size(); ++i) {
+    const v1::Finding& f = full.findings(i);
+    const v1::Finding& b = basic.findings(i);
+    EXPECT_EQ(b.id(), f.id());
+    EXPECT_EQ(b.kind(), f.kind());
+    EXPECT_EQ(b.level(), f.level());
+    EXPECT_EQ(b.summary(), f.summary());
+    EXPECT_EQ(b.contraindicated(), f.contraindicated());
+    EXPECT_TRUE(b.citations().empty() && b.factors().empty() &&
+                b.recommendations().empty() && b.detail().empty())
+        << b.id();
+  }
+  EXPECT_EQ(basic.assessed_size(), full.assessed_size());
+  EXPECT_EQ(basic.unrecognized_size(), full.unrecognized_size());
+  EXPECT_LE(basic.ByteSizeLong(), full.ByteSizeLong());
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Scenarios, ClinicalScenarioTest, ::testing::ValuesIn(ScenariosOrEmpty()),
     [](const ::testing::TestParamInfo<Scenario>& info) {
