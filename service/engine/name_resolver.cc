@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
@@ -161,19 +162,48 @@ enum class Cleaning {
   kSaltWords,  // "hydrochloride", "decanoate"
 };
 
-// Drops the words `level` says. Strength goes first on its own so that a
-// product name containing a form word ("Alphax Depot 100 mg") still matches.
-std::string CleanName(const std::vector<absl::string_view>& words,
-                      Cleaning level) {
-  std::vector<absl::string_view> kept;
-  kept.reserve(words.size());
-  for (absl::string_view word : words) {
-    if (HasDigit(word) || StrengthWords().contains(word)) continue;
-    if (level >= Cleaning::kFormWords && FormWords().contains(word)) continue;
-    if (level >= Cleaning::kSaltWords && SaltWords().contains(word)) continue;
-    kept.push_back(word);
+// A word of a normalized name and what it is, looked up once.
+struct Word {
+  absl::string_view text;
+  Cleaning dropped_from;  // the first level that drops it
+  bool is_name = true;    // no level drops it
+  v1::Route route = v1::ROUTE_UNSPECIFIED;
+};
+
+using Words = absl::InlinedVector<Word, 12>;
+
+Words ClassifyWords(absl::string_view normalized) {
+  Words words;
+  for (absl::string_view text : absl::StrSplit(normalized, ' ', absl::SkipEmpty())) {
+    Word& word = words.emplace_back();
+    word.text = text;
+    if (HasDigit(text) || StrengthWords().contains(text)) {
+      word.is_name = false;
+      word.dropped_from = Cleaning::kStrength;
+    } else if (auto form = FormWords().find(text); form != FormWords().end()) {
+      word.is_name = false;
+      word.dropped_from = Cleaning::kFormWords;
+      word.route = form->second;
+    } else if (auto salt = SaltWords().find(text); salt != SaltWords().end()) {
+      word.is_name = false;
+      word.dropped_from = Cleaning::kSaltWords;
+      word.route = salt->second;
+    }
   }
-  return absl::StrJoin(kept, " ");
+  return words;
+}
+
+// Writes into `out` the words `level` keeps. Strength goes first on its own
+// so that a product name containing a form word ("Alphax Depot 100 mg")
+// still matches. `out` is reused between calls so resolution does not
+// allocate per attempt.
+void CleanName(const Words& words, Cleaning level, std::string* out) {
+  out->clear();
+  for (const Word& word : words) {
+    if (!word.is_name && word.dropped_from <= level) continue;
+    if (!out->empty()) out->push_back(' ');
+    out->append(word.text.data(), word.text.size());
+  }
 }
 
 }  // namespace
@@ -183,8 +213,12 @@ int BoundedEditDistance(absl::string_view a, absl::string_view b,
   const int n = static_cast<int>(a.size());
   const int m = static_cast<int>(b.size());
   if (std::abs(n - m) > max_distance) return max_distance + 1;
-  // Three rolling rows for the transposition case.
-  std::vector<int> two_back(m + 1), previous(m + 1), current(m + 1);
+  // Three rolling rows for the transposition case, on the stack for names
+  // up to 64 characters (Suggest calls this for every indexed name).
+  absl::InlinedVector<int, 3 * 65> rows(3 * (m + 1));
+  int* two_back = rows.data();
+  int* previous = two_back + (m + 1);
+  int* current = previous + (m + 1);
   for (int j = 0; j <= m; ++j) previous[j] = j;
   for (int i = 1; i <= n; ++i) {
     current[0] = i;
@@ -227,15 +261,9 @@ Resolution NameResolver::Resolve(const KnowledgeSnapshot& knowledge,
 Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,
                                      absl::string_view text) {
   const std::string normalized = NormalizeName(text);
-  std::vector<absl::string_view> words =
-      absl::StrSplit(normalized, ' ', absl::SkipEmpty());
+  const Words words = ClassifyWords(normalized);
   v1::Route route_hint = v1::ROUTE_UNSPECIFIED;
-  for (absl::string_view word : words) {
-    auto form = FormWords().find(word);
-    if (form != FormWords().end()) ConsiderRoute(form->second, &route_hint);
-    auto salt = SaltWords().find(word);
-    if (salt != SaltWords().end()) ConsiderRoute(salt->second, &route_hint);
-  }
+  for (const Word& word : words) ConsiderRoute(word.route, &route_hint);
 
   auto found = [&](const NameHit* hit) {
     Resolution resolution = FromHit(*hit);
@@ -244,31 +272,35 @@ Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,
   };
   if (const NameHit* hit = knowledge.FindName(normalized)) return found(hit);
 
-  // A bare code typed where a name was expected.
-  const std::string as_atc = NormalizeAtcCode(text);
-  if (IsWellFormedAtcCode(as_atc)) {
-    if (const NameHit* hit = knowledge.FindAtcCode(as_atc)) return found(hit);
-  }
-  const std::string as_rxcui = NormalizeRxcui(text);
-  if (IsWellFormedRxcui(as_rxcui)) {
-    if (const NameHit* hit = knowledge.FindRxcui(as_rxcui)) return found(hit);
+  // A bare code typed where a name was expected (one word, short).
+  if (words.size() == 1 && normalized.size() <= 9) {
+    const std::string as_atc = NormalizeAtcCode(text);
+    if (IsWellFormedAtcCode(as_atc)) {
+      if (const NameHit* hit = knowledge.FindAtcCode(as_atc)) return found(hit);
+    }
+    const std::string as_rxcui = NormalizeRxcui(text);
+    if (IsWellFormedRxcui(as_rxcui)) {
+      if (const NameHit* hit = knowledge.FindRxcui(as_rxcui)) return found(hit);
+    }
   }
 
+  std::string cleaned;
+  cleaned.reserve(normalized.size());
   for (Cleaning level :
        {Cleaning::kStrength, Cleaning::kFormWords, Cleaning::kSaltWords}) {
-    const std::string cleaned = CleanName(words, level);
-    if (cleaned.empty()) continue;
+    CleanName(words, level, &cleaned);
+    if (cleaned.empty() || cleaned.size() == normalized.size()) continue;
     if (const NameHit* hit = knowledge.FindName(cleaned)) return found(hit);
   }
   // Trailing words a prescriber added ("haloperidol as needed"), longest
-  // leading run first.
-  const std::string cleaned = CleanName(words, Cleaning::kSaltWords);
-  std::vector<absl::string_view> kept =
-      absl::StrSplit(cleaned, ' ', absl::SkipEmpty());
-  for (size_t length = kept.size(); length-- > 1;) {
-    const std::string prefix =
-        absl::StrJoin(kept.begin(), kept.begin() + length, " ");
-    if (const NameHit* hit = knowledge.FindName(prefix)) return found(hit);
+  // leading run first: `cleaned` holds every kept word, so each shorter run
+  // is a prefix of it ending at a space.
+  for (size_t end = cleaned.rfind(' '); end != std::string::npos && end > 0;
+       end = cleaned.rfind(' ', end - 1)) {
+    if (const NameHit* hit =
+            knowledge.FindName(absl::string_view(cleaned).substr(0, end))) {
+      return found(hit);
+    }
   }
   Resolution unresolved;
   unresolved.route_hint = route_hint;
@@ -311,9 +343,9 @@ std::vector<Candidate> NearMisses(const KnowledgeSnapshot& knowledge,
 std::vector<std::string> NameResolver::Suggest(
     const KnowledgeSnapshot& knowledge, absl::string_view text, int limit) {
   const std::string normalized = NormalizeName(text);
-  std::vector<absl::string_view> words =
-      absl::StrSplit(normalized, ' ', absl::SkipEmpty());
-  std::string query = CleanName(words, Cleaning::kSaltWords);
+  const Words words = ClassifyWords(normalized);
+  std::string query;
+  CleanName(words, Cleaning::kSaltWords, &query);
   if (query.empty()) query = normalized;
   std::vector<Candidate> candidates = NearMisses(knowledge, query);
   // A misspelt first word of a longer name ("haloperidal 5 mg as needed").

@@ -14,66 +14,67 @@ absl::Status Invalid(absl::string_view field, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", reason));
 }
 
-absl::Status CheckText(absl::string_view field, absl::string_view text) {
-  if (!IsValidUtf8(text)) return Invalid(field, "is not valid UTF-8");
-  return absl::OkStatus();
+// "medications[3].name": built only when there is an error to report, so a
+// valid request costs no allocation here.
+std::string FieldPath(int index, absl::string_view field) {
+  return absl::StrCat("medications[", index, "].", field);
 }
 
 absl::Status ValidateMedication(const v1::Medication& medication, int index) {
-  const std::string prefix = absl::StrCat("medications[", index, "]");
   for (auto [field, text] :
        {std::pair<const char*, const std::string*>{"name", &medication.name()},
         {"rxcui", &medication.rxcui()},
         {"atc_code", &medication.atc_code()}}) {
-    absl::Status status = CheckText(absl::StrCat(prefix, ".", field), *text);
-    if (!status.ok()) return status;
+    if (!IsValidUtf8(*text)) {
+      return Invalid(FieldPath(index, field), "is not valid UTF-8");
+    }
   }
   const bool has_code = !medication.rxcui().empty() ||
                         !medication.atc_code().empty();
   if (absl::StripAsciiWhitespace(medication.name()).empty() && !has_code) {
-    return Invalid(absl::StrCat(prefix, ".name"),
+    return Invalid(FieldPath(index, "name"),
                    "is empty (give a name, an rxcui or an atc_code)");
   }
   const int characters = CountCodePoints(medication.name());
   if (characters > kMaxNameCharacters) {
-    return Invalid(absl::StrCat(prefix, ".name"),
+    return Invalid(FieldPath(index, "name"),
                    absl::StrCat(characters, " characters, at most ",
                                 kMaxNameCharacters));
   }
   if (!medication.rxcui().empty() &&
       !IsWellFormedRxcui(NormalizeRxcui(medication.rxcui()))) {
-    return Invalid(absl::StrCat(prefix, ".rxcui"),
+    return Invalid(FieldPath(index, "rxcui"),
                    "is not an RxCUI (1 to 9 digits)");
   }
   if (!medication.atc_code().empty() &&
       !IsWellFormedAtcCode(NormalizeAtcCode(medication.atc_code()))) {
-    return Invalid(absl::StrCat(prefix, ".atc_code"),
+    return Invalid(FieldPath(index, "atc_code"),
                    "is not an ATC code (e.g. N05AD01)");
   }
   if (!v1::Route_IsValid(medication.route())) {
-    return Invalid(absl::StrCat(prefix, ".route"),
+    return Invalid(FieldPath(index, "route"),
                    absl::StrCat("unknown value ", medication.route()));
   }
   if (!v1::MedicationStatus_IsValid(medication.status())) {
-    return Invalid(absl::StrCat(prefix, ".status"),
+    return Invalid(FieldPath(index, "status"),
                    absl::StrCat("unknown value ", medication.status()));
   }
   const double dose = medication.daily_dose_mg();
   if (!std::isfinite(dose) || dose < 0) {
-    return Invalid(absl::StrCat(prefix, ".daily_dose_mg"),
+    return Invalid(FieldPath(index, "daily_dose_mg"),
                    absl::StrCat(dose, " is not a dose (0 = not given)"));
   }
   // A century of therapy is the plausible ceiling.
   constexpr int kMaxDays = 36600;
   if (medication.days_on_therapy() < 0 ||
       medication.days_on_therapy() > kMaxDays) {
-    return Invalid(absl::StrCat(prefix, ".days_on_therapy"),
+    return Invalid(FieldPath(index, "days_on_therapy"),
                    absl::StrCat(medication.days_on_therapy(),
                                 " is out of range 0..", kMaxDays));
   }
   if (medication.dose_increased_days_ago() < 0 ||
       medication.dose_increased_days_ago() > kMaxDays) {
-    return Invalid(absl::StrCat(prefix, ".dose_increased_days_ago"),
+    return Invalid(FieldPath(index, "dose_increased_days_ago"),
                    absl::StrCat(medication.dose_increased_days_ago(),
                                 " is out of range 0..", kMaxDays));
   }

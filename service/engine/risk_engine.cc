@@ -39,7 +39,7 @@ struct Judged {
   std::vector<const v1::Interaction*> raising_interactions;
 };
 
-std::string LevelName(RiskLevel level) {
+absl::string_view LevelName(RiskLevel level) {
   switch (level) {
     case v1::RISK_LEVEL_HIGH:
       return "HIGH";
@@ -54,7 +54,7 @@ std::string LevelName(RiskLevel level) {
   }
 }
 
-std::string RouteWord(v1::Route route) {
+absl::string_view RouteWord(v1::Route route) {
   switch (route) {
     case v1::ROUTE_ORAL:
       return "oral";
@@ -77,7 +77,7 @@ std::string RouteWord(v1::Route route) {
   }
 }
 
-std::string EvidenceWords(v1::EvidenceLevel evidence) {
+absl::string_view EvidenceWords(v1::EvidenceLevel evidence) {
   switch (evidence) {
     case v1::EVIDENCE_LEVEL_LABELED_WARNING:
       return "labelled warning";
@@ -94,7 +94,7 @@ std::string EvidenceWords(v1::EvidenceLevel evidence) {
   }
 }
 
-std::string SexWord(v1::Sex sex) {
+absl::string_view SexWord(v1::Sex sex) {
   switch (sex) {
     case v1::SEX_FEMALE:
       return "female";
@@ -119,15 +119,31 @@ RiskLevel Clamp(int level) {
 }
 
 // Cuts `text` to at most `limit` bytes on a UTF-8 boundary, marking the cut.
-std::string Truncate(std::string text, size_t limit) {
-  if (text.size() <= limit) return text;
+void TruncateInPlace(std::string* text, size_t limit) {
+  if (text->size() <= limit) return;
   size_t cut = limit - 3;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+  while (cut > 0 && (static_cast<unsigned char>((*text)[cut]) & 0xC0) == 0x80) {
     --cut;
   }
-  text.resize(cut);
-  text += "...";
-  return text;
+  text->resize(cut);
+  text->append("...");
+}
+
+// Writes a finding's summary in place: a reused response keeps the string's
+// capacity, so this allocates nothing after the first check on a thread.
+template <typename... Pieces>
+void SetSummary(Finding* finding, const Pieces&... pieces) {
+  std::string* summary = finding->mutable_summary();
+  summary->clear();
+  absl::StrAppend(summary, pieces...);
+  TruncateInPlace(summary, RiskEngine::kMaxSummaryLength);
+}
+
+template <typename... Pieces>
+void SetId(Finding* finding, const Pieces&... pieces) {
+  std::string* id = finding->mutable_id();
+  id->clear();
+  absl::StrAppend(id, pieces...);
 }
 
 // The drug's liability for `syndrome`, taking a route-specific one if the
@@ -277,6 +293,7 @@ class Assessment {
 
   void AddJudged(int index, const v1::Medication& medication, int drug_index,
                  v1::Route route) {
+    if (judged_.empty()) judged_.reserve(request_.medications_size() + 4);
     Judged& judged = judged_.emplace_back();
     judged.medication_index = index;
     judged.medication = &medication;
@@ -339,7 +356,7 @@ class Assessment {
                              const Judged& substrate,
                              const Judged& perpetrator) {
     Finding* finding = response_->add_findings();
-    finding->set_id(absl::StrCat("interaction.", interaction.id()));
+    SetId(finding, "interaction.", interaction.id());
     finding->set_kind(Finding::EXPOSURE_INTERACTION);
     finding->set_level(interaction.level());
     finding->set_contraindicated(interaction.contraindicated());
@@ -347,11 +364,9 @@ class Assessment {
     finding->add_medication_indexes(perpetrator.medication_index);
     finding->add_drug_ids(substrate.entry->drug->id());
     finding->add_drug_ids(perpetrator.entry->drug->id());
-    finding->set_summary(Truncate(
-        absl::StrCat(NameOf(perpetrator), " raises ", NameOf(substrate),
+    SetSummary(finding, NameOf(perpetrator), " raises ", NameOf(substrate),
                      " exposure (", interaction.mechanism(), ")",
-                     interaction.contraindicated() ? ": contraindicated" : ""),
-        RiskEngine::kMaxSummaryLength));
+                     interaction.contraindicated() ? ": contraindicated" : "");
     if (full_) finding->set_detail(absl::StrCat(
         NameOf(perpetrator), " inhibits ", interaction.mechanism(),
         ", raising ", NameOf(substrate),
@@ -376,16 +391,14 @@ class Assessment {
     }
   }
 
-  bool SecondBlockerInWindow(const Judged& judged,
-                             std::string* other_name) const {
+  // A dopamine blocker other than `judged` being started or raised, or
+  // nullptr.
+  const Judged* SecondBlockerInWindow(const Judged& judged) const {
     for (const Judged& other : judged_) {
       if (other.medication_index == judged.medication_index) continue;
-      if (other.entry->dopamine_blocker && other.in_acute_window) {
-        *other_name = NameOf(other);
-        return true;
-      }
+      if (other.entry->dopamine_blocker && other.in_acute_window) return &other;
     }
-    return false;
+    return nullptr;
   }
 
   // Another medication of the list in `scope`, or nullptr.
@@ -397,60 +410,69 @@ class Assessment {
     return nullptr;
   }
 
-  // Applies one modifier if its every condition holds; returns its label
-  // ("male, 19 years") or "" when it does not apply.
-  std::string ApplyModifier(const v1::RiskModifier& modifier,
-                            const Judged& judged, int syndrome) const {
+  // True when every condition of `modifier` holds. With `label`, also says
+  // what matched ("male, 19 years"); the BASIC view passes none and so
+  // builds no text.
+  bool ApplyModifier(const v1::RiskModifier& modifier, const Judged& judged,
+                     int syndrome, std::string* label) const {
     const auto& c = modifier.condition();
     const double age = patient_.age_years();
-    std::vector<std::string> parts;
+    absl::InlinedVector<std::string, 4> parts;
+    auto say = [&](auto&&... pieces) {
+      if (label != nullptr) parts.push_back(absl::StrCat(pieces...));
+    };
     if (c.sex() != v1::SEX_UNSPECIFIED) {
-      if (patient_.sex() != c.sex()) return "";
-      parts.push_back(SexWord(c.sex()));
+      if (patient_.sex() != c.sex()) return false;
+      say(SexWord(c.sex()));
     }
     if (c.min_age_years() > 0 || c.max_age_years() > 0) {
-      if (age < c.min_age_years()) return "";
-      if (c.max_age_years() > 0 && age >= c.max_age_years()) return "";
-      parts.push_back(FormatAge(age));
+      if (age < c.min_age_years()) return false;
+      if (c.max_age_years() > 0 && age >= c.max_age_years()) return false;
+      if (label != nullptr) parts.push_back(FormatAge(age));
     }
     if (c.prior_drug_induced_dystonia()) {
-      if (!patient_.prior_drug_induced_dystonia()) return "";
-      parts.push_back("prior drug-induced dystonia");
+      if (!patient_.prior_drug_induced_dystonia()) return false;
+      say("prior drug-induced dystonia");
     }
     if (!c.routes().empty()) {
       if (std::find(c.routes().begin(), c.routes().end(), judged.route) ==
           c.routes().end()) {
-        return "";
+        return false;
       }
-      parts.push_back(absl::StrCat(RouteWord(judged.route), " route"));
+      say(RouteWord(judged.route), " route");
     }
     if (c.min_days_on_therapy() > 0) {
-      if (judged.days_on_therapy < c.min_days_on_therapy()) return "";
-      parts.push_back(absl::StrCat(judged.days_on_therapy, " days on therapy"));
+      if (judged.days_on_therapy < c.min_days_on_therapy()) return false;
+      say(judged.days_on_therapy, " days on therapy");
     }
     if (c.second_dopamine_blocker_in_window()) {
-      std::string other;
-      if (!SecondBlockerInWindow(judged, &other)) return "";
-      parts.push_back(absl::StrCat("started with ", other));
+      const Judged* other = SecondBlockerInWindow(judged);
+      if (other == nullptr) return false;
+      say("started with ", NameOf(*other));
     }
     if (!c.co_medication().class_ids().empty() ||
         !c.co_medication().drug_ids().empty()) {
       const Judged* other = CoMedication(c.co_medication(), judged);
-      if (other == nullptr) return "";
-      parts.push_back(absl::StrCat("with ", NameOf(*other)));
+      if (other == nullptr) return false;
+      say("with ", NameOf(*other));
     }
     if (c.dose_above_threshold()) {
       const v1::DoseThreshold* threshold =
           ThresholdFor(*judged.entry->drug, syndrome);
       const double dose = judged.medication->daily_dose_mg();
       if (threshold == nullptr || !(dose > threshold->daily_dose_mg())) {
-        return "";
+        return false;
       }
-      parts.push_back(absl::StrFormat("%g mg/day, above %g mg/day", dose,
-                                      threshold->daily_dose_mg()));
+      if (label != nullptr) {
+        parts.push_back(absl::StrFormat("%g mg/day, above %g mg/day", dose,
+                                        threshold->daily_dose_mg()));
+      }
     }
-    if (parts.empty()) parts.push_back(judged.entry->drug->name());
-    return absl::StrJoin(parts, ", ");
+    if (label != nullptr) {
+      *label = parts.empty() ? judged.entry->drug->name()
+                             : absl::StrJoin(parts, ", ");
+    }
+    return true;
   }
 
   // Level of one finding: liability, then patient modifiers (capped for
@@ -462,8 +484,10 @@ class Assessment {
     int context_steps = 0;
     for (int m : judged.entry->modifiers[syndrome]) {
       const v1::RiskModifier& modifier = knowledge_.modifier(m);
-      const std::string label = ApplyModifier(modifier, judged, syndrome);
-      if (label.empty()) continue;
+      std::string label;
+      if (!ApplyModifier(modifier, judged, syndrome, full_ ? &label : nullptr)) {
+        continue;
+      }
       if (modifier.kind() == v1::RiskModifier::PATIENT) {
         patient_steps += modifier.steps();
       } else {
@@ -485,7 +509,7 @@ class Assessment {
   Finding* StartFinding(const Judged& judged, Finding::Kind kind,
                         absl::string_view id_prefix) {
     Finding* finding = response_->add_findings();
-    finding->set_id(absl::StrCat(id_prefix, judged.entry->drug->id()));
+    SetId(finding, id_prefix, judged.entry->drug->id());
     finding->set_kind(kind);
     finding->add_medication_indexes(judged.medication_index);
     finding->add_drug_ids(judged.entry->drug->id());
@@ -494,7 +518,7 @@ class Assessment {
 
   std::string LiabilityFactor(const Judged& judged, const v1::Liability& liability,
                               absl::string_view which) const {
-    const std::string route = RouteWord(judged.route);
+    const absl::string_view route = RouteWord(judged.route);
     return absl::StrCat(NameOf(judged), route.empty() ? "" : " (", route,
                         route.empty() ? "" : ")", ": ", which, " liability ",
                         LevelName(liability.level()), ", ",
@@ -517,9 +541,12 @@ class Assessment {
         LiabilityFor(*judged.entry->drug, kAcute, judged.route);
     if (liability.level() <= v1::RISK_LEVEL_NONE) return;
     if (!judged.in_acute_window) {
-      steady_outside_window_.push_back(
-          absl::StrCat(NameOf(judged), ": ", judged.phase,
-                       ", outside the acute window"));
+      any_steady_outside_window_ = true;
+      if (full_) {
+        steady_outside_window_.push_back(
+            absl::StrCat(NameOf(judged), ": ", judged.phase,
+                         ", outside the acute window"));
+      }
       return;
     }
     Finding* finding =
@@ -550,12 +577,10 @@ class Assessment {
     }
     const RiskLevel final_level = Clamp(level);
     finding->set_level(final_level);
-    const std::string route = RouteWord(judged.route);
-    finding->set_summary(Truncate(
-        absl::StrCat("Acute dystonia risk ", LevelName(final_level), ": ",
+    const absl::string_view route = RouteWord(judged.route);
+    SetSummary(finding, "Acute dystonia risk ", LevelName(final_level), ": ",
                      NameOf(judged), route.empty() ? "" : " ", route, ", ",
-                     judged.phase),
-        RiskEngine::kMaxSummaryLength));
+                     judged.phase);
     if (full_) finding->set_detail(liability.note().empty()
                             ? finding->summary()
                             : liability.note());
@@ -596,10 +621,8 @@ class Assessment {
     }
     const RiskLevel final_level = Clamp(level);
     finding->set_level(final_level);
-    finding->set_summary(Truncate(
-        absl::StrCat("Tardive dyskinesia risk ", LevelName(final_level), ": ",
-                     NameOf(judged), ", ", exposure),
-        RiskEngine::kMaxSummaryLength));
+    SetSummary(finding, "Tardive dyskinesia risk ", LevelName(final_level), ": ",
+                     NameOf(judged), ", ", exposure);
     if (full_) finding->set_detail(liability.note().empty()
                             ? finding->summary()
                             : liability.note());
@@ -637,9 +660,7 @@ class Assessment {
     }
     finding->set_level(Clamp(level));
     const std::string joined = absl::StrJoin(names, " + ");
-    finding->set_summary(Truncate(
-        absl::StrCat(blockers.size(), " dopamine blockers together: ", joined),
-        RiskEngine::kMaxSummaryLength));
+    SetSummary(finding, blockers.size(), " dopamine blockers together: ", joined);
     if (full_) finding->set_detail(absl::StrCat(
         "More than one dopamine-receptor-blocking agent is in the list (",
         joined, "). ",
@@ -678,10 +699,8 @@ class Assessment {
       lowered.push_back(index >= 0 ? DrugOf(index).drug->name() : id);
     }
     const std::string joined = absl::StrJoin(lowered, ", ");
-    finding->set_summary(Truncate(
-        absl::StrCat("Anticholinergic prophylaxis: ", NameOf(*prophylaxis_),
-                     " lowers acute dystonia risk of ", joined),
-        RiskEngine::kMaxSummaryLength));
+    SetSummary(finding, "Anticholinergic prophylaxis: ", NameOf(*prophylaxis_),
+                     " lowers acute dystonia risk of ", joined);
     if (full_) finding->set_detail(absl::StrCat(
         NameOf(*prophylaxis_),
         " is an anticholinergic agent; given with a dopamine blocker at the "
@@ -695,14 +714,23 @@ class Assessment {
     }
   }
 
+  // Highest level first, then kind, then medication position; stable.
+  // Insertion sort over the element pointers: a check has tens of findings,
+  // and moving pointers allocates nothing (std::stable_sort would).
   void SortFindings() {
-    auto* findings = response_->mutable_findings();
-    std::stable_sort(findings->begin(), findings->end(),
-                     [](const Finding& a, const Finding& b) {
-                       if (a.level() != b.level()) return a.level() > b.level();
-                       if (a.kind() != b.kind()) return a.kind() < b.kind();
-                       return a.medication_indexes(0) < b.medication_indexes(0);
-                     });
+    auto before = [](const Finding* a, const Finding* b) {
+      if (a->level() != b->level()) return a->level() > b->level();
+      if (a->kind() != b->kind()) return a->kind() < b->kind();
+      return a->medication_indexes(0) < b->medication_indexes(0);
+    };
+    auto first = response_->mutable_findings()->pointer_begin();
+    auto last = response_->mutable_findings()->pointer_end();
+    for (auto i = first; i != last; ++i) {
+      Finding* moving = *i;
+      auto j = i;
+      for (; j != first && before(moving, *(j - 1)); --j) *j = *(j - 1);
+      *j = moving;
+    }
   }
 
   void Summarize() {
@@ -713,7 +741,7 @@ class Assessment {
     SummarizeSyndrome({Finding::TARDIVE_DYSKINESIA},
                       response_->mutable_tardive_dyskinesia());
     v1::RiskSummary* acute = response_->mutable_acute_dystonia();
-    if (!steady_outside_window_.empty() && acute->level() <= v1::RISK_LEVEL_NONE) {
+    if (any_steady_outside_window_ && acute->level() <= v1::RISK_LEVEL_NONE) {
       acute->set_level(v1::RISK_LEVEL_LOW);
       acute->clear_factors();
     }
@@ -773,6 +801,9 @@ class Assessment {
   const Judged* prophylaxis_ = nullptr;
   std::vector<std::string> lowered_by_prophylaxis_;
   std::vector<int> lowered_indexes_;
+  // A drug with acute liability outside its acute window: the acute summary
+  // is LOW, not NONE. The lines say which (FULL view only).
+  bool any_steady_outside_window_ = false;
   std::vector<std::string> steady_outside_window_;
 };
 

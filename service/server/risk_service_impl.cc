@@ -1,6 +1,8 @@
 #include "service/server/risk_service_impl.h"
 
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -127,42 +129,90 @@ void CheckOne(const KnowledgeHolder& holder, const grpc::ByteBuffer& bytes,
   }
 }
 
-// Answers each request of the stream in order, one at a time.
+// Answers each request of the stream in order. Reading is pipelined with
+// writing: the next request is read and judged while earlier answers are
+// still being written, up to kMaxQueuedResponses; past that, reading waits,
+// so a client that does not read its answers cannot make the server buffer
+// without bound.
 class CheckStreamReactor final
     : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
+  static constexpr size_t kMaxQueuedResponses = 16;
+
   explicit CheckStreamReactor(const KnowledgeHolder* holder) : holder_(holder) {
     StartRead(&request_bytes_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status::OK);
+      std::lock_guard<std::mutex> lock(mu_);
+      reads_done_ = true;
+      MaybeFinishLocked();
       return;
     }
     CheckOne(*holder_, request_bytes_, &request_, &response_);
-    response_bytes_.Clear();
-    Serialize(response_, &response_bytes_);
-    StartWrite(&response_bytes_);
+    grpc::ByteBuffer bytes;
+    Serialize(response_, &bytes);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failed_) return;  // finished already: start nothing more
+    queued_.push_back(std::move(bytes));
+    if (!writing_) StartNextWriteLocked();
+    if (queued_.size() < kMaxQueuedResponses) {
+      StartRead(&request_bytes_);
+    } else {
+      read_paused_ = true;
+    }
   }
 
   void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
     if (!ok) {
+      failed_ = true;
       Finish(grpc::Status(grpc::StatusCode::CANCELLED,
                           "the client stopped reading"));
       return;
     }
-    StartRead(&request_bytes_);
+    queued_.pop_front();
+    if (!queued_.empty()) StartNextWriteLocked();
+    if (read_paused_ && !failed_) {
+      read_paused_ = false;
+      StartRead(&request_bytes_);
+    }
+    MaybeFinishLocked();
   }
 
   void OnDone() override { delete this; }
 
  private:
+  void StartNextWriteLocked() {
+    writing_ = true;
+    StartWrite(&queued_.front());
+  }
+
+  // The stream ends once the client is done sending and every answer has
+  // been written.
+  void MaybeFinishLocked() {
+    if (reads_done_ && !writing_ && queued_.empty() && !finished_ &&
+        !failed_) {
+      finished_ = true;
+      Finish(grpc::Status::OK);
+    }
+  }
+
   const KnowledgeHolder* holder_;
+  // Only the reading side touches these (one read is outstanding at a time).
   grpc::ByteBuffer request_bytes_;
-  grpc::ByteBuffer response_bytes_;
   v1::CheckRequest request_;
   v1::CheckResponse response_;
+  std::mutex mu_;
+  // Answers not yet written; front() is being written when writing_.
+  std::deque<grpc::ByteBuffer> queued_;
+  bool writing_ = false;
+  bool read_paused_ = false;
+  bool reads_done_ = false;
+  bool finished_ = false;
+  bool failed_ = false;
 };
 
 }  // namespace
