@@ -6,19 +6,24 @@ namespace dystonia {
 
 std::string NormalizeName(absl::string_view name) {
   std::string out;
-  out.reserve(name.size());
+  NormalizeNameInto(name, &out);
+  return out;
+}
+
+void NormalizeNameInto(absl::string_view name, std::string* out) {
+  out->clear();
+  out->reserve(name.size());
   bool pending_space = false;
   for (char raw : name) {
     const unsigned char c = static_cast<unsigned char>(raw);
     if (absl::ascii_isalnum(c) || c >= 0x80) {
-      if (pending_space && !out.empty()) out.push_back(' ');
+      if (pending_space && !out->empty()) out->push_back(' ');
       pending_space = false;
-      out.push_back(static_cast<char>(absl::ascii_tolower(c)));
+      out->push_back(static_cast<char>(absl::ascii_tolower(c)));
     } else {
       pending_space = true;
     }
   }
-  return out;
 }
 
 std::string NormalizeAtcCode(absl::string_view code) {

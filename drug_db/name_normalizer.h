@@ -14,6 +14,10 @@ namespace dystonia {
 // non-ASCII names stay distinct rather than being mangled.
 std::string NormalizeName(absl::string_view name);
 
+// The same, written into `out` (cleared first), so a caller can reuse the
+// buffer.
+void NormalizeNameInto(absl::string_view name, std::string* out);
+
 // Folds an ATC code to upper case without spaces: " n05ad01 " -> "N05AD01".
 std::string NormalizeAtcCode(absl::string_view code);
 

@@ -260,7 +260,10 @@ Resolution NameResolver::Resolve(const KnowledgeSnapshot& knowledge,
 
 Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,
                                      absl::string_view text) {
-  const std::string normalized = NormalizeName(text);
+  // Per-thread scratch: resolution runs for every medication of every check.
+  thread_local std::string normalized;
+  thread_local std::string cleaned;
+  NormalizeNameInto(text, &normalized);
   const Words words = ClassifyWords(normalized);
   v1::Route route_hint = v1::ROUTE_UNSPECIFIED;
   for (const Word& word : words) ConsiderRoute(word.route, &route_hint);
@@ -284,8 +287,6 @@ Resolution NameResolver::ResolveText(const KnowledgeSnapshot& knowledge,
     }
   }
 
-  std::string cleaned;
-  cleaned.reserve(normalized.size());
   for (Cleaning level :
        {Cleaning::kStrength, Cleaning::kFormWords, Cleaning::kSaltWords}) {
     CleanName(words, level, &cleaned);
