@@ -30,12 +30,14 @@ grpc::ByteBuffer Serialized(const google::protobuf::Message& message) {
   return grpc::ByteBuffer(&slice, 1);
 }
 
-class StreamLoad : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+class StreamLoad
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   StreamLoad(grpc::GenericStub* stub, grpc::ByteBuffer request, int window,
              Clock::time_point deadline)
       : request_(std::move(request)), window_(window), deadline_(deadline) {
-    stub->PrepareBidiStreamingCall(&context_, "/dystonia.v1.RiskService/CheckStream",
+    stub->PrepareBidiStreamingCall(&context_,
+                                   "/dystonia.v1.RiskService/CheckStream",
                                    grpc::StubOptions(), this);
     StartRead(&response_);
     AddHold();  // released when the writer side is done
@@ -62,10 +64,12 @@ class StreamLoad : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBu
       std::string bytes;
       std::vector<grpc::Slice> slices;
       response_.Dump(&slices);
-      for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      for (const auto& s : slices)
+        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
       if (!first.ParseFromString(bytes) || first.has_error() ||
           first.findings_size() == 0) {
-        std::fprintf(stderr, "checkstream-load: the first answer is not a real check\n");
+        std::fprintf(
+            stderr, "checkstream-load: the first answer is not a real check\n");
         bad_first_ = true;
       }
       first_bytes_ = bytes.size();
@@ -147,14 +151,20 @@ int main(int argc, char** argv) {
   int window = 64;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--server") server = argv[i + 1];
-    else if (flag == "--request") request_path = argv[i + 1];
-    else if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
-    else if (flag == "--window") window = std::atoi(argv[i + 1]);
+    if (flag == "--server")
+      server = argv[i + 1];
+    else if (flag == "--request")
+      request_path = argv[i + 1];
+    else if (flag == "--seconds")
+      seconds = std::atof(argv[i + 1]);
+    else if (flag == "--window")
+      window = std::atoi(argv[i + 1]);
   }
   if (request_path.empty() || window < 1 || seconds <= 0) {
-    std::fprintf(stderr, "usage: checkstream-load --server HOST:PORT --request FILE.textproto "
-                         "[--seconds S] [--window W]\n");
+    std::fprintf(
+        stderr,
+        "usage: checkstream-load --server HOST:PORT --request FILE.textproto "
+        "[--seconds S] [--window W]\n");
     return 2;
   }
   std::ifstream in(request_path);
@@ -162,23 +172,28 @@ int main(int argc, char** argv) {
   text << in.rdbuf();
   dystonia::v1::CheckRequest request;
   if (!google::protobuf::TextFormat::ParseFromString(text.str(), &request)) {
-    std::fprintf(stderr, "checkstream-load: cannot parse %s\n", request_path.c_str());
+    std::fprintf(stderr, "checkstream-load: cannot parse %s\n",
+                 request_path.c_str());
     return 2;
   }
-  grpc::GenericStub stub(grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+  grpc::GenericStub stub(
+      grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
   const auto start = Clock::now();
   StreamLoad load(&stub, Serialized(request), window,
                   start + std::chrono::duration_cast<Clock::duration>(
                               std::chrono::duration<double>(seconds)));
   const grpc::Status status = load.Await();
-  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - start).count();
   if (!status.ok() || load.bad_first()) {
     std::fprintf(stderr, "checkstream-load: stream ended with %d %s\n",
-                 static_cast<int>(status.error_code()), status.error_message().c_str());
+                 static_cast<int>(status.error_code()),
+                 status.error_message().c_str());
     return 1;
   }
-  std::printf("checks %ld in %.2f s: %.0f checks/s (window %d, response %zu bytes)\n",
-              load.received(), elapsed, load.received() / elapsed, window,
-              load.first_bytes());
+  std::printf(
+      "checks %ld in %.2f s: %.0f checks/s (window %d, response %zu bytes)\n",
+      load.received(), elapsed, load.received() / elapsed, window,
+      load.first_bytes());
   return 0;
 }

@@ -1,7 +1,8 @@
 // Writes one gRPC message frame (flag byte 0, 4-byte big-endian length, the
 // serialized message) for h2load's --data:
 //   grpc-frame check REQUEST.textproto OUT   a dystonia.v1.CheckRequest
-//   grpc-frame health SERVICE OUT            a grpc.health.v1.HealthCheckRequest
+//   grpc-frame health SERVICE OUT            a
+//   grpc.health.v1.HealthCheckRequest
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -23,10 +24,9 @@ int Usage() {
 
 bool WriteFrame(const std::string& message, const std::string& path) {
   const uint32_t length = static_cast<uint32_t>(message.size());
-  const char prefix[5] = {0, static_cast<char>(length >> 24),
-                          static_cast<char>(length >> 16),
-                          static_cast<char>(length >> 8),
-                          static_cast<char>(length)};
+  const char prefix[5] = {
+      0, static_cast<char>(length >> 24), static_cast<char>(length >> 16),
+      static_cast<char>(length >> 8), static_cast<char>(length)};
   std::ofstream out(path, std::ios::binary);
   out.write(prefix, sizeof(prefix));
   out.write(message.data(), static_cast<std::streamsize>(message.size()));
@@ -44,8 +44,10 @@ int main(int argc, char** argv) {
     std::stringstream text;
     text << in.rdbuf();
     dystonia::v1::CheckRequest request;
-    if (!in || !google::protobuf::TextFormat::ParseFromString(text.str(), &request)) {
-      std::fprintf(stderr, "grpc-frame: cannot parse %s as CheckRequest\n", argv[2]);
+    if (!in ||
+        !google::protobuf::TextFormat::ParseFromString(text.str(), &request)) {
+      std::fprintf(stderr, "grpc-frame: cannot parse %s as CheckRequest\n",
+                   argv[2]);
       return 1;
     }
     message = request.SerializeAsString();

@@ -14,6 +14,12 @@ PACKAGES=(
   libbenchmark-dev
 )
 
+# The load harness (bench/load.sh) also needs h2load and nghttp; asked for
+# with `bash deploy/setup.sh bench`, not needed to build, run or test.
+if [ "${1:-}" = bench ]; then
+  PACKAGES+=(nghttp2-client util-linux)
+fi
+
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -8,8 +8,8 @@
 #include "drug_db/name_normalizer.h"
 
 namespace dystonia {
-absl::StatusOr<std::shared_ptr<const KnowledgeSnapshot>> KnowledgeSnapshot::Load(
-    const DrugStore& store) {
+absl::StatusOr<std::shared_ptr<const KnowledgeSnapshot>>
+KnowledgeSnapshot::Load(const DrugStore& store) {
   absl::StatusOr<StoredKnowledge> stored = store.ReadActive();
   if (!stored.ok()) return stored.status();
   return Build(*std::move(stored));
@@ -82,6 +82,30 @@ void KnowledgeSnapshot::Index(
       if (index >= 0 && index != i) entry.ingredients.push_back(index);
     }
   }
+  // Every citation list, resolved once.
+  for (const v1::Drug& drug : bundle_.drug()) {
+    ResolveCitationList(drug.acute().citation_ids());
+    ResolveCitationList(drug.tardive().citation_ids());
+    for (const v1::RouteLiability& route : drug.route_liabilities()) {
+      ResolveCitationList(route.acute().citation_ids());
+      ResolveCitationList(route.tardive().citation_ids());
+    }
+    for (const v1::DoseThreshold& threshold : drug.dose_thresholds()) {
+      ResolveCitationList(threshold.citation_ids());
+    }
+  }
+  for (const v1::DrugClass& drug_class : bundle_.drug_class()) {
+    ResolveCitationList(drug_class.citation_ids());
+  }
+  for (const v1::RiskModifier& modifier : bundle_.modifier()) {
+    ResolveCitationList(modifier.citation_ids());
+  }
+  for (const v1::Interaction& interaction : bundle_.interaction()) {
+    ResolveCitationList(interaction.citation_ids());
+  }
+  for (const v1::Recommendation& recommendation : bundle_.recommendation()) {
+    ResolveCitationList(recommendation.citation_ids());
+  }
   // Scopes are resolved once here so that a check only walks short lists.
   for (DrugEntry& entry : drugs_) {
     for (int m = 0; m < bundle_.modifier_size(); ++m) {
@@ -145,12 +169,43 @@ const NameHit* KnowledgeSnapshot::FindRxcui(absl::string_view rxcui) const {
   return it == rxcuis_.end() ? nullptr : &it->second;
 }
 
-const NameHit* KnowledgeSnapshot::FindAtcCode(absl::string_view atc_code) const {
+const NameHit* KnowledgeSnapshot::FindAtcCode(
+    absl::string_view atc_code) const {
   auto it = atc_codes_.find(atc_code);
   return it == atc_codes_.end() ? nullptr : &it->second;
 }
 
-const v1::Citation* KnowledgeSnapshot::FindCitation(absl::string_view id) const {
+void KnowledgeSnapshot::ResolveCitationList(
+    const google::protobuf::RepeatedPtrField<std::string>& ids) {
+  std::vector<const v1::Citation*>& resolved = resolved_citations_[&ids];
+  resolved.clear();
+  for (const std::string& id : ids) {
+    if (const v1::Citation* citation = FindCitation(id)) {
+      resolved.push_back(citation);
+    }
+  }
+}
+
+const std::vector<const v1::Citation*>* KnowledgeSnapshot::ResolvedCitations(
+    const google::protobuf::RepeatedPtrField<std::string>& ids) const {
+  auto it = resolved_citations_.find(&ids);
+  return it == resolved_citations_.end() ? nullptr : &it->second;
+}
+
+std::vector<const v1::Citation*> KnowledgeSnapshot::CitationsOf(
+    const google::protobuf::RepeatedPtrField<std::string>& ids) const {
+  if (const auto* resolved = ResolvedCitations(ids)) return *resolved;
+  std::vector<const v1::Citation*> citations;
+  for (const std::string& id : ids) {
+    if (const v1::Citation* citation = FindCitation(id)) {
+      citations.push_back(citation);
+    }
+  }
+  return citations;
+}
+
+const v1::Citation* KnowledgeSnapshot::FindCitation(
+    absl::string_view id) const {
   auto it = citation_by_id_.find(id);
   return it == citation_by_id_.end() ? nullptr : it->second;
 }

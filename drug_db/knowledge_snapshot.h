@@ -80,6 +80,13 @@ class KnowledgeSnapshot {
 
   // Returns the citation `id`, or nullptr.
   const v1::Citation* FindCitation(absl::string_view id) const;
+  // The citations a list of ids in this snapshot's bundle names, resolved
+  // once at load (a check cites tens of them). A list from elsewhere is
+  // resolved on the spot.
+  std::vector<const v1::Citation*> CitationsOf(
+      const google::protobuf::RepeatedPtrField<std::string>& ids) const;
+  const std::vector<const v1::Citation*>* ResolvedCitations(
+      const google::protobuf::RepeatedPtrField<std::string>& ids) const;
   const v1::DrugClass* FindClass(absl::string_view id) const;
 
   const v1::KnowledgeBundle& bundle() const { return bundle_; }
@@ -104,6 +111,11 @@ class KnowledgeSnapshot {
   std::vector<DrugEntry> drugs_;
   absl::flat_hash_map<std::string, int> drug_by_id_;
   absl::flat_hash_map<std::string, const v1::Citation*> citation_by_id_;
+  // Keyed by the address of a citation_ids field inside bundle_.
+  absl::flat_hash_map<const void*, std::vector<const v1::Citation*>>
+      resolved_citations_;
+  void ResolveCitationList(
+      const google::protobuf::RepeatedPtrField<std::string>& ids);
   absl::flat_hash_map<std::string, const v1::DrugClass*> class_by_id_;
   absl::flat_hash_map<std::string, NameHit> names_;
   absl::flat_hash_map<std::string, NameHit> rxcuis_;

@@ -21,79 +21,122 @@ using MatchKind = v1::AssessedMedication::MatchKind;
 // Strength and unit words: never part of a name.
 const absl::flat_hash_set<absl::string_view>& StrengthWords() {
   static const auto* words = new absl::flat_hash_set<absl::string_view>{
-      "mg", "mcg", "g", "ml", "microgram", "micrograms", "units", "unit",
-      "iu", "per"};
+      "mg",         "mcg",   "g",    "ml", "microgram",
+      "micrograms", "units", "unit", "iu", "per"};
   return *words;
 }
 
 // Words that say how a product is given, not what it is. Each maps to the
 // route it implies (ROUTE_UNSPECIFIED when it implies none).
 const absl::flat_hash_map<absl::string_view, v1::Route>& FormWords() {
-  static const auto* words = new absl::flat_hash_map<absl::string_view, v1::Route>{
-      {"tablet", v1::ROUTE_ORAL}, {"tablets", v1::ROUTE_ORAL},
-      {"tab", v1::ROUTE_ORAL}, {"tabs", v1::ROUTE_ORAL},
-      {"capsule", v1::ROUTE_ORAL}, {"capsules", v1::ROUTE_ORAL},
-      {"cap", v1::ROUTE_ORAL}, {"caps", v1::ROUTE_ORAL},
-      {"oral", v1::ROUTE_ORAL}, {"po", v1::ROUTE_ORAL},
-      {"solution", v1::ROUTE_UNSPECIFIED}, {"suspension", v1::ROUTE_ORAL},
-      {"syrup", v1::ROUTE_ORAL}, {"elixir", v1::ROUTE_ORAL},
-      {"liquid", v1::ROUTE_ORAL}, {"drops", v1::ROUTE_ORAL},
-      {"concentrate", v1::ROUTE_ORAL}, {"odt", v1::ROUTE_ORAL},
-      {"orally", v1::ROUTE_ORAL}, {"disintegrating", v1::ROUTE_ORAL},
-      {"film", v1::ROUTE_ORAL}, {"coated", v1::ROUTE_ORAL},
-      {"chewable", v1::ROUTE_ORAL},
-      {"er", v1::ROUTE_UNSPECIFIED}, {"xr", v1::ROUTE_UNSPECIFIED},
-      {"sr", v1::ROUTE_UNSPECIFIED}, {"cr", v1::ROUTE_UNSPECIFIED},
-      {"xl", v1::ROUTE_UNSPECIFIED}, {"extended", v1::ROUTE_UNSPECIFIED},
-      {"release", v1::ROUTE_UNSPECIFIED}, {"delayed", v1::ROUTE_UNSPECIFIED},
-      {"modified", v1::ROUTE_UNSPECIFIED}, {"prolonged", v1::ROUTE_UNSPECIFIED},
-      {"injection", v1::ROUTE_INTRAMUSCULAR}, {"injectable", v1::ROUTE_INTRAMUSCULAR},
-      {"inj", v1::ROUTE_INTRAMUSCULAR}, {"im", v1::ROUTE_INTRAMUSCULAR},
-      {"intramuscular", v1::ROUTE_INTRAMUSCULAR},
-      {"iv", v1::ROUTE_INTRAVENOUS}, {"intravenous", v1::ROUTE_INTRAVENOUS},
-      {"infusion", v1::ROUTE_INTRAVENOUS},
-      {"vial", v1::ROUTE_UNSPECIFIED}, {"ampule", v1::ROUTE_UNSPECIFIED},
-      {"ampoule", v1::ROUTE_UNSPECIFIED}, {"syringe", v1::ROUTE_UNSPECIFIED},
-      {"prefilled", v1::ROUTE_UNSPECIFIED},
-      {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE},
-      {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE},
-      {"suppository", v1::ROUTE_RECTAL}, {"suppositories", v1::ROUTE_RECTAL},
-      {"rectal", v1::ROUTE_RECTAL}, {"pr", v1::ROUTE_RECTAL},
-      {"patch", v1::ROUTE_TRANSDERMAL}, {"transdermal", v1::ROUTE_TRANSDERMAL},
-      {"sublingual", v1::ROUTE_SUBLINGUAL}, {"sl", v1::ROUTE_SUBLINGUAL},
-      {"buccal", v1::ROUTE_SUBLINGUAL},
-  };
+  static const auto* words =
+      new absl::flat_hash_map<absl::string_view, v1::Route>{
+          {"tablet", v1::ROUTE_ORAL},
+          {"tablets", v1::ROUTE_ORAL},
+          {"tab", v1::ROUTE_ORAL},
+          {"tabs", v1::ROUTE_ORAL},
+          {"capsule", v1::ROUTE_ORAL},
+          {"capsules", v1::ROUTE_ORAL},
+          {"cap", v1::ROUTE_ORAL},
+          {"caps", v1::ROUTE_ORAL},
+          {"oral", v1::ROUTE_ORAL},
+          {"po", v1::ROUTE_ORAL},
+          {"solution", v1::ROUTE_UNSPECIFIED},
+          {"suspension", v1::ROUTE_ORAL},
+          {"syrup", v1::ROUTE_ORAL},
+          {"elixir", v1::ROUTE_ORAL},
+          {"liquid", v1::ROUTE_ORAL},
+          {"drops", v1::ROUTE_ORAL},
+          {"concentrate", v1::ROUTE_ORAL},
+          {"odt", v1::ROUTE_ORAL},
+          {"orally", v1::ROUTE_ORAL},
+          {"disintegrating", v1::ROUTE_ORAL},
+          {"film", v1::ROUTE_ORAL},
+          {"coated", v1::ROUTE_ORAL},
+          {"chewable", v1::ROUTE_ORAL},
+          {"er", v1::ROUTE_UNSPECIFIED},
+          {"xr", v1::ROUTE_UNSPECIFIED},
+          {"sr", v1::ROUTE_UNSPECIFIED},
+          {"cr", v1::ROUTE_UNSPECIFIED},
+          {"xl", v1::ROUTE_UNSPECIFIED},
+          {"extended", v1::ROUTE_UNSPECIFIED},
+          {"release", v1::ROUTE_UNSPECIFIED},
+          {"delayed", v1::ROUTE_UNSPECIFIED},
+          {"modified", v1::ROUTE_UNSPECIFIED},
+          {"prolonged", v1::ROUTE_UNSPECIFIED},
+          {"injection", v1::ROUTE_INTRAMUSCULAR},
+          {"injectable", v1::ROUTE_INTRAMUSCULAR},
+          {"inj", v1::ROUTE_INTRAMUSCULAR},
+          {"im", v1::ROUTE_INTRAMUSCULAR},
+          {"intramuscular", v1::ROUTE_INTRAMUSCULAR},
+          {"iv", v1::ROUTE_INTRAVENOUS},
+          {"intravenous", v1::ROUTE_INTRAVENOUS},
+          {"infusion", v1::ROUTE_INTRAVENOUS},
+          {"vial", v1::ROUTE_UNSPECIFIED},
+          {"ampule", v1::ROUTE_UNSPECIFIED},
+          {"ampoule", v1::ROUTE_UNSPECIFIED},
+          {"syringe", v1::ROUTE_UNSPECIFIED},
+          {"prefilled", v1::ROUTE_UNSPECIFIED},
+          {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"suppository", v1::ROUTE_RECTAL},
+          {"suppositories", v1::ROUTE_RECTAL},
+          {"rectal", v1::ROUTE_RECTAL},
+          {"pr", v1::ROUTE_RECTAL},
+          {"patch", v1::ROUTE_TRANSDERMAL},
+          {"transdermal", v1::ROUTE_TRANSDERMAL},
+          {"sublingual", v1::ROUTE_SUBLINGUAL},
+          {"sl", v1::ROUTE_SUBLINGUAL},
+          {"buccal", v1::ROUTE_SUBLINGUAL},
+      };
   return *words;
 }
 
 // Salt and ester words. Esters of antipsychotics mark depot injections.
 const absl::flat_hash_map<absl::string_view, v1::Route>& SaltWords() {
-  static const auto* words = new absl::flat_hash_map<absl::string_view, v1::Route>{
-      {"hydrochloride", v1::ROUTE_UNSPECIFIED}, {"hcl", v1::ROUTE_UNSPECIFIED},
-      {"dihydrochloride", v1::ROUTE_UNSPECIFIED},
-      {"monohydrochloride", v1::ROUTE_UNSPECIFIED},
-      {"hydrobromide", v1::ROUTE_UNSPECIFIED}, {"hbr", v1::ROUTE_UNSPECIFIED},
-      {"lactate", v1::ROUTE_UNSPECIFIED}, {"mesylate", v1::ROUTE_UNSPECIFIED},
-      {"mesilate", v1::ROUTE_UNSPECIFIED}, {"maleate", v1::ROUTE_UNSPECIFIED},
-      {"dimaleate", v1::ROUTE_UNSPECIFIED}, {"fumarate", v1::ROUTE_UNSPECIFIED},
-      {"hemifumarate", v1::ROUTE_UNSPECIFIED}, {"tartrate", v1::ROUTE_UNSPECIFIED},
-      {"succinate", v1::ROUTE_UNSPECIFIED}, {"sulfate", v1::ROUTE_UNSPECIFIED},
-      {"sulphate", v1::ROUTE_UNSPECIFIED}, {"sodium", v1::ROUTE_UNSPECIFIED},
-      {"potassium", v1::ROUTE_UNSPECIFIED}, {"calcium", v1::ROUTE_UNSPECIFIED},
-      {"magnesium", v1::ROUTE_UNSPECIFIED}, {"acetate", v1::ROUTE_UNSPECIFIED},
-      {"citrate", v1::ROUTE_UNSPECIFIED}, {"besylate", v1::ROUTE_UNSPECIFIED},
-      {"besilate", v1::ROUTE_UNSPECIFIED}, {"edisylate", v1::ROUTE_UNSPECIFIED},
-      {"napadisylate", v1::ROUTE_UNSPECIFIED}, {"hyclate", v1::ROUTE_UNSPECIFIED},
-      {"monohydrate", v1::ROUTE_UNSPECIFIED}, {"dihydrate", v1::ROUTE_UNSPECIFIED},
-      {"trihydrate", v1::ROUTE_UNSPECIFIED}, {"anhydrous", v1::ROUTE_UNSPECIFIED},
-      {"bromide", v1::ROUTE_UNSPECIFIED},
-      {"chloride", v1::ROUTE_UNSPECIFIED}, {"phosphate", v1::ROUTE_UNSPECIFIED},
-      {"decanoate", v1::ROUTE_LONG_ACTING_INJECTABLE},
-      {"enanthate", v1::ROUTE_LONG_ACTING_INJECTABLE},
-      {"palmitate", v1::ROUTE_LONG_ACTING_INJECTABLE},
-      {"pamoate", v1::ROUTE_LONG_ACTING_INJECTABLE},
-      {"lauroxil", v1::ROUTE_LONG_ACTING_INJECTABLE},
-  };
+  static const auto* words =
+      new absl::flat_hash_map<absl::string_view, v1::Route>{
+          {"hydrochloride", v1::ROUTE_UNSPECIFIED},
+          {"hcl", v1::ROUTE_UNSPECIFIED},
+          {"dihydrochloride", v1::ROUTE_UNSPECIFIED},
+          {"monohydrochloride", v1::ROUTE_UNSPECIFIED},
+          {"hydrobromide", v1::ROUTE_UNSPECIFIED},
+          {"hbr", v1::ROUTE_UNSPECIFIED},
+          {"lactate", v1::ROUTE_UNSPECIFIED},
+          {"mesylate", v1::ROUTE_UNSPECIFIED},
+          {"mesilate", v1::ROUTE_UNSPECIFIED},
+          {"maleate", v1::ROUTE_UNSPECIFIED},
+          {"dimaleate", v1::ROUTE_UNSPECIFIED},
+          {"fumarate", v1::ROUTE_UNSPECIFIED},
+          {"hemifumarate", v1::ROUTE_UNSPECIFIED},
+          {"tartrate", v1::ROUTE_UNSPECIFIED},
+          {"succinate", v1::ROUTE_UNSPECIFIED},
+          {"sulfate", v1::ROUTE_UNSPECIFIED},
+          {"sulphate", v1::ROUTE_UNSPECIFIED},
+          {"sodium", v1::ROUTE_UNSPECIFIED},
+          {"potassium", v1::ROUTE_UNSPECIFIED},
+          {"calcium", v1::ROUTE_UNSPECIFIED},
+          {"magnesium", v1::ROUTE_UNSPECIFIED},
+          {"acetate", v1::ROUTE_UNSPECIFIED},
+          {"citrate", v1::ROUTE_UNSPECIFIED},
+          {"besylate", v1::ROUTE_UNSPECIFIED},
+          {"besilate", v1::ROUTE_UNSPECIFIED},
+          {"edisylate", v1::ROUTE_UNSPECIFIED},
+          {"napadisylate", v1::ROUTE_UNSPECIFIED},
+          {"hyclate", v1::ROUTE_UNSPECIFIED},
+          {"monohydrate", v1::ROUTE_UNSPECIFIED},
+          {"dihydrate", v1::ROUTE_UNSPECIFIED},
+          {"trihydrate", v1::ROUTE_UNSPECIFIED},
+          {"anhydrous", v1::ROUTE_UNSPECIFIED},
+          {"bromide", v1::ROUTE_UNSPECIFIED},
+          {"chloride", v1::ROUTE_UNSPECIFIED},
+          {"phosphate", v1::ROUTE_UNSPECIFIED},
+          {"decanoate", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"enanthate", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"palmitate", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"pamoate", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"lauroxil", v1::ROUTE_LONG_ACTING_INJECTABLE},
+      };
   return *words;
 }
 
@@ -174,7 +217,8 @@ using Words = absl::InlinedVector<Word, 12>;
 
 Words ClassifyWords(absl::string_view normalized) {
   Words words;
-  for (absl::string_view text : absl::StrSplit(normalized, ' ', absl::SkipEmpty())) {
+  for (absl::string_view text :
+       absl::StrSplit(normalized, ' ', absl::SkipEmpty())) {
     Word& word = words.emplace_back();
     word.text = text;
     if (HasDigit(text) || StrengthWords().contains(text)) {
@@ -225,8 +269,8 @@ int BoundedEditDistance(absl::string_view a, absl::string_view b,
     int row_min = current[0];
     for (int j = 1; j <= m; ++j) {
       const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      int value = std::min({previous[j] + 1, current[j - 1] + 1,
-                            previous[j - 1] + cost});
+      int value = std::min(
+          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         value = std::min(value, two_back[j - 2] + 1);
       }
@@ -253,7 +297,8 @@ Resolution NameResolver::Resolve(const KnowledgeSnapshot& knowledge,
   // A code names the drug; the name's words may still say the route.
   Resolution resolution = FromHit(*hit);
   if (!medication.name().empty()) {
-    resolution.route_hint = ResolveText(knowledge, medication.name()).route_hint;
+    resolution.route_hint =
+        ResolveText(knowledge, medication.name()).route_hint;
   }
   return resolution;
 }
@@ -353,7 +398,8 @@ std::vector<std::string> NameResolver::Suggest(
   if (candidates.empty()) {
     std::vector<absl::string_view> kept =
         absl::StrSplit(query, ' ', absl::SkipEmpty());
-    if (kept.size() > 1) candidates = NearMisses(knowledge, std::string(kept[0]));
+    if (kept.size() > 1)
+      candidates = NearMisses(knowledge, std::string(kept[0]));
   }
   std::vector<std::string> suggestions;
   for (const Candidate& candidate : candidates) {

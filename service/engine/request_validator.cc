@@ -29,17 +29,17 @@ absl::Status ValidateMedication(const v1::Medication& medication, int index) {
       return Invalid(FieldPath(index, field), "is not valid UTF-8");
     }
   }
-  const bool has_code = !medication.rxcui().empty() ||
-                        !medication.atc_code().empty();
+  const bool has_code =
+      !medication.rxcui().empty() || !medication.atc_code().empty();
   if (absl::StripAsciiWhitespace(medication.name()).empty() && !has_code) {
     return Invalid(FieldPath(index, "name"),
                    "is empty (give a name, an rxcui or an atc_code)");
   }
   const int characters = CountCodePoints(medication.name());
   if (characters > kMaxNameCharacters) {
-    return Invalid(FieldPath(index, "name"),
-                   absl::StrCat(characters, " characters, at most ",
-                                kMaxNameCharacters));
+    return Invalid(
+        FieldPath(index, "name"),
+        absl::StrCat(characters, " characters, at most ", kMaxNameCharacters));
   }
   if (!medication.rxcui().empty() &&
       !IsWellFormedRxcui(NormalizeRxcui(medication.rxcui()))) {
@@ -136,9 +136,9 @@ absl::Status ValidateCheckRequest(const v1::CheckRequest& request) {
     return Invalid("request_id", "is not valid UTF-8");
   }
   if (request.request_id().size() > static_cast<size_t>(kMaxRequestIdBytes)) {
-    return Invalid("request_id", absl::StrCat(request.request_id().size(),
-                                              " bytes, at most ",
-                                              kMaxRequestIdBytes));
+    return Invalid("request_id",
+                   absl::StrCat(request.request_id().size(), " bytes, at most ",
+                                kMaxRequestIdBytes));
   }
   if (!request.has_patient()) return Invalid("patient", "is required");
   const v1::Patient& patient = request.patient();
@@ -146,7 +146,8 @@ absl::Status ValidateCheckRequest(const v1::CheckRequest& request) {
     return Invalid("patient.age_years", "is required");
   }
   const double age = patient.age_years();
-  if (!std::isfinite(age)) return Invalid("patient.age_years", "is not a number");
+  if (!std::isfinite(age))
+    return Invalid("patient.age_years", "is not a number");
   if (age < 0) {
     return Invalid("patient.age_years", absl::StrCat(age, " is negative"));
   }
@@ -155,12 +156,13 @@ absl::Status ValidateCheckRequest(const v1::CheckRequest& request) {
                    absl::StrCat(age, " is over ", kMaxAgeYears));
   }
   if (!v1::Sex_IsValid(patient.sex())) {
-    return Invalid("patient.sex", absl::StrCat("unknown value ", patient.sex()));
+    return Invalid("patient.sex",
+                   absl::StrCat("unknown value ", patient.sex()));
   }
   if (request.medications_size() > kMaxMedications) {
     return Invalid("medications",
-                   absl::StrCat(request.medications_size(),
-                                " given, at most ", kMaxMedications));
+                   absl::StrCat(request.medications_size(), " given, at most ",
+                                kMaxMedications));
   }
   for (int i = 0; i < request.medications_size(); ++i) {
     absl::Status status = ValidateMedication(request.medications(i), i);

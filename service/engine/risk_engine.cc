@@ -1,8 +1,8 @@
 #include "service/engine/risk_engine.h"
 
 #include <algorithm>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -160,8 +160,8 @@ const v1::Liability& LiabilityFor(const v1::Drug& drug, int syndrome,
 }
 
 const v1::DoseThreshold* ThresholdFor(const v1::Drug& drug, int syndrome) {
-  const v1::Syndrome wanted = syndrome == kAcute ? v1::SYNDROME_ACUTE_DYSTONIA
-                                                 : v1::SYNDROME_TARDIVE;
+  const v1::Syndrome wanted =
+      syndrome == kAcute ? v1::SYNDROME_ACUTE_DYSTONIA : v1::SYNDROME_TARDIVE;
   for (const v1::DoseThreshold& threshold : drug.dose_thresholds()) {
     if (threshold.syndrome() == wanted) return &threshold;
   }
@@ -176,14 +176,16 @@ class CitationList {
                bool enabled)
       : knowledge_(knowledge), finding_(finding), enabled_(enabled) {}
 
-  template <typename Ids>
-  void AddAll(const Ids& ids) {
-    for (const std::string& id : ids) Add(id);
+  void AddAll(const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    if (!enabled_) return;
+    if (const auto* resolved = knowledge_.ResolvedCitations(ids)) {
+      for (const v1::Citation* citation : *resolved) Add(citation);
+      return;
+    }
+    for (const std::string& id : ids) Add(knowledge_.FindCitation(id));
   }
 
-  void Add(const std::string& id) {
-    if (!enabled_) return;
-    const v1::Citation* citation = knowledge_.FindCitation(id);
+  void Add(const v1::Citation* citation) {
     if (citation == nullptr) return;
     // A finding cites a handful of sources: a linear scan beats hashing.
     if (std::find(seen_.begin(), seen_.end(), citation) != seen_.end()) return;
@@ -200,9 +202,9 @@ class CitationList {
 
 // A short source label for a factor line: the citation's title when short,
 // else its publisher and year.
-std::string SourceLabel(const KnowledgeSnapshot& knowledge,
-                        const google::protobuf::RepeatedPtrField<std::string>&
-                            citation_ids) {
+std::string SourceLabel(
+    const KnowledgeSnapshot& knowledge,
+    const google::protobuf::RepeatedPtrField<std::string>& citation_ids) {
   if (citation_ids.empty()) return "";
   const v1::Citation* citation = knowledge.FindCitation(citation_ids[0]);
   if (citation == nullptr) return "";
@@ -210,15 +212,16 @@ std::string SourceLabel(const KnowledgeSnapshot& knowledge,
     return absl::StrCat(" (", citation->title(), ")");
   }
   if (citation->year() > 0) {
-    return absl::StrCat(" (", citation->publisher(), " ", citation->year(), ")");
+    return absl::StrCat(" (", citation->publisher(), " ", citation->year(),
+                        ")");
   }
   return absl::StrCat(" (", citation->publisher(), ")");
 }
 
 class Assessment {
  public:
-  Assessment(const KnowledgeSnapshot& knowledge, const v1::CheckRequest& request,
-             v1::CheckResponse* response)
+  Assessment(const KnowledgeSnapshot& knowledge,
+             const v1::CheckRequest& request, v1::CheckResponse* response)
       : knowledge_(knowledge),
         request_(request),
         patient_(request.patient()),
@@ -255,11 +258,11 @@ class Assessment {
         v1::UnrecognizedMedication* unrecognized =
             response_->add_unrecognized();
         unrecognized->set_medication_index(i);
-        const std::string& shown = !medication.name().empty()
-                                       ? medication.name()
-                                       : (!medication.rxcui().empty()
-                                              ? medication.rxcui()
-                                              : medication.atc_code());
+        const std::string& shown =
+            !medication.name().empty()
+                ? medication.name()
+                : (!medication.rxcui().empty() ? medication.rxcui()
+                                               : medication.atc_code());
         unrecognized->set_name(shown);
         for (std::string& suggestion :
              NameResolver::Suggest(knowledge_, medication.name())) {
@@ -330,7 +333,8 @@ class Assessment {
   void FindInteractions() {
     for (Judged& substrate : judged_) {
       for (const Judged& perpetrator : judged_) {
-        if (perpetrator.medication_index == substrate.medication_index) continue;
+        if (perpetrator.medication_index == substrate.medication_index)
+          continue;
         const v1::Interaction* strongest = nullptr;
         for (int x : substrate.entry->substrate_of) {
           const auto& of = perpetrator.entry->perpetrator_of;
@@ -365,18 +369,19 @@ class Assessment {
     finding->add_drug_ids(substrate.entry->drug->id());
     finding->add_drug_ids(perpetrator.entry->drug->id());
     SetSummary(finding, NameOf(perpetrator), " raises ", NameOf(substrate),
-                     " exposure (", interaction.mechanism(), ")",
-                     interaction.contraindicated() ? ": contraindicated" : "");
-    if (full_) finding->set_detail(absl::StrCat(
-        NameOf(perpetrator), " inhibits ", interaction.mechanism(),
-        ", raising ", NameOf(substrate),
-        " levels and with them the risk of extrapyramidal effects. ",
-        interaction.advice()));
-    if (full_) finding->add_factors(absl::StrCat(NameOf(perpetrator), " with ",
-                                      NameOf(substrate), ": ",
-                                      interaction.mechanism(), " inhibition",
-                                      SourceLabel(knowledge_,
-                                                  interaction.citation_ids())));
+               " exposure (", interaction.mechanism(), ")",
+               interaction.contraindicated() ? ": contraindicated" : "");
+    if (full_)
+      finding->set_detail(absl::StrCat(
+          NameOf(perpetrator), " inhibits ", interaction.mechanism(),
+          ", raising ", NameOf(substrate),
+          " levels and with them the risk of extrapyramidal effects. ",
+          interaction.advice()));
+    if (full_)
+      absl::StrAppend(finding->add_factors(), NameOf(perpetrator), " with ",
+                      NameOf(substrate), ": ", interaction.mechanism(),
+                      " inhibition",
+                      SourceLabel(knowledge_, interaction.citation_ids()));
     if (full_) finding->add_recommendations(interaction.advice());
     CitationList citations(knowledge_, finding, full_);
     citations.AddAll(interaction.citation_ids());
@@ -402,7 +407,8 @@ class Assessment {
   }
 
   // Another medication of the list in `scope`, or nullptr.
-  const Judged* CoMedication(const v1::Scope& scope, const Judged& judged) const {
+  const Judged* CoMedication(const v1::Scope& scope,
+                             const Judged& judged) const {
     for (const Judged& other : judged_) {
       if (other.medication_index == judged.medication_index) continue;
       if (knowledge_.InScope(scope, *other.entry)) return &other;
@@ -485,7 +491,8 @@ class Assessment {
     for (int m : judged.entry->modifiers[syndrome]) {
       const v1::RiskModifier& modifier = knowledge_.modifier(m);
       std::string label;
-      if (!ApplyModifier(modifier, judged, syndrome, full_ ? &label : nullptr)) {
+      if (!ApplyModifier(modifier, judged, syndrome,
+                         full_ ? &label : nullptr)) {
         continue;
       }
       if (modifier.kind() == v1::RiskModifier::PATIENT) {
@@ -493,14 +500,15 @@ class Assessment {
       } else {
         context_steps += modifier.steps();
       }
-      if (full_) finding->add_factors(absl::StrCat(
-          label, ": ", modifier.factor(),
-          SourceLabel(knowledge_, modifier.citation_ids())));
+      if (full_)
+        absl::StrAppend(finding->add_factors(), label, ": ", modifier.factor(),
+                        SourceLabel(knowledge_, modifier.citation_ids()));
       citations->AddAll(modifier.citation_ids());
     }
     if (base <= v1::RISK_LEVEL_LOW && patient_steps > 0) {
-      if (full_) finding->add_factors(
-          "patient factors do not lift a low-liability agent above LOW");
+      if (full_)
+        finding->add_factors(
+            "patient factors do not lift a low-liability agent above LOW");
       patient_steps = 0;
     }
     return base + patient_steps + context_steps;
@@ -516,13 +524,15 @@ class Assessment {
     return finding;
   }
 
-  std::string LiabilityFactor(const Judged& judged, const v1::Liability& liability,
-                              absl::string_view which) const {
+  // "haloperidol (intramuscular): acute-dystonia liability HIGH, ...".
+  void AppendLiabilityFactor(std::string* out, const Judged& judged,
+                             const v1::Liability& liability,
+                             absl::string_view which) const {
     const absl::string_view route = RouteWord(judged.route);
-    return absl::StrCat(NameOf(judged), route.empty() ? "" : " (", route,
-                        route.empty() ? "" : ")", ": ", which, " liability ",
-                        LevelName(liability.level()), ", ",
-                        EvidenceWords(liability.evidence()));
+    absl::StrAppend(out, NameOf(judged), route.empty() ? "" : " (", route,
+                    route.empty() ? "" : ")", ": ", which, " liability ",
+                    LevelName(liability.level()), ", ",
+                    EvidenceWords(liability.evidence()));
   }
 
   void AddRecommendations(const Judged& judged, int syndrome, RiskLevel level,
@@ -543,9 +553,8 @@ class Assessment {
     if (!judged.in_acute_window) {
       any_steady_outside_window_ = true;
       if (full_) {
-        steady_outside_window_.push_back(
-            absl::StrCat(NameOf(judged), ": ", judged.phase,
-                         ", outside the acute window"));
+        steady_outside_window_.push_back(absl::StrCat(
+            NameOf(judged), ": ", judged.phase, ", outside the acute window"));
       }
       return;
     }
@@ -553,24 +562,29 @@ class Assessment {
         StartFinding(judged, Finding::ACUTE_DYSTONIA, "acute-dystonia.");
     CitationList citations(knowledge_, finding, full_);
     citations.AddAll(liability.citation_ids());
-    if (full_) finding->add_factors(LiabilityFactor(judged, liability, "acute-dystonia"));
-    if (full_) finding->add_factors(judged.phase);
-    int level = ApplyModifiers(judged, kAcute, liability.level(), finding,
-                               &citations);
+    if (full_) {
+      AppendLiabilityFactor(finding->add_factors(), judged, liability,
+                            "acute-dystonia");
+      finding->add_factors()->assign(judged.phase);
+    }
+    int level =
+        ApplyModifiers(judged, kAcute, liability.level(), finding, &citations);
     for (size_t k = 0; k < judged.raised_by.size(); ++k) {
       ++level;
-      if (full_) finding->add_factors(absl::StrCat("exposure raised by ",
-                                        judged.raised_by[k]));
+      if (full_)
+        absl::StrAppend(finding->add_factors(), "exposure raised by ",
+                        judged.raised_by[k]);
       citations.AddAll(judged.raising_interactions[k]->citation_ids());
     }
     if (prophylaxis_ != nullptr && level > v1::RISK_LEVEL_LOW) {
       const int before = Clamp(level);
       level = std::max(Clamp(level) - 1, static_cast<int>(v1::RISK_LEVEL_LOW));
       if (level < before) {
-        if (full_) finding->add_factors(absl::StrCat(
-            NameOf(*prophylaxis_),
-            " in the list: anticholinergic prophylaxis lowers the level one "
-            "step"));
+        if (full_)
+          absl::StrAppend(
+              finding->add_factors(), NameOf(*prophylaxis_),
+              " in the list: anticholinergic prophylaxis lowers the level one "
+              "step");
         lowered_by_prophylaxis_.push_back(finding->drug_ids(0));
         lowered_indexes_.push_back(judged.medication_index);
       }
@@ -579,11 +593,11 @@ class Assessment {
     finding->set_level(final_level);
     const absl::string_view route = RouteWord(judged.route);
     SetSummary(finding, "Acute dystonia risk ", LevelName(final_level), ": ",
-                     NameOf(judged), route.empty() ? "" : " ", route, ", ",
-                     judged.phase);
-    if (full_) finding->set_detail(liability.note().empty()
-                            ? finding->summary()
-                            : liability.note());
+               NameOf(judged), route.empty() ? "" : " ", route, ", ",
+               judged.phase);
+    if (full_)
+      finding->set_detail(liability.note().empty() ? finding->summary()
+                                                   : liability.note());
     AddRecommendations(judged, kAcute, final_level, finding, &citations);
   }
 
@@ -595,37 +609,42 @@ class Assessment {
         StartFinding(judged, Finding::TARDIVE_DYSKINESIA, "tardive.");
     CitationList citations(knowledge_, finding, full_);
     citations.AddAll(liability.citation_ids());
-    if (full_) finding->add_factors(LiabilityFactor(judged, liability, "tardive"));
+    if (full_) {
+      AppendLiabilityFactor(finding->add_factors(), judged, liability,
+                            "tardive");
+    }
     int level = ApplyModifiers(judged, kTardive, liability.level(), finding,
                                &citations);
     const bool older = patient_.age_years() >= RiskEngine::kOlderAdultAgeYears;
     const int needed = older ? RiskEngine::kTardiveExposureDaysOlderAdult
                              : RiskEngine::kTardiveExposureDays;
-    const bool established =
-        judged.active && judged.days_on_therapy >= needed;
+    const bool established = judged.active && judged.days_on_therapy >= needed;
     std::string exposure;
     if (established) {
       exposure = absl::StrCat(judged.days_on_therapy, " days of exposure");
-      if (full_) finding->add_factors(absl::StrCat(
-          "established exposure: ", judged.days_on_therapy, " days (at least ",
-          needed, older ? " at age 60 or over)" : ")"));
+      if (full_)
+        absl::StrAppend(finding->add_factors(),
+                        "established exposure: ", judged.days_on_therapy,
+                        " days (at least ", needed,
+                        older ? " at age 60 or over)" : ")");
     } else {
       exposure = judged.active && judged.days_on_therapy > 0
                      ? absl::StrCat(judged.days_on_therapy, " days so far")
                      : (judged.active ? "duration not given"
                                       : "long-term use to monitor");
       level = std::max(Clamp(level) - 1, static_cast<int>(v1::RISK_LEVEL_LOW));
-      if (full_) finding->add_factors(absl::StrCat(
-          "exposure not yet established (", needed,
-          " days needed): a risk to monitor, one step lower"));
+      if (full_)
+        absl::StrAppend(finding->add_factors(),
+                        "exposure not yet established (", needed,
+                        " days needed): a risk to monitor, one step lower");
     }
     const RiskLevel final_level = Clamp(level);
     finding->set_level(final_level);
-    SetSummary(finding, "Tardive dyskinesia risk ", LevelName(final_level), ": ",
-                     NameOf(judged), ", ", exposure);
-    if (full_) finding->set_detail(liability.note().empty()
-                            ? finding->summary()
-                            : liability.note());
+    SetSummary(finding, "Tardive dyskinesia risk ", LevelName(final_level),
+               ": ", NameOf(judged), ", ", exposure);
+    if (full_)
+      finding->set_detail(liability.note().empty() ? finding->summary()
+                                                   : liability.note());
     AddRecommendations(judged, kTardive, final_level, finding, &citations);
   }
 
@@ -660,16 +679,20 @@ class Assessment {
     }
     finding->set_level(Clamp(level));
     const std::string joined = absl::StrJoin(names, " + ");
-    SetSummary(finding, blockers.size(), " dopamine blockers together: ", joined);
-    if (full_) finding->set_detail(absl::StrCat(
-        "More than one dopamine-receptor-blocking agent is in the list (",
-        joined, "). ",
-        any_in_window ? "At least one is being started or its dose raised, "
-                        "when acute dystonia is most likely."
-                      : "Combined long-term blockade adds to tardive risk."));
-    if (full_) finding->add_factors(absl::StrCat("dopamine blockers: ", joined));
-    if (full_) finding->add_recommendations(
-        "Review whether more than one dopamine-blocking agent is needed");
+    SetSummary(finding, blockers.size(),
+               " dopamine blockers together: ", joined);
+    if (full_)
+      finding->set_detail(absl::StrCat(
+          "More than one dopamine-receptor-blocking agent is in the list (",
+          joined, "). ",
+          any_in_window ? "At least one is being started or its dose raised, "
+                          "when acute dystonia is most likely."
+                        : "Combined long-term blockade adds to tardive risk."));
+    if (full_)
+      absl::StrAppend(finding->add_factors(), "dopamine blockers: ", joined);
+    if (full_)
+      finding->add_recommendations(
+          "Review whether more than one dopamine-blocking agent is needed");
     CitationList citations(knowledge_, finding, full_);
     for (const Judged* judged : blockers) {
       for (int m : judged->entry->modifiers[kAcute]) {
@@ -700,14 +723,17 @@ class Assessment {
     }
     const std::string joined = absl::StrJoin(lowered, ", ");
     SetSummary(finding, "Anticholinergic prophylaxis: ", NameOf(*prophylaxis_),
-                     " lowers acute dystonia risk of ", joined);
-    if (full_) finding->set_detail(absl::StrCat(
-        NameOf(*prophylaxis_),
-        " is an anticholinergic agent; given with a dopamine blocker at the "
-        "start of treatment it lowers the incidence of acute dystonia. The "
-        "acute level of ", joined, " was lowered one step (never below LOW)."));
-    if (full_) finding->add_factors(absl::StrCat(NameOf(*prophylaxis_),
-                                      ": anticholinergic prophylaxis"));
+               " lowers acute dystonia risk of ", joined);
+    if (full_)
+      finding->set_detail(absl::StrCat(
+          NameOf(*prophylaxis_),
+          " is an anticholinergic agent; given with a dopamine blocker at the "
+          "start of treatment it lowers the incidence of acute dystonia. The "
+          "acute level of ",
+          joined, " was lowered one step (never below LOW)."));
+    if (full_)
+      absl::StrAppend(finding->add_factors(), NameOf(*prophylaxis_),
+                      ": anticholinergic prophylaxis");
     CitationList citations(knowledge_, finding, full_);
     for (const v1::DrugClass* drug_class : prophylaxis_->entry->classes) {
       citations.AddAll(drug_class->citation_ids());
@@ -756,7 +782,8 @@ class Assessment {
                          v1::RiskSummary* summary) const {
     int level = v1::RISK_LEVEL_NONE;
     for (const Finding& finding : response_->findings()) {
-      if (std::find(kinds.begin(), kinds.end(), finding.kind()) != kinds.end()) {
+      if (std::find(kinds.begin(), kinds.end(), finding.kind()) !=
+          kinds.end()) {
         level = std::max(level, static_cast<int>(finding.level()));
       }
     }
@@ -768,7 +795,8 @@ class Assessment {
     }
     for (const Finding& finding : response_->findings()) {
       if (finding.level() != level ||
-          std::find(kinds.begin(), kinds.end(), finding.kind()) == kinds.end()) {
+          std::find(kinds.begin(), kinds.end(), finding.kind()) ==
+              kinds.end()) {
         continue;
       }
       // Name the drug on lines that do not already start with it.
@@ -777,10 +805,9 @@ class Assessment {
                            : knowledge_.FindDrug(finding.drug_ids(0));
       const std::string name = drug < 0 ? "" : DrugOf(drug).drug->name();
       for (const std::string& factor : finding.factors()) {
-        std::string line =
-            name.empty() || absl::StartsWith(factor, name)
-                ? factor
-                : absl::StrCat(name, " - ", factor);
+        std::string line = name.empty() || absl::StartsWith(factor, name)
+                               ? factor
+                               : absl::StrCat(name, " - ", factor);
         // Few lines per summary: a linear scan beats hashing.
         if (std::find(summary->factors().begin(), summary->factors().end(),
                       line) == summary->factors().end()) {

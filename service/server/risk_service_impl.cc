@@ -20,8 +20,7 @@ namespace dystonia {
 namespace {
 
 absl::Status KnowledgeUnavailable() {
-  return absl::UnavailableError(
-      "the knowledge base is loading; retry shortly");
+  return absl::UnavailableError("the knowledge base is loading; retry shortly");
 }
 
 // The bytes of a request, flattened only when gRPC split them.
@@ -35,7 +34,8 @@ class RequestBytes {
       return;
     }
     for (const grpc::Slice& slice : slices_) {
-      joined_.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      joined_.append(reinterpret_cast<const char*>(slice.begin()),
+                     slice.size());
     }
     view_ = joined_;
   }
@@ -193,8 +193,7 @@ class CheckStreamReactor final
   // The stream ends once the client is done sending and every answer has
   // been written.
   void MaybeFinishLocked() {
-    if (reads_done_ && !writing_ && queued_.empty() && !finished_ &&
-        !failed_) {
+    if (reads_done_ && !writing_ && queued_.empty() && !finished_ && !failed_) {
       finished_ = true;
       Finish(grpc::Status::OK);
     }
@@ -256,7 +255,8 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchDrugsRequest>(
       context, *knowledge_, request, response,
-      [](const KnowledgeSnapshot& knowledge, const v1::SearchDrugsRequest& search)
+      [](const KnowledgeSnapshot& knowledge,
+         const v1::SearchDrugsRequest& search)
           -> absl::StatusOr<v1::SearchDrugsResponse> {
         auto matches =
             dystonia::SearchDrugs(knowledge, search.query(), search.limit());

@@ -30,8 +30,8 @@ v1::RiskLevel AcuteLevel(const std::string& id) {
 const std::vector<std::vector<std::string>>& Bands() {
   static const auto* bands = new std::vector<std::vector<std::string>>{
       {"haloperidol", "fluphenazine"},
-      {"cariprazine", "lurasidone", "risperidone", "ziprasidone", "paliperidone",
-       "asenapine", "chlorpromazine"},
+      {"cariprazine", "lurasidone", "risperidone", "ziprasidone",
+       "paliperidone", "asenapine", "chlorpromazine"},
       {"brexpiprazole", "amisulpride", "aripiprazole", "iloperidone",
        "lumateperone", "quetiapine", "olanzapine", "sertindole"},
       {"clozapine"},
@@ -66,16 +66,17 @@ TEST(AcuteOrderTest, RisperidoneIsAboveQuetiapineOlanzapineAndClozapine) {
 
 TEST(AcuteOrderTest, NearPlaceboAgentsAreLowNotNone) {
   // Labels still report dystonia at low incidence: recognized as LOW.
-  for (const char* agent : {"clozapine", "quetiapine", "olanzapine", "aripiprazole"}) {
+  for (const char* agent :
+       {"clozapine", "quetiapine", "olanzapine", "aripiprazole"}) {
     EXPECT_EQ(AcuteLevel(agent), v1::RISK_LEVEL_LOW) << agent;
   }
 }
 
 TEST(AcuteOrderTest, HighPotencyFirstGenerationAgentsAreHigh) {
   // CLINICAL.md tier guidance.
-  for (const char* agent : {"haloperidol", "fluphenazine", "trifluoperazine",
-                            "pimozide", "thiothixene", "zuclopenthixol",
-                            "flupentixol", "droperidol"}) {
+  for (const char* agent :
+       {"haloperidol", "fluphenazine", "trifluoperazine", "pimozide",
+        "thiothixene", "zuclopenthixol", "flupentixol", "droperidol"}) {
     EXPECT_EQ(AcuteLevel(agent), v1::RISK_LEVEL_HIGH) << agent;
   }
 }
@@ -87,7 +88,8 @@ TEST(AcuteOrderTest, PaliperidoneDepotIsBelowOralPaliperidone) {
   const v1::Drug& drug = *BundledKnowledge()->drugs()[index].drug;
   v1::RiskLevel depot = v1::RISK_LEVEL_UNSPECIFIED;
   for (const auto& route : drug.route_liabilities()) {
-    if (route.route() == v1::ROUTE_LONG_ACTING_INJECTABLE) depot = route.acute().level();
+    if (route.route() == v1::ROUTE_LONG_ACTING_INJECTABLE)
+      depot = route.acute().level();
   }
   EXPECT_LT(depot, drug.acute().level());
 }

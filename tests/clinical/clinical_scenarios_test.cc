@@ -45,16 +45,17 @@ std::string LevelName(v1::RiskLevel level) {
 // Everything a reviewer needs to see when a row fails.
 std::string Describe(const v1::CheckResponse& response) {
   std::vector<std::string> lines;
-  lines.push_back(absl::StrCat("acute ", LevelName(response.acute_dystonia().level()),
-                               ", tardive ",
-                               LevelName(response.tardive_dyskinesia().level())));
+  lines.push_back(absl::StrCat(
+      "acute ", LevelName(response.acute_dystonia().level()), ", tardive ",
+      LevelName(response.tardive_dyskinesia().level())));
   for (const v1::Finding& finding : response.findings()) {
-    lines.push_back(absl::StrCat("  ", v1::Finding::Kind_Name(finding.kind()), " ",
-                                 LevelName(finding.level()), ": ",
+    lines.push_back(absl::StrCat("  ", v1::Finding::Kind_Name(finding.kind()),
+                                 " ", LevelName(finding.level()), ": ",
                                  finding.summary(), " [",
                                  absl::StrJoin(finding.factors(), "; "), "]"));
   }
-  for (const v1::UnrecognizedMedication& unrecognized : response.unrecognized()) {
+  for (const v1::UnrecognizedMedication& unrecognized :
+       response.unrecognized()) {
     lines.push_back(absl::StrCat("  unrecognized: ", unrecognized.name()));
   }
   return absl::StrJoin(lines, "\n");
@@ -76,21 +77,25 @@ TEST_P(ClinicalScenarioTest, MatchesExpectation) {
   const std::string described = Describe(response);
   EXPECT_EQ(LevelName(response.acute_dystonia().level()),
             LevelName(scenario.acute))
-      << "acute level\n" << described;
+      << "acute level\n"
+      << described;
   EXPECT_EQ(LevelName(response.tardive_dyskinesia().level()),
             LevelName(scenario.tardive))
-      << "tardive level\n" << described;
+      << "tardive level\n"
+      << described;
   std::vector<v1::Finding::Kind> kinds;
   for (const v1::Finding& finding : response.findings()) {
     kinds.push_back(finding.kind());
   }
   for (v1::Finding::Kind kind : scenario.present) {
     EXPECT_THAT(kinds, ::testing::Contains(kind))
-        << v1::Finding::Kind_Name(kind) << " expected\n" << described;
+        << v1::Finding::Kind_Name(kind) << " expected\n"
+        << described;
   }
   for (v1::Finding::Kind kind : scenario.absent) {
     EXPECT_THAT(kinds, ::testing::Not(::testing::Contains(kind)))
-        << v1::Finding::Kind_Name(kind) << " not expected\n" << described;
+        << v1::Finding::Kind_Name(kind) << " not expected\n"
+        << described;
   }
   // Every medication comes back, assessed as the expected drug or
   // unrecognized.
@@ -119,7 +124,8 @@ TEST_P(ClinicalScenarioTest, BasicViewGivesTheSameJudgement) {
   ASSERT_TRUE(Stub()->Check(&basic_context, basic_request, &basic).ok());
 
   EXPECT_EQ(basic.acute_dystonia().level(), full.acute_dystonia().level());
-  EXPECT_EQ(basic.tardive_dyskinesia().level(), full.tardive_dyskinesia().level());
+  EXPECT_EQ(basic.tardive_dyskinesia().level(),
+            full.tardive_dyskinesia().level());
   ASSERT_EQ(basic.findings_size(), full.findings_size());
   for (int i = 0; i < full.findings_size(); ++i) {
     const v1::Finding& f = full.findings(i);
@@ -138,13 +144,13 @@ TEST_P(ClinicalScenarioTest, BasicViewGivesTheSameJudgement) {
   EXPECT_LE(basic.ByteSizeLong(), full.ByteSizeLong());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Scenarios, ClinicalScenarioTest, ::testing::ValuesIn(ScenariosOrEmpty()),
-    [](const ::testing::TestParamInfo<Scenario>& info) {
-      std::string name = info.param.id;
-      std::replace(name.begin(), name.end(), '-', '_');
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Scenarios, ClinicalScenarioTest,
+                         ::testing::ValuesIn(ScenariosOrEmpty()),
+                         [](const ::testing::TestParamInfo<Scenario>& info) {
+                           std::string name = info.param.id;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
 
 TEST(ClinicalScenarioTableTest, TableIsWellFormed) {
   auto scenarios = LoadScenarios();
@@ -158,9 +164,11 @@ TEST(ClinicalScenarioTableTest, HasAtLeastSixtyScenarios) {
 
 TEST(ClinicalScenarioTableTest, ParserRejectsARowWithoutSource) {
   auto parsed = ParseScenarioTable(
-      "| id | patient | medications | acute | tardive | findings | assessed | source |\n"
+      "| id | patient | medications | acute | tardive | findings | assessed | "
+      "source |\n"
       "|---|---|---|---|---|---|---|---|\n"
-      "| a | M 19 | haloperidol @im | HIGH | MODERATE | - | haloperidol |  |\n");
+      "| a | M 19 | haloperidol @im | HIGH | MODERATE | - | haloperidol |  "
+      "|\n");
 
   EXPECT_FALSE(parsed.ok());
   EXPECT_THAT(std::string(parsed.status().message()),
@@ -169,10 +177,13 @@ TEST(ClinicalScenarioTableTest, ParserRejectsARowWithoutSource) {
 
 TEST(ClinicalScenarioTableTest, ParserReadsMedicationOptions) {
   auto parsed = ParseScenarioTable(
-      "| id | patient | medications | acute | tardive | findings | assessed | source |\n"
+      "| id | patient | medications | acute | tardive | findings | assessed | "
+      "source |\n"
       "|---|---|---|---|---|---|---|---|\n"
-      "| a | F 72 prior | Haldol 5 mg @im active:400d inc:3d dose:10mg; rxcui:5093 "
-      "| HIGH | HIGH | ACUTE_DYSTONIA, !PROPHYLAXIS_PRESENT | haloperidol, haloperidol | x |\n");
+      "| a | F 72 prior | Haldol 5 mg @im active:400d inc:3d dose:10mg; "
+      "rxcui:5093 "
+      "| HIGH | HIGH | ACUTE_DYSTONIA, !PROPHYLAXIS_PRESENT | haloperidol, "
+      "haloperidol | x |\n");
 
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   ASSERT_EQ(parsed->size(), 1u);

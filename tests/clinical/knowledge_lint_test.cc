@@ -26,7 +26,9 @@ using ::dystonia::testing::BundledKnowledgeDir;
 
 const v1::KnowledgeBundle& Bundle() { return BundledKnowledge()->bundle(); }
 
-bool IsCombination(const v1::Drug& drug) { return drug.ingredient_ids_size() > 0; }
+bool IsCombination(const v1::Drug& drug) {
+  return drug.ingredient_ids_size() > 0;
+}
 
 // Paraphrase, never pasted passages: the longest note or section allowed.
 constexpr size_t kMaxParaphraseLength = 400;
@@ -50,9 +52,11 @@ TEST(KnowledgeLintTest, EveryLiabilityAboveNoneIsCitedWithEvidence) {
       EXPECT_NE(liability->evidence(), v1::EVIDENCE_LEVEL_UNSPECIFIED) << what;
       if (liability->level() > v1::RISK_LEVEL_NONE) {
         EXPECT_FALSE(liability->citation_ids().empty()) << what;
-        EXPECT_FALSE(liability->note().empty()) << what << ": say why this tier";
+        EXPECT_FALSE(liability->note().empty())
+            << what << ": say why this tier";
         EXPECT_NE(liability->evidence(),
-                  v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION) << what;
+                  v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION)
+            << what;
       }
     }
   }
@@ -67,8 +71,10 @@ TEST(KnowledgeLintTest, DopamineBlockersCarryBothLiabilitiesAndModifiers) {
     EXPECT_GE(entry.drug->tardive().level(), v1::RISK_LEVEL_LOW) << id;
     // A class added without widening the modifiers' scopes would silently
     // skip the patient factors.
-    EXPECT_FALSE(entry.modifiers[kAcute].empty()) << id << ": no acute modifier in scope";
-    EXPECT_FALSE(entry.modifiers[kTardive].empty()) << id << ": no tardive modifier in scope";
+    EXPECT_FALSE(entry.modifiers[kAcute].empty())
+        << id << ": no acute modifier in scope";
+    EXPECT_FALSE(entry.modifiers[kTardive].empty())
+        << id << ": no tardive modifier in scope";
   }
 }
 
@@ -82,11 +88,14 @@ TEST(KnowledgeLintTest, EveryCitationIsUsedAndAttributable) {
       use(route.acute().citation_ids());
       use(route.tardive().citation_ids());
     }
-    for (const auto& threshold : drug.dose_thresholds()) use(threshold.citation_ids());
+    for (const auto& threshold : drug.dose_thresholds())
+      use(threshold.citation_ids());
   }
-  for (const auto& drug_class : Bundle().drug_class()) use(drug_class.citation_ids());
+  for (const auto& drug_class : Bundle().drug_class())
+    use(drug_class.citation_ids());
   for (const auto& modifier : Bundle().modifier()) use(modifier.citation_ids());
-  for (const auto& interaction : Bundle().interaction()) use(interaction.citation_ids());
+  for (const auto& interaction : Bundle().interaction())
+    use(interaction.citation_ids());
   for (const auto& recommendation : Bundle().recommendation()) {
     use(recommendation.citation_ids());
   }
@@ -152,22 +161,70 @@ TEST(KnowledgeLintTest, CoversTheAgentsTheModelNames) {
   // CLINICAL.md and issue 3: antipsychotics of every generation, the
   // dopamine-blocking antiemetics, the other agents with reports, the
   // prophylaxis agents, the inhibitors and the named combination products.
-  for (const char* id :
-       {"haloperidol", "fluphenazine", "perphenazine", "trifluoperazine",
-        "thiothixene", "pimozide", "zuclopenthixol", "flupentixol", "loxapine",
-        "chlorpromazine", "thioridazine", "sulpiride", "risperidone",
-        "paliperidone", "olanzapine", "quetiapine", "clozapine", "aripiprazole",
-        "ziprasidone", "lurasidone", "asenapine", "iloperidone", "brexpiprazole",
-        "cariprazine", "lumateperone", "amisulpride", "metoclopramide",
-        "prochlorperazine", "promethazine", "droperidol", "trimethobenzamide",
-        "domperidone", "amoxapine", "tetrabenazine", "deutetrabenazine",
-        "valbenazine", "fluoxetine", "sertraline", "citalopram", "lithium",
-        "phenytoin", "carbamazepine", "valproate", "flunarizine", "cinnarizine",
-        "methylphenidate", "amphetamine", "cocaine", "benztropine",
-        "trihexyphenidyl", "biperiden", "procyclidine", "diphenhydramine",
-        "bupropion", "quinidine", "ketoconazole", "clarithromycin", "ritonavir",
-        "fluvoxamine", "ciprofloxacin", "diltiazem", "olanzapine-fluoxetine",
-        "perphenazine-amitriptyline", "olanzapine-samidorphan"}) {
+  for (const char* id : {"haloperidol",
+                         "fluphenazine",
+                         "perphenazine",
+                         "trifluoperazine",
+                         "thiothixene",
+                         "pimozide",
+                         "zuclopenthixol",
+                         "flupentixol",
+                         "loxapine",
+                         "chlorpromazine",
+                         "thioridazine",
+                         "sulpiride",
+                         "risperidone",
+                         "paliperidone",
+                         "olanzapine",
+                         "quetiapine",
+                         "clozapine",
+                         "aripiprazole",
+                         "ziprasidone",
+                         "lurasidone",
+                         "asenapine",
+                         "iloperidone",
+                         "brexpiprazole",
+                         "cariprazine",
+                         "lumateperone",
+                         "amisulpride",
+                         "metoclopramide",
+                         "prochlorperazine",
+                         "promethazine",
+                         "droperidol",
+                         "trimethobenzamide",
+                         "domperidone",
+                         "amoxapine",
+                         "tetrabenazine",
+                         "deutetrabenazine",
+                         "valbenazine",
+                         "fluoxetine",
+                         "sertraline",
+                         "citalopram",
+                         "lithium",
+                         "phenytoin",
+                         "carbamazepine",
+                         "valproate",
+                         "flunarizine",
+                         "cinnarizine",
+                         "methylphenidate",
+                         "amphetamine",
+                         "cocaine",
+                         "benztropine",
+                         "trihexyphenidyl",
+                         "biperiden",
+                         "procyclidine",
+                         "diphenhydramine",
+                         "bupropion",
+                         "quinidine",
+                         "ketoconazole",
+                         "clarithromycin",
+                         "ritonavir",
+                         "fluvoxamine",
+                         "ciprofloxacin",
+                         "diltiazem",
+                         "olanzapine-fluoxetine",
+                         "perphenazine-amitriptyline",
+                         "olanzapine-samidorphan"}) {
     EXPECT_GE(BundledKnowledge()->FindDrug(id), 0) << id;
   }
 }

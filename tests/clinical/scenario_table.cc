@@ -35,7 +35,8 @@ absl::StatusOr<v1::RiskLevel> ParseLevel(absl::string_view text) {
 absl::Status ParsePatient(absl::string_view text, v1::Patient* patient) {
   std::vector<absl::string_view> words =
       absl::StrSplit(text, ' ', absl::SkipEmpty());
-  if (words.size() < 2) return absl::InvalidArgumentError("patient needs sex and age");
+  if (words.size() < 2)
+    return absl::InvalidArgumentError("patient needs sex and age");
   if (words[0] == "M") {
     patient->set_sex(v1::SEX_MALE);
   } else if (words[0] == "F") {
@@ -52,7 +53,8 @@ absl::Status ParsePatient(absl::string_view text, v1::Patient* patient) {
   }
   for (size_t i = 2; i < words.size(); ++i) {
     if (words[i] != "prior") {
-      return absl::InvalidArgumentError(absl::StrCat("patient word '", words[i], "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("patient word '", words[i], "'"));
     }
     patient->set_prior_drug_induced_dystonia(true);
   }
@@ -64,12 +66,17 @@ bool ParseAmount(absl::string_view text, absl::string_view unit, double* out) {
   return absl::ConsumeSuffix(&text, unit) && absl::SimpleAtod(text, out);
 }
 
-absl::Status ParseMedication(absl::string_view text, v1::Medication* medication) {
-  static const auto* routes = new std::vector<std::pair<std::string, v1::Route>>{
-      {"@im", v1::ROUTE_INTRAMUSCULAR}, {"@iv", v1::ROUTE_INTRAVENOUS},
-      {"@lai", v1::ROUTE_LONG_ACTING_INJECTABLE}, {"@oral", v1::ROUTE_ORAL},
-      {"@rectal", v1::ROUTE_RECTAL}, {"@patch", v1::ROUTE_TRANSDERMAL},
-      {"@sl", v1::ROUTE_SUBLINGUAL}};
+absl::Status ParseMedication(absl::string_view text,
+                             v1::Medication* medication) {
+  static const auto* routes =
+      new std::vector<std::pair<std::string, v1::Route>>{
+          {"@im", v1::ROUTE_INTRAMUSCULAR},
+          {"@iv", v1::ROUTE_INTRAVENOUS},
+          {"@lai", v1::ROUTE_LONG_ACTING_INJECTABLE},
+          {"@oral", v1::ROUTE_ORAL},
+          {"@rectal", v1::ROUTE_RECTAL},
+          {"@patch", v1::ROUTE_TRANSDERMAL},
+          {"@sl", v1::ROUTE_SUBLINGUAL}};
   medication->set_status(v1::MEDICATION_STATUS_PROPOSED);
   std::vector<absl::string_view> name;
   for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
@@ -82,7 +89,8 @@ absl::Status ParseMedication(absl::string_view text, v1::Medication* medication)
           known = true;
         }
       }
-      if (!known) return absl::InvalidArgumentError(absl::StrCat("route '", word, "'"));
+      if (!known)
+        return absl::InvalidArgumentError(absl::StrCat("route '", word, "'"));
     } else if (absl::ConsumePrefix(&word, "active:")) {
       if (!ParseAmount(word, "d", &amount)) {
         return absl::InvalidArgumentError(absl::StrCat("active:'", word, "'"));
@@ -119,7 +127,8 @@ absl::Status ParseKinds(absl::string_view text, Scenario* scenario) {
     v1::Finding::Kind kind;
     if (!v1::Finding::Kind_Parse(std::string(item), &kind) ||
         kind == v1::Finding::KIND_UNSPECIFIED) {
-      return absl::InvalidArgumentError(absl::StrCat("finding kind '", item, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("finding kind '", item, "'"));
     }
     (absent ? scenario->absent : scenario->present).push_back(kind);
   }
@@ -143,7 +152,8 @@ absl::StatusOr<Scenario> ParseRow(const std::vector<std::string>& cells,
       !status.ok()) {
     return status;
   }
-  for (absl::string_view text : absl::StrSplit(cells[2], ';', absl::SkipEmpty())) {
+  for (absl::string_view text :
+       absl::StrSplit(cells[2], ';', absl::SkipEmpty())) {
     if (absl::Status status =
             ParseMedication(text, scenario.request.add_medications());
         !status.ok()) {
@@ -159,7 +169,8 @@ absl::StatusOr<Scenario> ParseRow(const std::vector<std::string>& cells,
   if (absl::Status status = ParseKinds(cells[5], &scenario); !status.ok()) {
     return status;
   }
-  for (absl::string_view id : absl::StrSplit(cells[6], ',', absl::SkipEmpty())) {
+  for (absl::string_view id :
+       absl::StrSplit(cells[6], ',', absl::SkipEmpty())) {
     scenario.assessed.emplace_back(absl::StripAsciiWhitespace(id));
   }
   if (scenario.assessed.size() !=
@@ -200,7 +211,8 @@ absl::StatusOr<std::vector<Scenario>> ParseScenarioTable(
     absl::StatusOr<Scenario> scenario = ParseRow(cells, line);
     if (!scenario.ok()) return RowError(line, scenario.status().message());
     if (!ids.insert(scenario->id).second) {
-      return RowError(line, absl::StrCat("id '", scenario->id, "' is used twice"));
+      return RowError(line,
+                      absl::StrCat("id '", scenario->id, "' is used twice"));
     }
     scenarios.push_back(*std::move(scenario));
   }

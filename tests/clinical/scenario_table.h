@@ -39,8 +39,8 @@ inline void PrintTo(const Scenario& scenario, std::ostream* os) {
 }
 
 // Parses the table rows after the header and separator. Each row:
-// | id | patient | medications | acute | tardive | findings | assessed | source |
-// patient: "<M|F|-> <age|->" plus "prior" for a prior drug-induced dystonia.
+// | id | patient | medications | acute | tardive | findings | assessed | source
+// | patient: "<M|F|-> <age|->" plus "prior" for a prior drug-induced dystonia.
 // medications: ";"-separated; each is a name followed by options:
 //   @im @iv @lai @oral @rectal @patch @sl   route
 //   active:<N>d    ACTIVE for N days (default: PROPOSED)
