@@ -152,6 +152,10 @@ void KnowledgeSnapshot::Index(
   }
   std::sort(sorted_names_.begin(), sorted_names_.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
+  sorted_name_letters_.reserve(sorted_names_.size());
+  for (const auto& [key, hit] : sorted_names_) {
+    sorted_name_letters_.push_back(CountLetters(key));
+  }
 }
 
 int KnowledgeSnapshot::FindDrug(absl::string_view id) const {
@@ -173,6 +177,28 @@ const NameHit* KnowledgeSnapshot::FindAtcCode(
     absl::string_view atc_code) const {
   auto it = atc_codes_.find(atc_code);
   return it == atc_codes_.end() ? nullptr : &it->second;
+}
+
+LetterCounts CountLetters(absl::string_view normalized) {
+  LetterCounts counts{};
+  for (char c : normalized) {
+    int slot = 36;
+    if (c >= 'a' && c <= 'z') slot = c - 'a';
+    if (c >= '0' && c <= '9') slot = 26 + (c - '0');
+    if (counts[slot] < 255) ++counts[slot];
+  }
+  return counts;
+}
+
+int LetterDistanceLowerBound(const LetterCounts& a, const LetterCounts& b) {
+  int surplus = 0;
+  int deficit = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const int difference = static_cast<int>(a[i]) - static_cast<int>(b[i]);
+    if (difference > 0) surplus += difference;
+    if (difference < 0) deficit -= difference;
+  }
+  return std::max(surplus, deficit);
 }
 
 void KnowledgeSnapshot::ResolveCitationList(

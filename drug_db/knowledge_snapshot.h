@@ -1,6 +1,8 @@
 #ifndef DYSTONIA_DRUG_DB_KNOWLEDGE_SNAPSHOT_H_
 #define DYSTONIA_DRUG_DB_KNOWLEDGE_SNAPSHOT_H_
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -45,6 +47,15 @@ struct NameHit {
   v1::Route route = v1::ROUTE_UNSPECIFIED;
 };
 
+// Occurrences of 'a'..'z', '0'..'9' and everything else in a normalized
+// name (saturating at 255).
+using LetterCounts = std::array<uint8_t, 37>;
+LetterCounts CountLetters(absl::string_view normalized);
+
+// At most the edit distance between two names with these counts: each
+// insertion or deletion changes one count by one, each substitution two.
+int LetterDistanceLowerBound(const LetterCounts& a, const LetterCounts& b);
+
 // An immutable, fully indexed copy of one knowledge-base version.
 // Thread-safe: share it freely through shared_ptr<const>.
 class KnowledgeSnapshot {
@@ -76,6 +87,11 @@ class KnowledgeSnapshot {
   // and near-miss search).
   const std::vector<std::pair<std::string, NameHit>>& sorted_names() const {
     return sorted_names_;
+  }
+  // For each sorted name, how often each character occurs: a cheap lower
+  // bound on edit distance that lets near-miss search skip most names.
+  const std::vector<LetterCounts>& sorted_name_letters() const {
+    return sorted_name_letters_;
   }
 
   // Returns the citation `id`, or nullptr.
@@ -121,6 +137,7 @@ class KnowledgeSnapshot {
   absl::flat_hash_map<std::string, NameHit> rxcuis_;
   absl::flat_hash_map<std::string, NameHit> atc_codes_;
   std::vector<std::pair<std::string, NameHit>> sorted_names_;
+  std::vector<LetterCounts> sorted_name_letters_;
 };
 
 }  // namespace dystonia

@@ -368,7 +368,17 @@ std::vector<Candidate> NearMisses(const KnowledgeSnapshot& knowledge,
   std::vector<Candidate> candidates;
   if (query.empty()) return candidates;
   const int max_distance = MaxDistanceFor(query.size());
-  for (const auto& [key, hit] : knowledge.sorted_names()) {
+  const LetterCounts query_letters = CountLetters(query);
+  const auto& names = knowledge.sorted_names();
+  const auto& letters = knowledge.sorted_name_letters();
+  for (size_t i = 0; i < names.size(); ++i) {
+    const auto& [key, hit] = names[i];
+    // Cheap bounds first: most names differ too much in length or letters.
+    if (std::abs(static_cast<int>(key.size()) -
+                 static_cast<int>(query.size())) > max_distance ||
+        LetterDistanceLowerBound(query_letters, letters[i]) > max_distance) {
+      continue;
+    }
     const int distance = BoundedEditDistance(query, key, max_distance);
     if (distance <= max_distance) candidates.push_back({distance, &key, &hit});
   }

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "google/protobuf/text_format.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/testing/knowledge_fixture.h"
 
@@ -93,7 +93,8 @@ std::shared_ptr<const KnowledgeSnapshot> KnowledgeWithDepotForm() {
 TEST(NameResolverTest, FormNameImpliesItsRoute) {
   auto knowledge = KnowledgeWithDepotForm();
 
-  Resolution depot = NameResolver::ResolveText(*knowledge, "ALPHAX DEPOT 100 mg");
+  Resolution depot =
+      NameResolver::ResolveText(*knowledge, "ALPHAX DEPOT 100 mg");
   Resolution rapid = NameResolver::ResolveText(*knowledge, "Alphax Rapid");
 
   EXPECT_EQ(depot.drug, 0);
@@ -135,7 +136,8 @@ TEST(NameResolverTest, RxcuiWinsOverName) {
   medication.set_name("something else");
   medication.set_rxcui("5093");
 
-  Resolution resolution = NameResolver::Resolve(*BundledKnowledge(), medication);
+  Resolution resolution =
+      NameResolver::Resolve(*BundledKnowledge(), medication);
 
   EXPECT_EQ(DrugIdOf(resolution), "haloperidol");
   EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::RXCUI);
@@ -146,7 +148,8 @@ TEST(NameResolverTest, UnknownCodeFallsBackToName) {
   medication.set_name("haloperidol");
   medication.set_rxcui("999999999");
 
-  Resolution resolution = NameResolver::Resolve(*BundledKnowledge(), medication);
+  Resolution resolution =
+      NameResolver::Resolve(*BundledKnowledge(), medication);
 
   EXPECT_EQ(DrugIdOf(resolution), "haloperidol");
 }
@@ -181,6 +184,37 @@ TEST(BoundedEditDistanceTest, CountsTranspositionAsOne) {
   EXPECT_EQ(BoundedEditDistance("haloperidol", "haloperiodl", 3), 1);
   EXPECT_EQ(BoundedEditDistance("abc", "abc", 3), 0);
   EXPECT_EQ(BoundedEditDistance("abc", "xyzabc", 2), 3);
+}
+
+}  // namespace
+}  // namespace dystonia
+
+namespace dystonia {
+namespace {
+
+// The near-miss prefilter may only skip names that are truly too far: its
+// bound never exceeds the edit distance, over every indexed name.
+TEST(LetterDistanceLowerBoundTest, NeverExceedsTheEditDistance) {
+  const auto& knowledge = *testing::BundledKnowledge();
+  for (const char* query : {"haloperidal", "resperidone", "metoclopramid",
+                            "zyprexa zidis", "qwxzv", "abilify mantena"}) {
+    const LetterCounts query_letters = CountLetters(query);
+    for (const auto& [key, hit] : knowledge.sorted_names()) {
+      const int distance = BoundedEditDistance(query, key, 1000);
+      ASSERT_LE(LetterDistanceLowerBound(query_letters, CountLetters(key)),
+                distance)
+          << query << " vs " << key;
+    }
+  }
+}
+
+TEST(LetterDistanceLowerBoundTest, CountsSubstitutionsOnceAndIgnoresOrder) {
+  EXPECT_EQ(LetterDistanceLowerBound(CountLetters("abc"), CountLetters("abd")),
+            1);
+  EXPECT_EQ(LetterDistanceLowerBound(CountLetters("abc"), CountLetters("cab")),
+            0);
+  EXPECT_EQ(
+      LetterDistanceLowerBound(CountLetters("abc"), CountLetters("abcde")), 2);
 }
 
 }  // namespace
