@@ -78,7 +78,9 @@ int main(int argc, char** argv) {
               << " classes, " << bundle.citation_size() << " citations, "
               << bundle.modifier_size() << " modifiers, "
               << bundle.interaction_size() << " interactions, "
-              << bundle.recommendation_size() << " recommendations\n";
+              << bundle.recommendation_size() << " recommendations, "
+              << (*snapshot)->sorted_names().size()
+              << " names (generic, synonyms, brands, forms)\n";
     return 0;
   }
   if (command == "versions") {
