@@ -12,7 +12,14 @@ PACKAGES=(
   librocksdb-dev
   libgtest-dev libgmock-dev
   libbenchmark-dev
+  libssl-dev
 )
+
+# The test suite renders the audit report in a real browser: headless
+# Chromium. Asked for with `bash deploy/setup.sh test` (deploy/test.sh does).
+if [ "${1:-}" = test ]; then
+  PACKAGES+=(chromium)
+fi
 
 # The load harness (bench/load.sh) also needs h2load and nghttp; asked for
 # with `bash deploy/setup.sh bench`, not needed to build, run or test.

@@ -1,0 +1,67 @@
+#ifndef DYSTONIA_CLIENTS_AUDIT_AUDIT_RUNNER_H_
+#define DYSTONIA_CLIENTS_AUDIT_AUDIT_RUNNER_H_
+
+// Runs an audit: streams a prescription file through RiskService.CheckStream
+// with a bounded window of requests in flight, writing the results as the
+// answers arrive, and the report at the end.
+//
+// Outputs in `out_dir`:
+//   findings.csv    one row per finding: prescription_id, kind, level,
+//                   medications, summary, factors, citations
+//   results.ndjson  the full CheckResponse of every prescription (protobuf
+//                   JSON mapping), one per line
+//   errors.csv      line, prescription_id, reason for every rejected row
+//   report.html     the committee report (see audit_summary.h)
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "clients/audit/audit_summary.h"
+#include "clients/audit/prescription_reader.h"
+#include "grpcpp/channel.h"
+
+namespace dystonia::audit {
+
+struct AuditOptions {
+  // The server, HOST:PORT, for the report. Default: "127.0.0.1:50051".
+  std::string server = "127.0.0.1:50051";
+  // A channel to `server`. Default: none, so RunAudit opens an insecure one.
+  std::shared_ptr<grpc::Channel> channel;
+  // Where the outputs go; created if missing. Required.
+  std::string out_dir;
+  // The format of the input; Default: from the file's extension.
+  const InputFormat* format = nullptr;
+  // Requests sent and not yet answered, at most. Default: 256.
+  int window = 256;
+  // Write results.ndjson (large: a full response per prescription).
+  // Default: true.
+  bool write_results = true;
+  // Where the progress line goes; nullptr for none. Default: none.
+  std::ostream* progress = nullptr;
+};
+
+struct AuditResult {
+  AuditSummary summary;
+  // OK when every prescription sent was answered (rows may still have been
+  // rejected: see summary.rows_rejected). kUnavailable when the server could
+  // not be reached or went away (summary.run.complete is then false);
+  // kNotFound / kInvalidArgument when the input cannot be read; kInternal
+  // when an output cannot be written.
+  absl::Status status;
+};
+
+// Audits `input_path`. Thread-compatible; one call per run.
+AuditResult RunAudit(const std::string& input_path, const AuditOptions& options);
+
+// The lower-case hex SHA-256 of a file's bytes.
+absl::StatusOr<std::string> Sha256OfFile(const std::string& path);
+
+// A CSV field, quoted when it needs to be.
+std::string CsvField(const std::string& text);
+
+}  // namespace dystonia::audit
+
+#endif  // DYSTONIA_CLIENTS_AUDIT_AUDIT_RUNNER_H_

@@ -1,0 +1,381 @@
+#include "clients/audit/prescription_reader.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace dystonia::audit {
+namespace {
+
+enum Field {
+  kPrescriptionId,
+  kPatientId,
+  kAgeYears,
+  kSex,
+  kMedication,
+  kRxcui,
+  kAtcCode,
+  kRoute,
+  kDailyDoseMg,
+  kStatus,
+  kDaysOnTherapy,
+  kDoseIncreasedDaysAgo,
+  kFieldCount,
+};
+
+constexpr const char* kFieldNames[kFieldCount] = {
+    "prescription_id", "patient_id", "age_years",     "sex",
+    "medication",      "rxcui",      "atc_code",      "route",
+    "daily_dose_mg",   "status",     "days_on_therapy", "dose_increased_days_ago"};
+
+constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
+
+// A word of the file (any case) and the value it means.
+template <typename Enum>
+struct Word {
+  const char* text;
+  Enum value;
+};
+
+constexpr Word<v1::Sex> kSexes[] = {
+    {"male", v1::SEX_MALE},     {"m", v1::SEX_MALE},
+    {"female", v1::SEX_FEMALE}, {"f", v1::SEX_FEMALE},
+    {"other", v1::SEX_OTHER},   {"unknown", v1::SEX_UNKNOWN},
+    {"u", v1::SEX_UNKNOWN},     {"", v1::SEX_UNSPECIFIED}};
+
+constexpr Word<v1::Route> kRoutes[] = {
+    {"", v1::ROUTE_UNSPECIFIED},
+    {"oral", v1::ROUTE_ORAL},
+    {"po", v1::ROUTE_ORAL},
+    {"im", v1::ROUTE_INTRAMUSCULAR},
+    {"intramuscular", v1::ROUTE_INTRAMUSCULAR},
+    {"iv", v1::ROUTE_INTRAVENOUS},
+    {"intravenous", v1::ROUTE_INTRAVENOUS},
+    {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE},
+    {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE},
+    {"long_acting_injectable", v1::ROUTE_LONG_ACTING_INJECTABLE},
+    {"rectal", v1::ROUTE_RECTAL},
+    {"pr", v1::ROUTE_RECTAL},
+    {"transdermal", v1::ROUTE_TRANSDERMAL},
+    {"sublingual", v1::ROUTE_SUBLINGUAL},
+    {"sl", v1::ROUTE_SUBLINGUAL},
+    {"other", v1::ROUTE_OTHER}};
+
+constexpr Word<v1::MedicationStatus> kStatuses[] = {
+    {"", v1::MEDICATION_STATUS_UNSPECIFIED},
+    {"proposed", v1::MEDICATION_STATUS_PROPOSED},
+    {"new", v1::MEDICATION_STATUS_PROPOSED},
+    {"active", v1::MEDICATION_STATUS_ACTIVE}};
+
+template <typename Enum, size_t N>
+absl::Status ParseWord(const Word<Enum> (&words)[N], absl::string_view field,
+                       absl::string_view text, Enum* out) {
+  const std::string folded = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  for (const Word<Enum>& word : words) {
+    if (folded == word.text) {
+      *out = word.value;
+      return absl::OkStatus();
+    }
+  }
+  std::vector<std::string> known;
+  for (const Word<Enum>& word : words) {
+    if (*word.text != '\0') known.push_back(word.text);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' is not one of ",
+                                                 absl::StrJoin(known, ", ")));
+}
+
+// An optional number: empty means 0 (not given).
+template <typename Number>
+absl::Status ParseNumber(absl::string_view field, absl::string_view text, Number* out) {
+  text = absl::StripAsciiWhitespace(text);
+  if (text.empty()) {
+    *out = 0;
+    return absl::OkStatus();
+  }
+  bool parsed;
+  if constexpr (std::is_same_v<Number, double>) {
+    parsed = absl::SimpleAtod(text, out);
+  } else {
+    parsed = absl::SimpleAtoi(text, out);
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' is not a number"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  size_t i = 0;
+  const size_t n = line.size();
+  while (true) {
+    field.clear();
+    if (i < n && line[i] == '"') {
+      // Quoted: up to the closing quote; "" is a quote.
+      ++i;
+      bool closed = false;
+      while (i < n) {
+        if (line[i] == '"') {
+          if (i + 1 < n && line[i + 1] == '"') {
+            field.push_back('"');
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        field.push_back(line[i++]);
+      }
+      if (!closed) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("broken quoting: a quoted field in column ", fields.size() + 1,
+                         " is not closed on its line"));
+      }
+      if (i < n && line[i] != ',') {
+        return absl::InvalidArgumentError(
+            absl::StrCat("broken quoting: text after the closing quote in column ",
+                         fields.size() + 1));
+      }
+    } else {
+      while (i < n && line[i] != ',') {
+        if (line[i] == '"') {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "broken quoting: a quote inside the unquoted field in column ",
+              fields.size() + 1));
+        }
+        field.push_back(line[i++]);
+      }
+    }
+    fields.push_back(field);
+    if (i >= n) break;
+    ++i;  // the comma
+  }
+  return fields;
+}
+
+PrescriptionReader::PrescriptionReader(std::ifstream in, InputFormat format)
+    : in_(std::move(in)), format_(format), column_(kFieldCount, -1) {}
+
+absl::StatusOr<std::unique_ptr<PrescriptionReader>> PrescriptionReader::Open(
+    const std::string& path, const InputFormat* format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
+  InputFormat chosen = InputFormat::kCsv;
+  if (format != nullptr) {
+    chosen = *format;
+  } else if (absl::EndsWithIgnoreCase(path, ".ndjson") ||
+             absl::EndsWithIgnoreCase(path, ".jsonl") ||
+             absl::EndsWithIgnoreCase(path, ".json")) {
+    chosen = InputFormat::kNdjson;
+  }
+  std::unique_ptr<PrescriptionReader> reader(new PrescriptionReader(std::move(in), chosen));
+  if (chosen == InputFormat::kCsv) {
+    if (absl::Status status = reader->ReadHeader(); !status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
+    }
+  }
+  return reader;
+}
+
+bool PrescriptionReader::ReadLine(std::string* line) {
+  if (!std::getline(in_, *line)) return false;
+  ++line_number_;
+  bytes_read_ += static_cast<int64_t>(line->size()) + 1;
+  if (line_number_ == 1 && absl::StartsWith(*line, "\xEF\xBB\xBF")) line->erase(0, 3);
+  if (!line->empty() && line->back() == '\r') line->pop_back();
+  return true;
+}
+
+absl::Status PrescriptionReader::ReadHeader() {
+  std::string line;
+  if (!ReadLine(&line)) return absl::InvalidArgumentError("empty file: a header row is required");
+  absl::StatusOr<std::vector<std::string>> names = SplitCsvLine(line);
+  if (!names.ok()) return absl::InvalidArgumentError(absl::StrCat("header: ", names.status().message()));
+  for (size_t c = 0; c < names->size(); ++c) {
+    const std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace((*names)[c]));
+    int field = -1;
+    for (int f = 0; f < kFieldCount; ++f) {
+      if (name == kFieldNames[f]) field = f;
+    }
+    if (field < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header: unknown column '", (*names)[c], "' (known: ",
+          absl::StrJoin(kFieldNames, ", "), ")"));
+    }
+    if (column_[field] >= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("header: column '", name, "' twice"));
+    }
+    column_[field] = static_cast<int>(c);
+  }
+  for (Field required : kRequired) {
+    if (column_[required] < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("header: required column '", kFieldNames[required], "' is missing"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool PrescriptionReader::Next(Prescription* out,
+                              const std::function<void(const RejectedRow&)>& on_rejected) {
+  out->request.Clear();
+  out->lines.clear();
+  out->names.clear();
+  return format_ == InputFormat::kCsv ? NextCsv(out, on_rejected) : NextNdjson(out, on_rejected);
+}
+
+bool PrescriptionReader::NextNdjson(
+    Prescription* out, const std::function<void(const RejectedRow&)>& on_rejected) {
+  std::string line;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  while (ReadLine(&line)) {
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    ++rows_read_;
+    auto status = google::protobuf::util::JsonStringToMessage(line, &out->request, options);
+    if (!status.ok()) {
+      out->request.Clear();
+      on_rejected({line_number_, "",
+                   absl::StrCat("not a CheckRequest in the protobuf JSON mapping: ",
+                                std::string(status.message()))});
+      continue;
+    }
+    out->lines.push_back(line_number_);
+    for (const v1::Medication& medication : out->request.medications()) {
+      out->names.push_back(!medication.name().empty()     ? medication.name()
+                           : !medication.rxcui().empty() ? medication.rxcui()
+                                                         : medication.atc_code());
+    }
+    return true;
+  }
+  return false;
+}
+
+bool PrescriptionReader::NextCsv(Prescription* out,
+                                 const std::function<void(const RejectedRow&)>& on_rejected) {
+  std::string line;
+  bool started = false;
+  auto field = [this](const std::vector<std::string>& fields, Field f) -> std::string {
+    const int c = column_[f];
+    return c >= 0 && c < static_cast<int>(fields.size()) ? fields[c] : std::string();
+  };
+  while (true) {
+    std::vector<std::string> fields;
+    int64_t line_number = 0;
+    if (has_pending_) {
+      fields = std::move(pending_fields_);
+      line_number = pending_line_;
+      has_pending_ = false;
+    } else {
+      if (!ReadLine(&line)) return started;
+      if (absl::StripAsciiWhitespace(line).empty()) continue;
+      ++rows_read_;
+      line_number = line_number_;
+      absl::StatusOr<std::vector<std::string>> split = SplitCsvLine(line);
+      if (!split.ok()) {
+        on_rejected({line_number, "", std::string(split.status().message())});
+        continue;
+      }
+      fields = *std::move(split);
+      if (fields.size() != static_cast<size_t>(
+                               std::count_if(column_.begin(), column_.end(),
+                                             [](int c) { return c >= 0; }))) {
+        on_rejected({line_number, field(fields, kPrescriptionId),
+                     absl::StrCat(fields.size(), " fields where the header has ",
+                                  std::count_if(column_.begin(), column_.end(),
+                                                [](int c) { return c >= 0; }))});
+        continue;
+      }
+    }
+    const std::string id = std::string(absl::StripAsciiWhitespace(field(fields, kPrescriptionId)));
+    if (started && id != out->request.request_id()) {
+      // The first row of the next prescription: keep it for the next call.
+      has_pending_ = true;
+      pending_line_ = line_number;
+      pending_fields_ = std::move(fields);
+      return true;
+    }
+    auto reject = [&](absl::string_view reason) {
+      on_rejected({line_number, id, std::string(reason)});
+    };
+    if (id.empty()) {
+      reject("prescription_id: is empty (required)");
+      continue;
+    }
+    const std::string age_text = std::string(absl::StripAsciiWhitespace(field(fields, kAgeYears)));
+    double age = 0;
+    if (age_text.empty()) {
+      reject("age_years: is empty (required)");
+      continue;
+    }
+    if (absl::Status status = ParseNumber("age_years", age_text, &age); !status.ok()) {
+      reject(status.message());
+      continue;
+    }
+    v1::Sex sex = v1::SEX_UNSPECIFIED;
+    if (absl::Status status = ParseWord(kSexes, "sex", field(fields, kSex), &sex); !status.ok()) {
+      reject(status.message());
+      continue;
+    }
+    v1::Medication medication;
+    medication.set_name(std::string(absl::StripAsciiWhitespace(field(fields, kMedication))));
+    medication.set_rxcui(std::string(absl::StripAsciiWhitespace(field(fields, kRxcui))));
+    medication.set_atc_code(std::string(absl::StripAsciiWhitespace(field(fields, kAtcCode))));
+    if (medication.name().empty() && medication.rxcui().empty() && medication.atc_code().empty()) {
+      reject("medication: is empty (give a name, an rxcui or an atc_code)");
+      continue;
+    }
+    v1::Route route = v1::ROUTE_UNSPECIFIED;
+    v1::MedicationStatus status_word = v1::MEDICATION_STATUS_UNSPECIFIED;
+    double dose = 0;
+    int32_t days = 0;
+    int32_t increased = 0;
+    absl::Status parsed = ParseWord(kRoutes, "route", field(fields, kRoute), &route);
+    if (parsed.ok()) parsed = ParseWord(kStatuses, "status", field(fields, kStatus), &status_word);
+    if (parsed.ok()) parsed = ParseNumber("daily_dose_mg", field(fields, kDailyDoseMg), &dose);
+    if (parsed.ok()) parsed = ParseNumber("days_on_therapy", field(fields, kDaysOnTherapy), &days);
+    if (parsed.ok()) {
+      parsed = ParseNumber("dose_increased_days_ago", field(fields, kDoseIncreasedDaysAgo), &increased);
+    }
+    if (!parsed.ok()) {
+      reject(parsed.message());
+      continue;
+    }
+    medication.set_route(route);
+    medication.set_status(status_word);
+    medication.set_daily_dose_mg(dose);
+    medication.set_days_on_therapy(days);
+    medication.set_dose_increased_days_ago(increased);
+    if (!started) {
+      started = true;
+      out->request.set_request_id(id);
+      out->request.mutable_patient()->set_age_years(age);
+      out->request.mutable_patient()->set_sex(sex);
+    } else if (age != out->request.patient().age_years() ||
+               sex != out->request.patient().sex()) {
+      reject(absl::StrCat("age_years/sex differ from line ", out->lines.front(),
+                          " of the same prescription"));
+      continue;
+    }
+    out->names.push_back(!medication.name().empty()     ? medication.name()
+                         : !medication.rxcui().empty() ? medication.rxcui()
+                                                       : medication.atc_code());
+    *out->request.add_medications() = std::move(medication);
+    out->lines.push_back(line_number);
+  }
+}
+
+}  // namespace dystonia::audit

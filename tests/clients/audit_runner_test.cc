@@ -1,0 +1,231 @@
+// dystonia-audit end to end against a real server on 127.0.0.1: both input
+// formats, malformed rows, reconciliation, the outputs, an unreachable
+// server and a server lost mid-run, and the binary's exit statuses.
+#include "clients/audit/audit_runner.h"
+
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/server/dystonia_server.h"
+#include "tests/testing/server_fixture.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia::audit {
+namespace {
+
+using ::dystonia::testing::IsOk;
+using ::dystonia::testing::StatusIs;
+using ::testing::HasSubstr;
+
+std::string Example(const std::string& name) {
+  return std::string(DYSTONIA_SOURCE_DIR) + "/clients/examples/" + name;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  return absl::StrSplit(ReadText(path), '\n', absl::SkipEmpty());
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = testing::NewTempDir("audit-input") + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+class AuditRunnerTest : public testing::ServerTest {
+ protected:
+  AuditOptions Options() {
+    AuditOptions options;
+    options.server = Address();
+    options.out_dir = testing::NewTempDir("audit-out");
+    options.window = 8;
+    return options;
+  }
+};
+
+TEST_F(AuditRunnerTest, AuditsTheCsvExampleAndReconciles) {
+  AuditOptions options = Options();
+
+  AuditResult result = RunAudit(Example("prescriptions.csv"), options);
+
+  ASSERT_THAT(result.status, IsOk());
+  const AuditSummary& summary = result.summary;
+  EXPECT_TRUE(summary.run.complete);
+  EXPECT_EQ(summary.rows_read, 15);
+  EXPECT_EQ(summary.rows_assessed, 15);
+  EXPECT_EQ(summary.rows_rejected, 0);
+  EXPECT_EQ(summary.prescriptions, 10);
+  EXPECT_EQ(summary.run.input_sha256.size(), 64u);
+  EXPECT_FALSE(summary.knowledge_base_version.empty());
+  // The misspelt name comes back unrecognized and is ranked for curators.
+  ASSERT_FALSE(summary.unrecognized_names.empty());
+  EXPECT_EQ(summary.unrecognized_names[0].first, "haloperidal 5 mg");
+  // One results line per prescription; a findings row per finding.
+  EXPECT_EQ(Lines(options.out_dir + "/results.ndjson").size(), 10u);
+  const std::vector<std::string> findings = Lines(options.out_dir + "/findings.csv");
+  ASSERT_GT(findings.size(), 10u);
+  EXPECT_EQ(findings[0], "prescription_id,kind,level,medications,summary,factors,citations");
+  EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"),
+              HasSubstr("RX-1001,ACUTE_DYSTONIA,"));
+  EXPECT_EQ(Lines(options.out_dir + "/errors.csv").size(), 1u);  // the header only
+  EXPECT_THAT(ReadText(options.out_dir + "/report.html"), HasSubstr(summary.run.input_sha256));
+}
+
+TEST_F(AuditRunnerTest, AuditsTheNdjsonExample) {
+  AuditOptions options = Options();
+
+  AuditResult result = RunAudit(Example("prescriptions.ndjson"), options);
+
+  ASSERT_THAT(result.status, IsOk());
+  EXPECT_EQ(result.summary.rows_read, 5);
+  EXPECT_EQ(result.summary.prescriptions, 5);
+  EXPECT_EQ(result.summary.rows_rejected, 0);
+  EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"), HasSubstr("RX-2002,TARDIVE_DYSKINESIA,HIGH"));
+}
+
+TEST_F(AuditRunnerTest, MalformedRowsGoToErrorsCsvAndTheCountsReconcile) {
+  AuditOptions options = Options();
+  const std::string input = WriteFile(
+      "bad.csv",
+      "prescription_id,age_years,sex,medication\n"
+      "RX1,30,male,haloperidol\n"         // line 2: fine
+      "RX2,thirty,male,haloperidol\n"     // line 3: age not a number (reader)
+      "RX3,200,female,risperidone\n"      // line 4: age out of range (server)
+      "RX3,200,female,benztropine\n"      // line 5: same prescription
+      "RX4,40,female,\"quetiapine\n"      // line 6: broken quoting
+      "RX5,40,female,olanzapine\n");      // line 7: fine
+
+  AuditResult result = RunAudit(input, options);
+
+  ASSERT_THAT(result.status, IsOk());
+  const AuditSummary& summary = result.summary;
+  EXPECT_EQ(summary.rows_read, 6);
+  EXPECT_EQ(summary.rows_assessed, 2);
+  EXPECT_EQ(summary.rows_rejected, 4);
+  EXPECT_EQ(summary.rows_read, summary.rows_assessed + summary.rows_rejected);
+  const std::string errors = ReadText(options.out_dir + "/errors.csv");
+  EXPECT_THAT(errors, HasSubstr("3,RX2,age_years: 'thirty' is not a number"));
+  EXPECT_THAT(errors, HasSubstr("4,RX3,rejected by the server: patient.age_years"));
+  EXPECT_THAT(errors, HasSubstr("5,RX3,rejected by the server"));
+  EXPECT_THAT(errors, HasSubstr("6,,broken quoting"));
+}
+
+TEST_F(AuditRunnerTest, UnreachableServerIsUnavailableAndTheReportSaysIncomplete) {
+  AuditOptions options = Options();
+  options.server = "127.0.0.1:1";  // nothing listens there
+
+  AuditResult result = RunAudit(Example("prescriptions.csv"), options);
+
+  EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_FALSE(result.summary.run.complete);
+  EXPECT_EQ(result.summary.prescriptions, 0);
+  EXPECT_THAT(ReadText(options.out_dir + "/report.html"), HasSubstr("INCOMPLETE"));
+}
+
+// A server that goes away mid-run: a clear error, never a report that looks
+// complete, and the counts do not pretend to reconcile.
+TEST(AuditRunnerLostServerTest, ServerLostMidRunGivesAnIncompleteRun) {
+  ServerOptions server_options;
+  server_options.listen = "127.0.0.1:0";
+  server_options.db_path = testing::NewTempDir("lost-server-db");
+  server_options.knowledge_dir = testing::BundledKnowledgeDir();
+  auto server = DystoniaServer::Start(server_options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::string csv = "prescription_id,age_years,sex,medication\n";
+  for (int i = 0; i < 200000; ++i) {
+    absl::StrAppend(&csv, "RX", i, ",", 20 + i % 60, ",", i % 2 ? "male" : "female",
+                    ",haloperidol\n");
+  }
+  const std::string input = WriteFile("big.csv", csv);
+  AuditOptions options;
+  options.server = absl::StrCat("127.0.0.1:", (*server)->port());
+  options.out_dir = testing::NewTempDir("lost-out");
+  options.window = 16;
+  options.write_results = false;
+  std::atomic<bool> started{false};
+  AuditResult result;
+  std::thread audit([&] {
+    started = true;
+    result = RunAudit(input, options);
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  (*server)->Shutdown(absl::ZeroDuration());
+  audit.join();
+
+  EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_THAT(std::string(result.status.message()), HasSubstr("went away"));
+  EXPECT_FALSE(result.summary.run.complete);
+  EXPECT_LT(result.summary.rows_assessed + result.summary.rows_rejected, 200000);
+  EXPECT_THAT(ReadText(options.out_dir + "/report.html"), HasSubstr("INCOMPLETE"));
+}
+
+// The binary: exit 0 when every row is assessed, 1 when rows were rejected,
+// 2 for usage errors, 3 when the server cannot be reached.
+class AuditBinaryTest : public testing::ServerTest {
+ protected:
+  static int Run(const std::string& arguments, std::string* output) {
+    const std::string command = absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/audit/dystonia-audit ",
+                                             arguments, " 2>&1");
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    size_t read;
+    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, read);
+    const int status = pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+};
+
+TEST_F(AuditBinaryTest, ExitStatusSaysWhetherRowsWereRejected) {
+  std::string output;
+  const std::string out = testing::NewTempDir("bin-out");
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out, " ",
+                             Example("prescriptions.csv")),
+                &output),
+            0)
+      << output;
+  EXPECT_THAT(output, HasSubstr("rows read 15 = assessed 15 + rejected 0"));
+
+  output.clear();
+  const std::string bad = WriteFile("bad.csv", "prescription_id,age_years,sex,medication\n"
+                                                "RX1,old,male,haloperidol\n"
+                                                "RX2,30,male,haloperidol\n");
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out, " ", bad), &output),
+            1)
+      << output;
+  EXPECT_THAT(output, HasSubstr("rows read 2 = assessed 1 + rejected 1"));
+}
+
+TEST_F(AuditBinaryTest, UsageAndUnreachableServer) {
+  std::string output;
+  EXPECT_EQ(Run("--server 127.0.0.1:1", &output), 2);
+  EXPECT_THAT(output, HasSubstr("usage"));
+  output.clear();
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server 127.0.0.1:1 --out ", testing::NewTempDir("x"), " ",
+                             Example("prescriptions.csv")),
+                &output),
+            3)
+      << output;
+  EXPECT_THAT(output, HasSubstr("could not be reached"));
+}
+
+}  // namespace
+}  // namespace dystonia::audit
