@@ -28,7 +28,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 std::string NowIso8601() {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
+                          absl::UTCTimeZone());
 }
 
 std::string LevelWord(v1::RiskLevel level) {
@@ -50,27 +51,31 @@ class Outputs {
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error) {
-      return absl::InternalError(absl::StrCat(dir, ": cannot create: ", error.message()));
+      return absl::InternalError(
+          absl::StrCat(dir, ": cannot create: ", error.message()));
     }
     findings_.open(dir + "/findings.csv", std::ios::binary | std::ios::trunc);
     errors_.open(dir + "/errors.csv", std::ios::binary | std::ios::trunc);
     if (write_results) {
-      results_.open(dir + "/results.ndjson", std::ios::binary | std::ios::trunc);
+      results_.open(dir + "/results.ndjson",
+                    std::ios::binary | std::ios::trunc);
     } else {
       std::filesystem::remove(dir + "/results.ndjson", error);
     }
     if (!findings_ || !errors_ || (write_results && !results_)) {
-      return absl::InternalError(absl::StrCat(dir, ": cannot write the outputs"));
+      return absl::InternalError(
+          absl::StrCat(dir, ": cannot write the outputs"));
     }
-    findings_ << "prescription_id,kind,level,medications,summary,factors,citations\n";
+    findings_
+        << "prescription_id,kind,level,medications,summary,factors,citations\n";
     errors_ << "line,prescription_id,reason\n";
     return absl::OkStatus();
   }
 
   void Rejected(const RejectedRow& row) {
     std::lock_guard<std::mutex> lock(errors_mu_);
-    errors_ << row.line << "," << CsvField(row.prescription_id) << "," << CsvField(row.reason)
-            << "\n";
+    errors_ << row.line << "," << CsvField(row.prescription_id) << ","
+            << CsvField(row.reason) << "\n";
   }
 
   void Answer(const InFlight& sent, const v1::CheckResponse& response) {
@@ -83,9 +88,10 @@ class Outputs {
       }
       std::vector<std::string> citations;
       for (const v1::Citation& citation : finding.citations()) {
-        citations.push_back(citation.year() > 0
-                                ? absl::StrCat(citation.title(), " (", citation.year(), ")")
-                                : citation.title());
+        citations.push_back(
+            citation.year() > 0
+                ? absl::StrCat(citation.title(), " (", citation.year(), ")")
+                : citation.title());
       }
       const std::string kind = v1::Finding::Kind_Name(finding.kind());
       findings_ << CsvField(response.request_id()) << "," << kind << ","
@@ -108,7 +114,8 @@ class Outputs {
     std::lock_guard<std::mutex> lock(errors_mu_);
     errors_.close();
     if (findings_.fail() || errors_.fail()) {
-      return absl::InternalError("an output file could not be written completely");
+      return absl::InternalError(
+          "an output file could not be written completely");
     }
     return absl::OkStatus();
   }
@@ -126,7 +133,10 @@ class Outputs {
 class Progress {
  public:
   Progress(std::ostream* out, int64_t file_bytes)
-      : out_(out), file_bytes_(file_bytes), start_(Clock::now()), last_(start_) {}
+      : out_(out),
+        file_bytes_(file_bytes),
+        start_(Clock::now()),
+        last_(start_) {}
 
   void Update(int64_t rows, int64_t prescriptions, int64_t bytes, bool final) {
     if (out_ == nullptr) return;
@@ -135,13 +145,15 @@ class Progress {
     last_ = now;
     const double seconds = std::chrono::duration<double>(now - start_).count();
     const double rate = seconds > 0 ? prescriptions / seconds : 0;
-    std::string line = absl::StrFormat("rows %d | prescriptions %d | %.0f/s", rows,
-                                       prescriptions, rate);
+    std::string line = absl::StrFormat("rows %d | prescriptions %d | %.0f/s",
+                                       rows, prescriptions, rate);
     if (file_bytes_ > 0) {
-      const double done = std::min(1.0, static_cast<double>(bytes) / file_bytes_);
+      const double done =
+          std::min(1.0, static_cast<double>(bytes) / file_bytes_);
       const double eta = done > 0 ? seconds * (1 - done) / done : 0;
       absl::StrAppendFormat(&line, " | %.0f%% | ETA %d:%02d", done * 100,
-                            static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+                            static_cast<int>(eta) / 60,
+                            static_cast<int>(eta) % 60);
     }
     *out_ << "\r" << line << "   " << (final ? "\n" : "") << std::flush;
   }
@@ -169,25 +181,29 @@ std::string CsvField(const std::string& text) {
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open"));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                  &EVP_MD_CTX_free);
-  if (context == nullptr || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(
+      EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  if (context == nullptr ||
+      EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1) {
     return absl::InternalError("SHA-256 is not available");
   }
   std::vector<char> buffer(1 << 20);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    if (in.gcount() > 0) EVP_DigestUpdate(context.get(), buffer.data(), in.gcount());
+    if (in.gcount() > 0)
+      EVP_DigestUpdate(context.get(), buffer.data(), in.gcount());
   }
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_DigestFinal_ex(context.get(), digest, &length);
   std::string hex;
-  for (unsigned int i = 0; i < length; ++i) absl::StrAppendFormat(&hex, "%02x", digest[i]);
+  for (unsigned int i = 0; i < length; ++i)
+    absl::StrAppendFormat(&hex, "%02x", digest[i]);
   return hex;
 }
 
-AuditResult RunAudit(const std::string& input_path, const AuditOptions& options) {
+AuditResult RunAudit(const std::string& input_path,
+                     const AuditOptions& options) {
   AuditResult result;
   AuditRunInfo run;
   run.input_name = std::filesystem::path(input_path).filename().string();
@@ -207,17 +223,21 @@ AuditResult RunAudit(const std::string& input_path, const AuditOptions& options)
   auto reader = PrescriptionReader::Open(input_path, options.format);
   if (!reader.ok()) return finish(reader.status());
   Outputs outputs;
-  if (absl::Status opened = outputs.Open(options.out_dir, options.write_results); !opened.ok()) {
+  if (absl::Status opened =
+          outputs.Open(options.out_dir, options.write_results);
+      !opened.ok()) {
     return finish(opened);
   }
   std::error_code size_error;
   const auto file_bytes = std::filesystem::file_size(input_path, size_error);
-  Progress progress(options.progress, size_error ? 0 : static_cast<int64_t>(file_bytes));
+  Progress progress(options.progress,
+                    size_error ? 0 : static_cast<int64_t>(file_bytes));
 
   std::shared_ptr<grpc::Channel> channel =
       options.channel != nullptr
           ? options.channel
-          : grpc::CreateChannel(options.server, grpc::InsecureChannelCredentials());
+          : grpc::CreateChannel(options.server,
+                                grpc::InsecureChannelCredentials());
   auto stub = v1::RiskService::NewStub(channel);
   grpc::ClientContext context;
   auto stream = stub->CheckStream(&context);
@@ -226,9 +246,9 @@ AuditResult RunAudit(const std::string& input_path, const AuditOptions& options)
   std::mutex mu;
   std::condition_variable changed;
   std::deque<InFlight> in_flight;
-  bool stopped = false;          // the stream broke: stop sending
-  bool sending_done = false;     // every prescription has been sent
-  int64_t rows_read = 0;         // by the reader (sending thread)
+  bool stopped = false;       // the stream broke: stop sending
+  bool sending_done = false;  // every prescription has been sent
+  int64_t rows_read = 0;      // by the reader (sending thread)
   int64_t bytes_read = 0;
   int64_t rows_rejected_by_reader = 0;
 
@@ -240,6 +260,7 @@ AuditResult RunAudit(const std::string& input_path, const AuditOptions& options)
       ++rows_rejected_by_reader;
     };
     while ((*reader)->Next(&prescription, on_rejected)) {
+      prescription.request.set_view(options.view);
       {
         std::unique_lock<std::mutex> lock(mu);
         rows_read = (*reader)->rows_read();
@@ -248,7 +269,8 @@ AuditResult RunAudit(const std::string& input_path, const AuditOptions& options)
           return stopped || static_cast<int>(in_flight.size()) < options.window;
         });
         if (stopped) break;
-        in_flight.push_back({std::move(prescription.lines), std::move(prescription.names),
+        in_flight.push_back({std::move(prescription.lines),
+                             std::move(prescription.names),
                              prescription.request});
       }
       if (!stream->Write(prescription.request)) {
@@ -283,7 +305,8 @@ AuditResult RunAudit(const std::string& input_path, const AuditOptions& options)
     if (response.has_error()) {
       for (int64_t line : sent.lines) {
         outputs.Rejected({line, response.request_id(),
-                          absl::StrCat("rejected by the server: ", response.error().message())});
+                          absl::StrCat("rejected by the server: ",
+                                       response.error().message())});
       }
       rows_rejected_by_server += rows;
     } else {
@@ -330,19 +353,23 @@ AuditResult RunAudit(const std::string& input_path, const AuditOptions& options)
             ? absl::StrCat("the server at ", options.server,
                            " could not be reached (it answered nothing): ",
                            status.error_message())
-            : absl::StrCat("the server at ", options.server, " went away after ", answered,
-                           " prescriptions; ", unanswered_prescriptions, " sent (",
-                           unanswered_rows,
-                           " rows) were not answered and the rest of the file was not read (",
+            : absl::StrCat("the server at ", options.server,
+                           " went away after ", answered, " prescriptions; ",
+                           unanswered_prescriptions, " sent (", unanswered_rows,
+                           " rows) were not answered and the rest of the file "
+                           "was not read (",
                            status.error_message(), ")");
     outcome = absl::UnavailableError(run.incomplete_reason);
   }
-  if (absl::Status closed = outputs.Close(); !closed.ok() && outcome.ok()) outcome = closed;
+  if (absl::Status closed = outputs.Close(); !closed.ok() && outcome.ok())
+    outcome = closed;
   AuditResult done = finish(outcome);
-  std::ofstream report(options.out_dir + "/report.html", std::ios::binary | std::ios::trunc);
+  std::ofstream report(options.out_dir + "/report.html",
+                       std::ios::binary | std::ios::trunc);
   report << RenderReportHtml(done.summary);
   if (!report && done.status.ok()) {
-    done.status = absl::InternalError(options.out_dir + "/report.html: cannot write");
+    done.status =
+        absl::InternalError(options.out_dir + "/report.html: cannot write");
   }
   return done;
 }

@@ -39,6 +39,10 @@ struct AuditOptions {
   // Write results.ndjson (large: a full response per prescription).
   // Default: true.
   bool write_results = true;
+  // What the server sends back. BASIC is a screening run: the same levels
+  // and findings, but findings.csv and the report carry no factors or
+  // citations. Default: CHECK_VIEW_FULL.
+  v1::CheckView view = v1::CHECK_VIEW_FULL;
   // Where the progress line goes; nullptr for none. Default: none.
   std::ostream* progress = nullptr;
 };
@@ -54,7 +58,8 @@ struct AuditResult {
 };
 
 // Audits `input_path`. Thread-compatible; one call per run.
-AuditResult RunAudit(const std::string& input_path, const AuditOptions& options);
+AuditResult RunAudit(const std::string& input_path,
+                     const AuditOptions& options);
 
 // The lower-case hex SHA-256 of a file's bytes.
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path);

@@ -1,6 +1,7 @@
 // dystonia-audit: audits a prescription file through a dystonia-risk server.
 //   dystonia-audit --server HOST:PORT --out DIR [--quiet] [--window N]
-//                  [--format csv|ndjson] [--no_results] FILE
+//                  [--format csv|ndjson] [--no_results] [--view full|basic]
+//                  FILE
 // Exit status: 0 every row assessed; 1 some rows rejected (see errors.csv);
 // 2 usage or unreadable input; 3 the run is incomplete (server unreachable
 // or lost); 4 an output could not be written.
@@ -15,12 +16,17 @@ namespace {
 
 int Usage(const char* problem) {
   if (problem != nullptr) std::fprintf(stderr, "dystonia-audit: %s\n", problem);
-  std::fprintf(stderr,
-               "usage: dystonia-audit --server HOST:PORT --out DIR [--quiet] [--window N]\n"
-               "                      [--format csv|ndjson] [--no_results] FILE\n"
-               "FILE: CSV (one row per medication, header row) or NDJSON (one CheckRequest\n"
-               "per line); see README.md, \"Audits\". Outputs in DIR: findings.csv,\n"
-               "results.ndjson, errors.csv, report.html.\n");
+  std::fprintf(
+      stderr,
+      "usage: dystonia-audit --server HOST:PORT --out DIR [--quiet] [--window "
+      "N]\n"
+      "                      [--format csv|ndjson] [--no_results] [--view "
+      "full|basic]\n"
+      "                      FILE\n"
+      "FILE: CSV (one row per medication, header row) or NDJSON (one "
+      "CheckRequest\n"
+      "per line); see README.md, \"Audits\". Outputs in DIR: findings.csv,\n"
+      "results.ndjson, errors.csv, report.html.\n");
   return 2;
 }
 
@@ -48,8 +54,8 @@ int main(int argc, char** argv) {
       options.out_dir = v;
     } else if (arg == "--window") {
       const char* v = value("--window");
-      if (v == nullptr || !absl::SimpleAtoi(v, &options.window) || options.window < 1 ||
-          options.window > 100000) {
+      if (v == nullptr || !absl::SimpleAtoi(v, &options.window) ||
+          options.window < 1 || options.window > 100000) {
         return Usage("--window needs a number from 1 to 100000");
       }
     } else if (arg == "--format") {
@@ -66,6 +72,15 @@ int main(int argc, char** argv) {
       options.progress = nullptr;
     } else if (arg == "--no_results") {
       options.write_results = false;
+    } else if (arg == "--view") {
+      const char* v = value("--view");
+      if (v != nullptr && std::string(v) == "full") {
+        options.view = dystonia::v1::CHECK_VIEW_FULL;
+      } else if (v != nullptr && std::string(v) == "basic") {
+        options.view = dystonia::v1::CHECK_VIEW_BASIC;
+      } else {
+        return Usage("--view is full or basic");
+      }
     } else if (arg == "--help" || arg == "-h") {
       Usage(nullptr);
       return 0;
@@ -80,19 +95,23 @@ int main(int argc, char** argv) {
   if (input.empty()) return Usage("no input file");
   if (options.out_dir.empty()) return Usage("--out DIR is required");
 
-  const dystonia::audit::AuditResult result = dystonia::audit::RunAudit(input, options);
+  const dystonia::audit::AuditResult result =
+      dystonia::audit::RunAudit(input, options);
   const auto& summary = result.summary;
-  std::fprintf(stderr,
-               "rows read %lld = assessed %lld + rejected %lld%s; prescriptions answered %lld\n",
-               static_cast<long long>(summary.rows_read),
-               static_cast<long long>(summary.rows_assessed),
-               static_cast<long long>(summary.rows_rejected),
-               summary.rows_read == summary.rows_assessed + summary.rows_rejected
-                   ? ""
-                   : " (DOES NOT RECONCILE: the run is incomplete)",
-               static_cast<long long>(summary.prescriptions));
+  std::fprintf(
+      stderr,
+      "rows read %lld = assessed %lld + rejected %lld%s; prescriptions "
+      "answered %lld\n",
+      static_cast<long long>(summary.rows_read),
+      static_cast<long long>(summary.rows_assessed),
+      static_cast<long long>(summary.rows_rejected),
+      summary.rows_read == summary.rows_assessed + summary.rows_rejected
+          ? ""
+          : " (DOES NOT RECONCILE: the run is incomplete)",
+      static_cast<long long>(summary.prescriptions));
   if (!result.status.ok()) {
-    std::fprintf(stderr, "dystonia-audit: %s\n", std::string(result.status.message()).c_str());
+    std::fprintf(stderr, "dystonia-audit: %s\n",
+                 std::string(result.status.message()).c_str());
     switch (result.status.code()) {
       case absl::StatusCode::kNotFound:
       case absl::StatusCode::kInvalidArgument:
@@ -103,7 +122,8 @@ int main(int argc, char** argv) {
         return 3;
     }
   }
-  std::fprintf(stderr, "outputs in %s: findings.csv, %serrors.csv, report.html\n",
-               options.out_dir.c_str(), options.write_results ? "results.ndjson, " : "");
+  std::fprintf(
+      stderr, "outputs in %s: findings.csv, %serrors.csv, report.html\n",
+      options.out_dir.c_str(), options.write_results ? "results.ndjson, " : "");
   return summary.rows_rejected > 0 ? 1 : 0;
 }

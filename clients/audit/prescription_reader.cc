@@ -32,9 +32,12 @@ enum Field {
 };
 
 constexpr const char* kFieldNames[kFieldCount] = {
-    "prescription_id", "patient_id", "age_years",     "sex",
-    "medication",      "rxcui",      "atc_code",      "route",
-    "daily_dose_mg",   "status",     "days_on_therapy", "dose_increased_days_ago"};
+    "prescription_id", "patient_id",
+    "age_years",       "sex",
+    "medication",      "rxcui",
+    "atc_code",        "route",
+    "daily_dose_mg",   "status",
+    "days_on_therapy", "dose_increased_days_ago"};
 
 constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
 
@@ -78,7 +81,8 @@ constexpr Word<v1::MedicationStatus> kStatuses[] = {
 template <typename Enum, size_t N>
 absl::Status ParseWord(const Word<Enum> (&words)[N], absl::string_view field,
                        absl::string_view text, Enum* out) {
-  const std::string folded = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  const std::string folded =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
   for (const Word<Enum>& word : words) {
     if (folded == word.text) {
       *out = word.value;
@@ -89,13 +93,14 @@ absl::Status ParseWord(const Word<Enum> (&words)[N], absl::string_view field,
   for (const Word<Enum>& word : words) {
     if (*word.text != '\0') known.push_back(word.text);
   }
-  return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' is not one of ",
-                                                 absl::StrJoin(known, ", ")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      field, ": '", text, "' is not one of ", absl::StrJoin(known, ", ")));
 }
 
 // An optional number: empty means 0 (not given).
 template <typename Number>
-absl::Status ParseNumber(absl::string_view field, absl::string_view text, Number* out) {
+absl::Status ParseNumber(absl::string_view field, absl::string_view text,
+                         Number* out) {
   text = absl::StripAsciiWhitespace(text);
   if (text.empty()) {
     *out = 0;
@@ -108,7 +113,8 @@ absl::Status ParseNumber(absl::string_view field, absl::string_view text, Number
     parsed = absl::SimpleAtoi(text, out);
   }
   if (!parsed) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": '", text, "' is not a number"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": '", text, "' is not a number"));
   }
   return absl::OkStatus();
 }
@@ -141,13 +147,13 @@ absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line) {
       }
       if (!closed) {
         return absl::InvalidArgumentError(
-            absl::StrCat("broken quoting: a quoted field in column ", fields.size() + 1,
-                         " is not closed on its line"));
+            absl::StrCat("broken quoting: a quoted field in column ",
+                         fields.size() + 1, " is not closed on its line"));
       }
       if (i < n && line[i] != ',') {
-        return absl::InvalidArgumentError(
-            absl::StrCat("broken quoting: text after the closing quote in column ",
-                         fields.size() + 1));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "broken quoting: text after the closing quote in column ",
+            fields.size() + 1));
       }
     } else {
       while (i < n && line[i] != ',') {
@@ -181,10 +187,12 @@ absl::StatusOr<std::unique_ptr<PrescriptionReader>> PrescriptionReader::Open(
              absl::EndsWithIgnoreCase(path, ".json")) {
     chosen = InputFormat::kNdjson;
   }
-  std::unique_ptr<PrescriptionReader> reader(new PrescriptionReader(std::move(in), chosen));
+  std::unique_ptr<PrescriptionReader> reader(
+      new PrescriptionReader(std::move(in), chosen));
   if (chosen == InputFormat::kCsv) {
     if (absl::Status status = reader->ReadHeader(); !status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", status.message()));
     }
   }
   return reader;
@@ -194,83 +202,98 @@ bool PrescriptionReader::ReadLine(std::string* line) {
   if (!std::getline(in_, *line)) return false;
   ++line_number_;
   bytes_read_ += static_cast<int64_t>(line->size()) + 1;
-  if (line_number_ == 1 && absl::StartsWith(*line, "\xEF\xBB\xBF")) line->erase(0, 3);
+  if (line_number_ == 1 && absl::StartsWith(*line, "\xEF\xBB\xBF"))
+    line->erase(0, 3);
   if (!line->empty() && line->back() == '\r') line->pop_back();
   return true;
 }
 
 absl::Status PrescriptionReader::ReadHeader() {
   std::string line;
-  if (!ReadLine(&line)) return absl::InvalidArgumentError("empty file: a header row is required");
+  if (!ReadLine(&line))
+    return absl::InvalidArgumentError("empty file: a header row is required");
   absl::StatusOr<std::vector<std::string>> names = SplitCsvLine(line);
-  if (!names.ok()) return absl::InvalidArgumentError(absl::StrCat("header: ", names.status().message()));
+  if (!names.ok())
+    return absl::InvalidArgumentError(
+        absl::StrCat("header: ", names.status().message()));
   for (size_t c = 0; c < names->size(); ++c) {
-    const std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace((*names)[c]));
+    const std::string name =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace((*names)[c]));
     int field = -1;
     for (int f = 0; f < kFieldCount; ++f) {
       if (name == kFieldNames[f]) field = f;
     }
     if (field < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "header: unknown column '", (*names)[c], "' (known: ",
-          absl::StrJoin(kFieldNames, ", "), ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("header: unknown column '", (*names)[c],
+                       "' (known: ", absl::StrJoin(kFieldNames, ", "), ")"));
     }
     if (column_[field] >= 0) {
-      return absl::InvalidArgumentError(absl::StrCat("header: column '", name, "' twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("header: column '", name, "' twice"));
     }
     column_[field] = static_cast<int>(c);
   }
   for (Field required : kRequired) {
     if (column_[required] < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("header: required column '", kFieldNames[required], "' is missing"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "header: required column '", kFieldNames[required], "' is missing"));
     }
   }
   return absl::OkStatus();
 }
 
-bool PrescriptionReader::Next(Prescription* out,
-                              const std::function<void(const RejectedRow&)>& on_rejected) {
+bool PrescriptionReader::Next(
+    Prescription* out,
+    const std::function<void(const RejectedRow&)>& on_rejected) {
   out->request.Clear();
   out->lines.clear();
   out->names.clear();
-  return format_ == InputFormat::kCsv ? NextCsv(out, on_rejected) : NextNdjson(out, on_rejected);
+  return format_ == InputFormat::kCsv ? NextCsv(out, on_rejected)
+                                      : NextNdjson(out, on_rejected);
 }
 
 bool PrescriptionReader::NextNdjson(
-    Prescription* out, const std::function<void(const RejectedRow&)>& on_rejected) {
+    Prescription* out,
+    const std::function<void(const RejectedRow&)>& on_rejected) {
   std::string line;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   while (ReadLine(&line)) {
     if (absl::StripAsciiWhitespace(line).empty()) continue;
     ++rows_read_;
-    auto status = google::protobuf::util::JsonStringToMessage(line, &out->request, options);
+    auto status = google::protobuf::util::JsonStringToMessage(
+        line, &out->request, options);
     if (!status.ok()) {
       out->request.Clear();
-      on_rejected({line_number_, "",
-                   absl::StrCat("not a CheckRequest in the protobuf JSON mapping: ",
-                                std::string(status.message()))});
+      on_rejected(
+          {line_number_, "",
+           absl::StrCat("not a CheckRequest in the protobuf JSON mapping: ",
+                        std::string(status.message()))});
       continue;
     }
     out->lines.push_back(line_number_);
     for (const v1::Medication& medication : out->request.medications()) {
-      out->names.push_back(!medication.name().empty()     ? medication.name()
-                           : !medication.rxcui().empty() ? medication.rxcui()
-                                                         : medication.atc_code());
+      out->names.push_back(!medication.name().empty() ? medication.name()
+                           : !medication.rxcui().empty()
+                               ? medication.rxcui()
+                               : medication.atc_code());
     }
     return true;
   }
   return false;
 }
 
-bool PrescriptionReader::NextCsv(Prescription* out,
-                                 const std::function<void(const RejectedRow&)>& on_rejected) {
+bool PrescriptionReader::NextCsv(
+    Prescription* out,
+    const std::function<void(const RejectedRow&)>& on_rejected) {
   std::string line;
   bool started = false;
-  auto field = [this](const std::vector<std::string>& fields, Field f) -> std::string {
+  auto field = [this](const std::vector<std::string>& fields,
+                      Field f) -> std::string {
     const int c = column_[f];
-    return c >= 0 && c < static_cast<int>(fields.size()) ? fields[c] : std::string();
+    return c >= 0 && c < static_cast<int>(fields.size()) ? fields[c]
+                                                         : std::string();
   };
   while (true) {
     std::vector<std::string> fields;
@@ -290,17 +313,19 @@ bool PrescriptionReader::NextCsv(Prescription* out,
         continue;
       }
       fields = *std::move(split);
-      if (fields.size() != static_cast<size_t>(
-                               std::count_if(column_.begin(), column_.end(),
-                                             [](int c) { return c >= 0; }))) {
-        on_rejected({line_number, field(fields, kPrescriptionId),
-                     absl::StrCat(fields.size(), " fields where the header has ",
-                                  std::count_if(column_.begin(), column_.end(),
-                                                [](int c) { return c >= 0; }))});
+      if (fields.size() !=
+          static_cast<size_t>(std::count_if(column_.begin(), column_.end(),
+                                            [](int c) { return c >= 0; }))) {
+        on_rejected(
+            {line_number, field(fields, kPrescriptionId),
+             absl::StrCat(fields.size(), " fields where the header has ",
+                          std::count_if(column_.begin(), column_.end(),
+                                        [](int c) { return c >= 0; }))});
         continue;
       }
     }
-    const std::string id = std::string(absl::StripAsciiWhitespace(field(fields, kPrescriptionId)));
+    const std::string id =
+        std::string(absl::StripAsciiWhitespace(field(fields, kPrescriptionId)));
     if (started && id != out->request.request_id()) {
       // The first row of the next prescription: keep it for the next call.
       has_pending_ = true;
@@ -315,26 +340,34 @@ bool PrescriptionReader::NextCsv(Prescription* out,
       reject("prescription_id: is empty (required)");
       continue;
     }
-    const std::string age_text = std::string(absl::StripAsciiWhitespace(field(fields, kAgeYears)));
+    const std::string age_text =
+        std::string(absl::StripAsciiWhitespace(field(fields, kAgeYears)));
     double age = 0;
     if (age_text.empty()) {
       reject("age_years: is empty (required)");
       continue;
     }
-    if (absl::Status status = ParseNumber("age_years", age_text, &age); !status.ok()) {
+    if (absl::Status status = ParseNumber("age_years", age_text, &age);
+        !status.ok()) {
       reject(status.message());
       continue;
     }
     v1::Sex sex = v1::SEX_UNSPECIFIED;
-    if (absl::Status status = ParseWord(kSexes, "sex", field(fields, kSex), &sex); !status.ok()) {
+    if (absl::Status status =
+            ParseWord(kSexes, "sex", field(fields, kSex), &sex);
+        !status.ok()) {
       reject(status.message());
       continue;
     }
     v1::Medication medication;
-    medication.set_name(std::string(absl::StripAsciiWhitespace(field(fields, kMedication))));
-    medication.set_rxcui(std::string(absl::StripAsciiWhitespace(field(fields, kRxcui))));
-    medication.set_atc_code(std::string(absl::StripAsciiWhitespace(field(fields, kAtcCode))));
-    if (medication.name().empty() && medication.rxcui().empty() && medication.atc_code().empty()) {
+    medication.set_name(
+        std::string(absl::StripAsciiWhitespace(field(fields, kMedication))));
+    medication.set_rxcui(
+        std::string(absl::StripAsciiWhitespace(field(fields, kRxcui))));
+    medication.set_atc_code(
+        std::string(absl::StripAsciiWhitespace(field(fields, kAtcCode))));
+    if (medication.name().empty() && medication.rxcui().empty() &&
+        medication.atc_code().empty()) {
       reject("medication: is empty (give a name, an rxcui or an atc_code)");
       continue;
     }
@@ -343,12 +376,19 @@ bool PrescriptionReader::NextCsv(Prescription* out,
     double dose = 0;
     int32_t days = 0;
     int32_t increased = 0;
-    absl::Status parsed = ParseWord(kRoutes, "route", field(fields, kRoute), &route);
-    if (parsed.ok()) parsed = ParseWord(kStatuses, "status", field(fields, kStatus), &status_word);
-    if (parsed.ok()) parsed = ParseNumber("daily_dose_mg", field(fields, kDailyDoseMg), &dose);
-    if (parsed.ok()) parsed = ParseNumber("days_on_therapy", field(fields, kDaysOnTherapy), &days);
+    absl::Status parsed =
+        ParseWord(kRoutes, "route", field(fields, kRoute), &route);
+    if (parsed.ok())
+      parsed =
+          ParseWord(kStatuses, "status", field(fields, kStatus), &status_word);
+    if (parsed.ok())
+      parsed = ParseNumber("daily_dose_mg", field(fields, kDailyDoseMg), &dose);
+    if (parsed.ok())
+      parsed =
+          ParseNumber("days_on_therapy", field(fields, kDaysOnTherapy), &days);
     if (parsed.ok()) {
-      parsed = ParseNumber("dose_increased_days_ago", field(fields, kDoseIncreasedDaysAgo), &increased);
+      parsed = ParseNumber("dose_increased_days_ago",
+                           field(fields, kDoseIncreasedDaysAgo), &increased);
     }
     if (!parsed.ok()) {
       reject(parsed.message());
@@ -370,7 +410,7 @@ bool PrescriptionReader::NextCsv(Prescription* out,
                           " of the same prescription"));
       continue;
     }
-    out->names.push_back(!medication.name().empty()     ? medication.name()
+    out->names.push_back(!medication.name().empty()    ? medication.name()
                          : !medication.rxcui().empty() ? medication.rxcui()
                                                        : medication.atc_code());
     *out->request.add_medications() = std::move(medication);

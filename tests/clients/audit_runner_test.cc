@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -80,13 +81,43 @@ TEST_F(AuditRunnerTest, AuditsTheCsvExampleAndReconciles) {
   EXPECT_EQ(summary.unrecognized_names[0].first, "haloperidal 5 mg");
   // One results line per prescription; a findings row per finding.
   EXPECT_EQ(Lines(options.out_dir + "/results.ndjson").size(), 10u);
-  const std::vector<std::string> findings = Lines(options.out_dir + "/findings.csv");
+  const std::vector<std::string> findings =
+      Lines(options.out_dir + "/findings.csv");
   ASSERT_GT(findings.size(), 10u);
-  EXPECT_EQ(findings[0], "prescription_id,kind,level,medications,summary,factors,citations");
+  EXPECT_EQ(findings[0],
+            "prescription_id,kind,level,medications,summary,factors,citations");
   EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"),
               HasSubstr("RX-1001,ACUTE_DYSTONIA,"));
-  EXPECT_EQ(Lines(options.out_dir + "/errors.csv").size(), 1u);  // the header only
-  EXPECT_THAT(ReadText(options.out_dir + "/report.html"), HasSubstr(summary.run.input_sha256));
+  EXPECT_EQ(Lines(options.out_dir + "/errors.csv").size(),
+            1u);  // the header only
+  EXPECT_THAT(ReadText(options.out_dir + "/report.html"),
+              HasSubstr(summary.run.input_sha256));
+}
+
+// A screening run (BASIC view) reaches the same levels as a full one, with
+// no factors or citations in findings.csv.
+TEST_F(AuditRunnerTest, BasicViewScreensWithTheSameLevels) {
+  AuditOptions full = Options();
+  AuditOptions basic = Options();
+  basic.view = v1::CHECK_VIEW_BASIC;
+
+  AuditResult full_result = RunAudit(Example("prescriptions.csv"), full);
+  AuditResult basic_result = RunAudit(Example("prescriptions.csv"), basic);
+
+  ASSERT_THAT(full_result.status, IsOk());
+  ASSERT_THAT(basic_result.status, IsOk());
+  EXPECT_EQ(basic_result.summary.by_acute_level,
+            full_result.summary.by_acute_level);
+  EXPECT_EQ(basic_result.summary.by_tardive_level,
+            full_result.summary.by_tardive_level);
+  EXPECT_EQ(basic_result.summary.flagged_drugs,
+            full_result.summary.flagged_drugs);
+  const std::vector<std::string> rows = Lines(basic.out_dir + "/findings.csv");
+  EXPECT_EQ(rows.size(), Lines(full.out_dir + "/findings.csv").size());
+  for (size_t i = 1; i < rows.size(); ++i) {
+    EXPECT_TRUE(absl::EndsWith(rows[i], ",,"))
+        << rows[i];  // no factors, no citations
+  }
 }
 
 TEST_F(AuditRunnerTest, AuditsTheNdjsonExample) {
@@ -98,7 +129,8 @@ TEST_F(AuditRunnerTest, AuditsTheNdjsonExample) {
   EXPECT_EQ(result.summary.rows_read, 5);
   EXPECT_EQ(result.summary.prescriptions, 5);
   EXPECT_EQ(result.summary.rows_rejected, 0);
-  EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"), HasSubstr("RX-2002,TARDIVE_DYSKINESIA,HIGH"));
+  EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"),
+              HasSubstr("RX-2002,TARDIVE_DYSKINESIA,HIGH"));
 }
 
 TEST_F(AuditRunnerTest, MalformedRowsGoToErrorsCsvAndTheCountsReconcile) {
@@ -106,12 +138,12 @@ TEST_F(AuditRunnerTest, MalformedRowsGoToErrorsCsvAndTheCountsReconcile) {
   const std::string input = WriteFile(
       "bad.csv",
       "prescription_id,age_years,sex,medication\n"
-      "RX1,30,male,haloperidol\n"         // line 2: fine
-      "RX2,thirty,male,haloperidol\n"     // line 3: age not a number (reader)
-      "RX3,200,female,risperidone\n"      // line 4: age out of range (server)
-      "RX3,200,female,benztropine\n"      // line 5: same prescription
-      "RX4,40,female,\"quetiapine\n"      // line 6: broken quoting
-      "RX5,40,female,olanzapine\n");      // line 7: fine
+      "RX1,30,male,haloperidol\n"      // line 2: fine
+      "RX2,thirty,male,haloperidol\n"  // line 3: age not a number (reader)
+      "RX3,200,female,risperidone\n"   // line 4: age out of range (server)
+      "RX3,200,female,benztropine\n"   // line 5: same prescription
+      "RX4,40,female,\"quetiapine\n"   // line 6: broken quoting
+      "RX5,40,female,olanzapine\n");   // line 7: fine
 
   AuditResult result = RunAudit(input, options);
 
@@ -123,12 +155,14 @@ TEST_F(AuditRunnerTest, MalformedRowsGoToErrorsCsvAndTheCountsReconcile) {
   EXPECT_EQ(summary.rows_read, summary.rows_assessed + summary.rows_rejected);
   const std::string errors = ReadText(options.out_dir + "/errors.csv");
   EXPECT_THAT(errors, HasSubstr("3,RX2,age_years: 'thirty' is not a number"));
-  EXPECT_THAT(errors, HasSubstr("4,RX3,rejected by the server: patient.age_years"));
+  EXPECT_THAT(errors,
+              HasSubstr("4,RX3,rejected by the server: patient.age_years"));
   EXPECT_THAT(errors, HasSubstr("5,RX3,rejected by the server"));
   EXPECT_THAT(errors, HasSubstr("6,,broken quoting"));
 }
 
-TEST_F(AuditRunnerTest, UnreachableServerIsUnavailableAndTheReportSaysIncomplete) {
+TEST_F(AuditRunnerTest,
+       UnreachableServerIsUnavailableAndTheReportSaysIncomplete) {
   AuditOptions options = Options();
   options.server = "127.0.0.1:1";  // nothing listens there
 
@@ -137,7 +171,8 @@ TEST_F(AuditRunnerTest, UnreachableServerIsUnavailableAndTheReportSaysIncomplete
   EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_FALSE(result.summary.run.complete);
   EXPECT_EQ(result.summary.prescriptions, 0);
-  EXPECT_THAT(ReadText(options.out_dir + "/report.html"), HasSubstr("INCOMPLETE"));
+  EXPECT_THAT(ReadText(options.out_dir + "/report.html"),
+              HasSubstr("INCOMPLETE"));
 }
 
 // A server that goes away mid-run: a clear error, never a report that looks
@@ -151,8 +186,8 @@ TEST(AuditRunnerLostServerTest, ServerLostMidRunGivesAnIncompleteRun) {
   ASSERT_TRUE(server.ok()) << server.status();
   std::string csv = "prescription_id,age_years,sex,medication\n";
   for (int i = 0; i < 200000; ++i) {
-    absl::StrAppend(&csv, "RX", i, ",", 20 + i % 60, ",", i % 2 ? "male" : "female",
-                    ",haloperidol\n");
+    absl::StrAppend(&csv, "RX", i, ",", 20 + i % 60, ",",
+                    i % 2 ? "male" : "female", ",haloperidol\n");
   }
   const std::string input = WriteFile("big.csv", csv);
   AuditOptions options;
@@ -174,8 +209,10 @@ TEST(AuditRunnerLostServerTest, ServerLostMidRunGivesAnIncompleteRun) {
   EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kUnavailable));
   EXPECT_THAT(std::string(result.status.message()), HasSubstr("went away"));
   EXPECT_FALSE(result.summary.run.complete);
-  EXPECT_LT(result.summary.rows_assessed + result.summary.rows_rejected, 200000);
-  EXPECT_THAT(ReadText(options.out_dir + "/report.html"), HasSubstr("INCOMPLETE"));
+  EXPECT_LT(result.summary.rows_assessed + result.summary.rows_rejected,
+            200000);
+  EXPECT_THAT(ReadText(options.out_dir + "/report.html"),
+              HasSubstr("INCOMPLETE"));
 }
 
 // The binary: exit 0 when every row is assessed, 1 when rows were rejected,
@@ -183,12 +220,14 @@ TEST(AuditRunnerLostServerTest, ServerLostMidRunGivesAnIncompleteRun) {
 class AuditBinaryTest : public testing::ServerTest {
  protected:
   static int Run(const std::string& arguments, std::string* output) {
-    const std::string command = absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/audit/dystonia-audit ",
-                                             arguments, " 2>&1");
+    const std::string command =
+        absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/audit/dystonia-audit ",
+                     arguments, " 2>&1");
     FILE* pipe = popen(command.c_str(), "r");
     char buffer[4096];
     size_t read;
-    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, read);
+    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+      output->append(buffer, read);
     const int status = pclose(pipe);
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
@@ -197,18 +236,21 @@ class AuditBinaryTest : public testing::ServerTest {
 TEST_F(AuditBinaryTest, ExitStatusSaysWhetherRowsWereRejected) {
   std::string output;
   const std::string out = testing::NewTempDir("bin-out");
-  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out, " ",
-                             Example("prescriptions.csv")),
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out,
+                             " ", Example("prescriptions.csv")),
                 &output),
             0)
       << output;
   EXPECT_THAT(output, HasSubstr("rows read 15 = assessed 15 + rejected 0"));
 
   output.clear();
-  const std::string bad = WriteFile("bad.csv", "prescription_id,age_years,sex,medication\n"
-                                                "RX1,old,male,haloperidol\n"
-                                                "RX2,30,male,haloperidol\n");
-  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out, " ", bad), &output),
+  const std::string bad = WriteFile("bad.csv",
+                                    "prescription_id,age_years,sex,medication\n"
+                                    "RX1,old,male,haloperidol\n"
+                                    "RX2,30,male,haloperidol\n");
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out,
+                             " ", bad),
+                &output),
             1)
       << output;
   EXPECT_THAT(output, HasSubstr("rows read 2 = assessed 1 + rejected 1"));
@@ -219,7 +261,8 @@ TEST_F(AuditBinaryTest, UsageAndUnreachableServer) {
   EXPECT_EQ(Run("--server 127.0.0.1:1", &output), 2);
   EXPECT_THAT(output, HasSubstr("usage"));
   output.clear();
-  EXPECT_EQ(Run(absl::StrCat("--quiet --server 127.0.0.1:1 --out ", testing::NewTempDir("x"), " ",
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server 127.0.0.1:1 --out ",
+                             testing::NewTempDir("x"), " ",
                              Example("prescriptions.csv")),
                 &output),
             3)

@@ -38,8 +38,9 @@ ReadAll Read(const std::string& path) {
   ReadAll all;
   if (!reader.ok()) return all;
   Prescription prescription;
-  while ((*reader)->Next(&prescription,
-                         [&](const RejectedRow& row) { all.rejected.push_back(row); })) {
+  while ((*reader)->Next(&prescription, [&](const RejectedRow& row) {
+    all.rejected.push_back(row);
+  })) {
     all.prescriptions.push_back(prescription);
   }
   all.rows_read = (*reader)->rows_read();
@@ -47,10 +48,11 @@ ReadAll Read(const std::string& path) {
 }
 
 TEST(PrescriptionReaderTest, GroupsConsecutiveRowsIntoPrescriptions) {
-  ReadAll all = Read(WriteFile("a.csv", std::string(kHeader) +
-                                            "RX1,P1,19,male,haloperidol,,,im,10,proposed,,\n"
-                                            "RX1,P1,19,male,benztropine,,,,2,proposed,,\n"
-                                            "RX2,P2,74,female,,5093,,oral,4,active,1500,3\n"));
+  ReadAll all = Read(
+      WriteFile("a.csv", std::string(kHeader) +
+                             "RX1,P1,19,male,haloperidol,,,im,10,proposed,,\n"
+                             "RX1,P1,19,male,benztropine,,,,2,proposed,,\n"
+                             "RX2,P2,74,female,,5093,,oral,4,active,1500,3\n"));
 
   ASSERT_EQ(all.prescriptions.size(), 2u);
   EXPECT_TRUE(all.rejected.empty());
@@ -73,15 +75,18 @@ TEST(PrescriptionReaderTest, GroupsConsecutiveRowsIntoPrescriptions) {
 }
 
 TEST(PrescriptionReaderTest, AcceptsBomCrlfQuotesAndAnyColumnOrder) {
-  ReadAll all = Read(WriteFile(
-      "b.csv",
-      "\xEF\xBB\xBF" "Medication,SEX,age_years,prescription_id\r\n"
-      "\"aripiprazole, oral solution\",F,40,RX9\r\n"
-      "\"lisinopril 10 mg \"\"daily\"\"\",f,40,RX9\r\n"));
+  ReadAll all =
+      Read(WriteFile("b.csv",
+                     "\xEF\xBB\xBF"
+                     "Medication,SEX,age_years,prescription_id\r\n"
+                     "\"aripiprazole, oral solution\",F,40,RX9\r\n"
+                     "\"lisinopril 10 mg \"\"daily\"\"\",f,40,RX9\r\n"));
 
-  ASSERT_EQ(all.prescriptions.size(), 1u) << (all.rejected.empty() ? "" : all.rejected[0].reason);
-  EXPECT_THAT(all.prescriptions[0].names,
-              ElementsAre("aripiprazole, oral solution", "lisinopril 10 mg \"daily\""));
+  ASSERT_EQ(all.prescriptions.size(), 1u)
+      << (all.rejected.empty() ? "" : all.rejected[0].reason);
+  EXPECT_THAT(
+      all.prescriptions[0].names,
+      ElementsAre("aripiprazole, oral solution", "lisinopril 10 mg \"daily\""));
   EXPECT_EQ(all.prescriptions[0].request.patient().sex(), v1::SEX_FEMALE);
 }
 
@@ -90,7 +95,8 @@ TEST(PrescriptionReaderTest, HeaderNeedsTheRequiredColumns) {
       WriteFile("c.csv", "prescription_id,age_years,medication\nRX1,3,x\n"));
 
   EXPECT_THAT(reader.status(), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(std::string(reader.status().message()), HasSubstr("'sex' is missing"));
+  EXPECT_THAT(std::string(reader.status().message()),
+              HasSubstr("'sex' is missing"));
 }
 
 TEST(PrescriptionReaderTest, HeaderRejectsAnUnknownColumn) {
@@ -98,7 +104,8 @@ TEST(PrescriptionReaderTest, HeaderRejectsAnUnknownColumn) {
       WriteFile("d.csv", "prescription_id,age_years,sex,medication,colour\n"));
 
   EXPECT_THAT(reader.status(), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(std::string(reader.status().message()), HasSubstr("unknown column 'colour'"));
+  EXPECT_THAT(std::string(reader.status().message()),
+              HasSubstr("unknown column 'colour'"));
 }
 
 TEST(PrescriptionReaderTest, MissingFileIsNotFound) {
@@ -117,10 +124,10 @@ class MalformedRowTest : public ::testing::TestWithParam<MalformedCase> {};
 // Each malformed row is rejected with its line number and the reason, and
 // the rows around it are still read.
 TEST_P(MalformedRowTest, IsRejectedWithItsLineAndTheRunGoesOn) {
-  ReadAll all = Read(WriteFile("m.csv", std::string(kHeader) +
-                                            "RX1,P1,30,male,haloperidol,,,,,,,\n" +
-                                            GetParam().row + "\n" +
-                                            "RX3,P3,50,female,quetiapine,,,,,,,\n"));
+  ReadAll all = Read(WriteFile(
+      "m.csv", std::string(kHeader) + "RX1,P1,30,male,haloperidol,,,,,,,\n" +
+                   GetParam().row + "\n" +
+                   "RX3,P3,50,female,quetiapine,,,,,,,\n"));
 
   ASSERT_EQ(all.rejected.size(), 1u);
   EXPECT_EQ(all.rejected[0].line, 3);
@@ -134,29 +141,36 @@ TEST_P(MalformedRowTest, IsRejectedWithItsLineAndTheRunGoesOn) {
 INSTANTIATE_TEST_SUITE_P(
     Rows, MalformedRowTest,
     ::testing::Values(
-        MalformedCase{"AgeNotANumber", "RX2,P2,forty,male,risperidone,,,,,,,", "age_years: 'forty'"},
-        MalformedCase{"AgeMissing", "RX2,P2,,male,risperidone,,,,,,,", "age_years: is empty"},
+        MalformedCase{"AgeNotANumber", "RX2,P2,forty,male,risperidone,,,,,,,",
+                      "age_years: 'forty'"},
+        MalformedCase{"AgeMissing", "RX2,P2,,male,risperidone,,,,,,,",
+                      "age_years: is empty"},
         MalformedCase{"PrescriptionIdMissing", ",P2,40,male,risperidone,,,,,,,",
                       "prescription_id: is empty"},
-        MalformedCase{"MedicationMissing", "RX2,P2,40,male,,,,,,,,", "medication: is empty"},
-        MalformedCase{"UnknownSex", "RX2,P2,40,yes,risperidone,,,,,,,", "sex: 'yes'"},
-        MalformedCase{"UnknownRoute", "RX2,P2,40,male,risperidone,,,nasal drip,,,,",
+        MalformedCase{"MedicationMissing", "RX2,P2,40,male,,,,,,,,",
+                      "medication: is empty"},
+        MalformedCase{"UnknownSex", "RX2,P2,40,yes,risperidone,,,,,,,",
+                      "sex: 'yes'"},
+        MalformedCase{"UnknownRoute",
+                      "RX2,P2,40,male,risperidone,,,nasal drip,,,,",
                       "route: 'nasal drip'"},
         MalformedCase{"DoseNotANumber", "RX2,P2,40,male,risperidone,,,,2mg,,,",
                       "daily_dose_mg: '2mg'"},
         MalformedCase{"UnclosedQuote", "RX2,P2,40,male,\"risperidone,,,,,,,",
                       "broken quoting"},
-        MalformedCase{"QuoteInsideUnquotedField", "RX2,P2,40,male,risper\"idone,,,,,,,",
+        MalformedCase{"QuoteInsideUnquotedField",
+                      "RX2,P2,40,male,risper\"idone,,,,,,,", "broken quoting"},
+        MalformedCase{"TextAfterClosingQuote",
+                      "RX2,P2,40,male,\"risperidone\"x,,,,,,,",
                       "broken quoting"},
-        MalformedCase{"TextAfterClosingQuote", "RX2,P2,40,male,\"risperidone\"x,,,,,,,",
-                      "broken quoting"},
-        MalformedCase{"TooFewFields", "RX2,P2,40,male,risperidone", "5 fields"}),
+        MalformedCase{"TooFewFields", "RX2,P2,40,male,risperidone",
+                      "5 fields"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(PrescriptionReaderTest, ConflictingPatientWithinAPrescriptionIsRejected) {
-  ReadAll all = Read(WriteFile("e.csv", std::string(kHeader) +
-                                            "RX1,P1,30,male,haloperidol,,,,,,,\n"
-                                            "RX1,P1,31,male,benztropine,,,,,,,\n"));
+  ReadAll all = Read(WriteFile(
+      "e.csv", std::string(kHeader) + "RX1,P1,30,male,haloperidol,,,,,,,\n"
+                                      "RX1,P1,31,male,benztropine,,,,,,,\n"));
 
   ASSERT_EQ(all.rejected.size(), 1u);
   EXPECT_EQ(all.rejected[0].line, 3);
@@ -166,40 +180,43 @@ TEST(PrescriptionReaderTest, ConflictingPatientWithinAPrescriptionIsRejected) {
 }
 
 TEST(PrescriptionReaderTest, AnIdSeenAgainLaterStartsANewPrescription) {
-  ReadAll all = Read(WriteFile("f.csv", std::string(kHeader) +
-                                            "RX1,P1,30,male,haloperidol,,,,,,,\n"
-                                            "RX2,P2,40,male,quetiapine,,,,,,,\n"
-                                            "RX1,P1,30,male,benztropine,,,,,,,\n"));
+  ReadAll all = Read(WriteFile(
+      "f.csv", std::string(kHeader) + "RX1,P1,30,male,haloperidol,,,,,,,\n"
+                                      "RX2,P2,40,male,quetiapine,,,,,,,\n"
+                                      "RX1,P1,30,male,benztropine,,,,,,,\n"));
 
   ASSERT_EQ(all.prescriptions.size(), 3u);
   EXPECT_EQ(all.prescriptions[2].request.request_id(), "RX1");
 }
 
 TEST(PrescriptionReaderTest, ReadsNdjsonInBothJsonSpellings) {
-  ReadAll all = Read(WriteFile(
-      "g.ndjson",
-      "{\"requestId\": \"A\", \"patient\": {\"ageYears\": 19, \"sex\": \"SEX_MALE\"}, "
-      "\"medications\": [{\"name\": \"haloperidol\", \"route\": \"ROUTE_INTRAMUSCULAR\"}]}\n"
-      "\n"
-      "{\"request_id\": \"B\", \"patient\": {\"age_years\": 40}, "
-      "\"medications\": [{\"rxcui\": \"5093\"}]}\n"));
+  ReadAll all = Read(
+      WriteFile("g.ndjson",
+                "{\"requestId\": \"A\", \"patient\": {\"ageYears\": 19, "
+                "\"sex\": \"SEX_MALE\"}, "
+                "\"medications\": [{\"name\": \"haloperidol\", \"route\": "
+                "\"ROUTE_INTRAMUSCULAR\"}]}\n"
+                "\n"
+                "{\"request_id\": \"B\", \"patient\": {\"age_years\": 40}, "
+                "\"medications\": [{\"rxcui\": \"5093\"}]}\n"));
 
   ASSERT_EQ(all.prescriptions.size(), 2u);
   EXPECT_TRUE(all.rejected.empty());
   EXPECT_EQ(all.rows_read, 2);
-  EXPECT_EQ(all.prescriptions[0].request.medications(0).route(), v1::ROUTE_INTRAMUSCULAR);
+  EXPECT_EQ(all.prescriptions[0].request.medications(0).route(),
+            v1::ROUTE_INTRAMUSCULAR);
   EXPECT_THAT(all.prescriptions[0].lines, ElementsAre(1));
   EXPECT_THAT(all.prescriptions[1].lines, ElementsAre(3));
   EXPECT_THAT(all.prescriptions[1].names, ElementsAre("5093"));
 }
 
 TEST(PrescriptionReaderTest, MalformedNdjsonLinesAreRejectedWithTheirLine) {
-  ReadAll all = Read(WriteFile(
-      "h.ndjson",
-      "{\"requestId\": \"A\", \"patient\": {\"ageYears\": 19}}\n"
-      "{\"requestId\": \"B\", \"patient\": {\"ageYears\": 19}\n"
-      "{\"requestId\": \"C\", \"colour\": \"red\"}\n"
-      "{\"requestId\": \"D\", \"patient\": {\"ageYears\": 20}}\n"));
+  ReadAll all = Read(
+      WriteFile("h.ndjson",
+                "{\"requestId\": \"A\", \"patient\": {\"ageYears\": 19}}\n"
+                "{\"requestId\": \"B\", \"patient\": {\"ageYears\": 19}\n"
+                "{\"requestId\": \"C\", \"colour\": \"red\"}\n"
+                "{\"requestId\": \"D\", \"patient\": {\"ageYears\": 20}}\n"));
 
   ASSERT_EQ(all.rejected.size(), 2u);
   EXPECT_EQ(all.rejected[0].line, 2);
