@@ -13,12 +13,13 @@ PACKAGES=(
   libgtest-dev libgmock-dev
   libbenchmark-dev
   libssl-dev
+  libcpp-httplib-dev
 )
 
 # The test suite renders the audit report in a real browser: headless
 # Chromium. Asked for with `bash deploy/setup.sh test` (deploy/test.sh does).
 if [ "${1:-}" = test ]; then
-  PACKAGES+=(chromium)
+  PACKAGES+=(chromium python3 python3-grpcio python3-protobuf nodejs npm)
 fi
 
 # The load harness (bench/load.sh) also needs h2load and nghttp; asked for

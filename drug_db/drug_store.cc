@@ -277,4 +277,57 @@ absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> DrugStore::ListVersions()
   return versions;
 }
 
+namespace {
+constexpr absl::string_view kCardIssuePrefix = "card/";
+constexpr absl::string_view kFeedbackPrefix = "feedback/";
+}  // namespace
+
+absl::Status DrugStore::RecordCardIssues(const std::vector<v1::CardIssue>& issues) {
+  rocksdb::WriteBatch batch;
+  for (const v1::CardIssue& issue : issues) {
+    batch.Put(absl::StrCat(kCardIssuePrefix, issue.card_uuid()), issue.SerializeAsString());
+  }
+  rocksdb::Status status = db_->Write(rocksdb::WriteOptions(), &batch);
+  return status.ok() ? absl::OkStatus() : FromRocksDbStatus(status, "writing card issues");
+}
+
+absl::StatusOr<v1::CardIssue> DrugStore::FindCardIssue(absl::string_view card_uuid) const {
+  const std::string key = absl::StrCat(kCardIssuePrefix, card_uuid);
+  std::string value;
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
+  if (!status.ok()) return FromRocksDbStatus(status, key);
+  v1::CardIssue issue;
+  absl::Status parsed = ParseRecord(key, value, &issue);
+  if (!parsed.ok()) return parsed;
+  return issue;
+}
+
+absl::Status DrugStore::RecordFeedback(const std::vector<v1::CardFeedback>& feedback) {
+  rocksdb::WriteBatch batch;
+  for (const v1::CardFeedback& entry : feedback) {
+    batch.Put(absl::StrCat(kFeedbackPrefix, entry.card_uuid()), entry.SerializeAsString());
+  }
+  rocksdb::WriteOptions write;
+  write.sync = true;  // acknowledged feedback survives a crash
+  rocksdb::Status status = db_->Write(write, &batch);
+  return status.ok() ? absl::OkStatus() : FromRocksDbStatus(status, "writing feedback");
+}
+
+absl::Status DrugStore::ForEachFeedback(
+    const std::function<void(const v1::CardFeedback&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  v1::CardFeedback entry;
+  for (it->Seek(rocksdb::Slice(kFeedbackPrefix.data(), kFeedbackPrefix.size()));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(kFeedbackPrefix.data(),
+                                                            kFeedbackPrefix.size()));
+       it->Next()) {
+    entry.Clear();
+    absl::Status parsed = ParseRecord(it->key(), it->value(), &entry);
+    if (!parsed.ok()) return parsed;
+    visit(entry);
+  }
+  return it->status().ok() ? absl::OkStatus()
+                           : FromRocksDbStatus(it->status(), "reading feedback");
+}
+
 }  // namespace dystonia

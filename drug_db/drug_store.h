@@ -2,6 +2,7 @@
 #define DYSTONIA_DRUG_DB_DRUG_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "dystonia/v1/feedback.pb.h"
 #include "dystonia/v1/knowledge.pb.h"
 
 namespace rocksdb {
@@ -84,6 +86,22 @@ class DrugStore {
 
   // Lists every stored version, oldest first.
   absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> ListVersions() const;
+
+  // CDS Hooks cards and the feedback on them (no patient data).
+  //
+  // Remembers the cards a hook call returned, so that later feedback can be
+  // tied to its rule. Not synced: a record lost in a crash costs only the
+  // rule name of feedback on that card.
+  absl::Status RecordCardIssues(const std::vector<v1::CardIssue>& issues);
+  // kNotFound for a card this store never issued.
+  absl::StatusOr<v1::CardIssue> FindCardIssue(absl::string_view card_uuid) const;
+  // Stores feedback, keyed by card uuid (the latest per card wins), in one
+  // synced write: durable once this returns OK.
+  absl::Status RecordFeedback(const std::vector<v1::CardFeedback>& feedback);
+  // Calls `visit` with every stored feedback entry. kDataLoss when a record
+  // does not parse.
+  absl::Status ForEachFeedback(
+      const std::function<void(const v1::CardFeedback&)>& visit) const;
 
  private:
   explicit DrugStore(std::unique_ptr<rocksdb::DB> db,

@@ -54,6 +54,14 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   auto snapshot = KnowledgeSnapshot::Load(*server->store_);
   if (!snapshot.ok()) return fail(snapshot.status());
   server->knowledge_.Set(*std::move(snapshot));
+  server->service_->set_store(server->store_.get());
+  if (!options.http_listen.empty()) {
+    server->cds_hooks_ = std::make_unique<cds_hooks::CdsHooksService>(
+        &server->knowledge_, server->store_.get());
+    auto http = HttpEdge::Start(options.http_listen, server->cds_hooks_.get());
+    if (!http.ok()) return fail(http.status());
+    server->http_ = *std::move(http);
+  }
   SetServing(server->server_.get(), true);
   return server;
 }
@@ -61,6 +69,10 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
 DystoniaServer::~DystoniaServer() {
   Shutdown(absl::ZeroDuration());
   Wait();
+}
+
+int DystoniaServer::http_port() const {
+  return http_ == nullptr ? 0 : http_->port();
 }
 
 std::string DystoniaServer::knowledge_version() const {

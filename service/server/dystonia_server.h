@@ -9,6 +9,8 @@
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "grpcpp/grpcpp.h"
+#include "service/cds_hooks/cds_hooks.h"
+#include "service/server/http_edge.h"
 #include "service/server/risk_service_impl.h"
 
 namespace dystonia {
@@ -23,6 +25,9 @@ struct ServerOptions {
   // Text knowledge base imported when the store is empty.
   // Default: "drug_db/knowledge".
   std::string knowledge_dir = "drug_db/knowledge";
+  // host:port of the HTTP/JSON port (CDS Hooks); port 0 picks a free one.
+  // Default: "" (no HTTP port).
+  std::string http_listen;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
@@ -43,6 +48,8 @@ class DystoniaServer {
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The bound HTTP port, or 0 when there is none.
+  int http_port() const;
   // The serving knowledge-base version.
   std::string knowledge_version() const;
 
@@ -59,6 +66,9 @@ class DystoniaServer {
   KnowledgeHolder knowledge_;
   std::unique_ptr<RiskServiceImpl> service_;
   std::unique_ptr<DrugStore> store_;
+  // Declared after what they use, so they stop first.
+  std::unique_ptr<cds_hooks::CdsHooksService> cds_hooks_;
+  std::unique_ptr<HttpEdge> http_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex shutdown_mutex_;

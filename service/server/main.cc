@@ -16,6 +16,8 @@ ABSL_FLAG(std::string, db_path, "data/dystonia-db",
           "RocksDB directory of the drug store (created when missing)");
 ABSL_FLAG(std::string, knowledge_dir, "drug_db/knowledge",
           "Text knowledge base imported into an empty store");
+ABSL_FLAG(std::string, http_listen, "",
+          "host:port of the HTTP/JSON port for CDS Hooks (empty: none)");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "Seconds in-flight calls get to finish on SIGTERM or SIGINT");
 
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.db_path = absl::GetFlag(FLAGS_db_path);
   options.knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
+  options.http_listen = absl::GetFlag(FLAGS_http_listen);
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";
@@ -43,6 +46,10 @@ int main(int argc, char** argv) {
   }
   std::cerr << "dystonia-server: serving on port " << (*server)->port()
             << ", knowledge base " << (*server)->knowledge_version() << "\n";
+  if ((*server)->http_port() > 0) {
+    std::cerr << "dystonia-server: CDS Hooks on http port " << (*server)->http_port()
+              << " (/cds-services)\n";
+  }
 
   std::thread waiter([&server, &stop_signals] {
     int signal_number = 0;

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
+#include "service/cds_hooks/cds_hooks.h"
 #include "service/engine/knowledge_views.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
@@ -279,6 +280,30 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
          const v1::GetKnowledgeBaseInfoRequest&)
           -> absl::StatusOr<v1::KnowledgeBaseInfo> {
         return DescribeKnowledgeBase(knowledge);
+      });
+}
+
+grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return RunUnary<v1::GetFeedbackSummaryRequest>(
+      context, *knowledge_, request, response,
+      [this](const KnowledgeSnapshot&, const v1::GetFeedbackSummaryRequest& range)
+          -> absl::StatusOr<v1::FeedbackSummary> {
+        if (range.from_unix_seconds() < 0 || range.to_unix_seconds() < 0 ||
+            (range.to_unix_seconds() > 0 &&
+             range.to_unix_seconds() <= range.from_unix_seconds())) {
+          return absl::InvalidArgumentError(
+              "to_unix_seconds: must be after from_unix_seconds (0 = unbounded)");
+        }
+        const DrugStore* store = store_.load();
+        if (store == nullptr) return KnowledgeUnavailable();
+        std::vector<v1::CardFeedback> feedback;
+        absl::Status read = store->ForEachFeedback(
+            [&](const v1::CardFeedback& entry) { feedback.push_back(entry); });
+        if (!read.ok()) return read;
+        return cds_hooks::SummarizeFeedback(feedback, range.from_unix_seconds(),
+                                            range.to_unix_seconds());
       });
 }
 

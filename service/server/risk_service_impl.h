@@ -1,6 +1,9 @@
 #ifndef DYSTONIA_SERVICE_SERVER_RISK_SERVICE_IMPL_H_
 #define DYSTONIA_SERVICE_SERVER_RISK_SERVICE_IMPL_H_
 
+#include <atomic>
+
+#include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -19,11 +22,16 @@ class RiskServiceImpl final
               v1::RiskService::WithRawCallbackMethod_GetDrug<
                   v1::RiskService::WithRawCallbackMethod_SearchDrugs<
                       v1::RiskService::WithRawCallbackMethod_GetKnowledgeBaseInfo<
-                          v1::RiskService::Service>>>>> {
+                          v1::RiskService::WithRawCallbackMethod_GetFeedbackSummary<
+                              v1::RiskService::Service>>>>>> {
  public:
   // `knowledge` must outlive the service.
   explicit RiskServiceImpl(const KnowledgeHolder* knowledge)
       : knowledge_(knowledge) {}
+
+  // The store GetFeedbackSummary reads; set once it is open (until then
+  // the method answers UNAVAILABLE). Must outlive the service.
+  void set_store(const DrugStore* store) { store_.store(store); }
 
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* request,
@@ -39,9 +47,13 @@ class RiskServiceImpl final
   grpc::ServerUnaryReactor* GetKnowledgeBaseInfo(
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetFeedbackSummary(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   const KnowledgeHolder* knowledge_;
+  std::atomic<const DrugStore*> store_{nullptr};
 };
 
 }  // namespace dystonia

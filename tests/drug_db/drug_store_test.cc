@@ -45,6 +45,40 @@ class DrugStoreTest : public ::testing::Test {
   std::unique_ptr<DrugStore> store_;
 };
 
+// Acknowledged feedback is on disk: a reopened store has it, with the rule
+// of the card it was about; card issues are found by uuid.
+TEST_F(DrugStoreTest, FeedbackAndCardIssuesSurviveReopening) {
+  v1::CardIssue issue;
+  issue.set_card_uuid("c-1");
+  issue.set_rule_id("acute-dystonia.haloperidol");
+  ASSERT_THAT(store_->RecordCardIssues({issue}), IsOk());
+  v1::CardFeedback feedback;
+  feedback.set_card_uuid("c-1");
+  feedback.set_rule_id("acute-dystonia.haloperidol");
+  feedback.set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+  ASSERT_THAT(store_->RecordFeedback({feedback}), IsOk());
+  store_.reset();
+
+  auto reopened = DrugStore::Open(path_);
+  ASSERT_THAT(reopened, IsOk());
+  std::vector<v1::CardFeedback> read;
+  ASSERT_THAT((*reopened)->ForEachFeedback(
+                  [&](const v1::CardFeedback& entry) { read.push_back(entry); }),
+              IsOk());
+
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].outcome(), v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+  auto found = (*reopened)->FindCardIssue("c-1");
+  ASSERT_THAT(found, IsOk());
+  EXPECT_EQ(found->rule_id(), "acute-dystonia.haloperidol");
+  EXPECT_THAT((*reopened)->FindCardIssue("c-2").status(),
+              StatusIs(absl::StatusCode::kNotFound));
+  // Feedback records are not knowledge: the version list is untouched.
+  auto versions = (*reopened)->ListVersions();
+  ASSERT_THAT(versions, IsOk());
+  EXPECT_TRUE(versions->empty());
+}
+
 TEST_F(DrugStoreTest, ImportThenReadActiveReturnsTheSameContent) {
   const v1::KnowledgeBundle bundle = MinimalBundle();
 

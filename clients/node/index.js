@@ -1,0 +1,228 @@
+'use strict';
+// dystonia-risk-client: a small Node client for dystonia.v1.RiskService.
+//
+//   const { Client } = require('dystonia-risk-client');
+//   const client = new Client('127.0.0.1:50051');
+//   const response = await client.check(
+//       { age_years: 19, sex: 'male' },
+//       [{ name: 'haloperidol', route: 'intramuscular', status: 'proposed' }]);
+//   response.acute_dystonia.level;  // 'RISK_LEVEL_HIGH'
+//
+// The .proto files are loaded from the repository's proto/ at run time with
+// @grpc/proto-loader (field names as in the .proto, enums as strings, int64 as
+// strings, defaults filled in). Works on Node 18 and later.
+
+const path = require('path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+
+const PROTO_DIR = path.resolve(__dirname, '..', '..', 'proto');
+const DEFAULT_TARGET = '127.0.0.1:50051';
+
+const packageDefinition = protoLoader.loadSync(
+    'dystonia/v1/risk_service.proto', {
+      keepCase: true,
+      enums: String,
+      longs: String,
+      defaults: true,
+      oneofs: true,
+      includeDirs: [PROTO_DIR],
+    });
+const proto = grpc.loadPackageDefinition(packageDefinition);
+const RiskService = proto.dystonia.v1.RiskService;
+
+// Enum value names by enum, from the loaded definitions.
+function enumNames(fullName) {
+  const definition = packageDefinition[fullName];
+  return definition.type.value.map((value) => value.name);
+}
+
+const ROUTE_ALIASES = {
+  im: 'INTRAMUSCULAR',
+  iv: 'INTRAVENOUS',
+  lai: 'LONG_ACTING_INJECTABLE',
+  depot: 'LONG_ACTING_INJECTABLE',
+  po: 'ORAL',
+  sl: 'SUBLINGUAL',
+  pr: 'RECTAL',
+};
+
+// 'male', 'SEX_MALE', 'Long-acting injectable' or a number -> the enum value
+// name. undefined, null and '' mean unspecified. Throws a RangeError naming the
+// accepted words otherwise.
+function enumValue(fullName, prefix, word, what, aliases) {
+  const names = enumNames(fullName);
+  if (word === undefined || word === null || word === '') {
+    return names[0];
+  }
+  if (typeof word === 'number') {
+    const value = packageDefinition[fullName].type.value.find(
+        (v) => v.number === word);
+    if (value) return value.name;
+    throw new RangeError(`unknown ${what} value ${word}`);
+  }
+  if (typeof word !== 'string') {
+    throw new TypeError(`${what} must be a word, not ${typeof word}`);
+  }
+  let key = word.trim().replace(/[-\s]/g, '_').toUpperCase();
+  if (aliases && aliases[key.toLowerCase()]) key = aliases[key.toLowerCase()];
+  for (const candidate of [key, prefix + key]) {
+    if (names.includes(candidate)) return candidate;
+  }
+  const accepted = names.filter((n) => n !== `${prefix}UNSPECIFIED`)
+                       .map((n) => n.slice(prefix.length).toLowerCase());
+  throw new RangeError(
+      `unknown ${what} ${JSON.stringify(word)}; expected one of: ` +
+      accepted.join(', '));
+}
+
+const PATIENT_FIELDS = ['age_years', 'sex', 'prior_drug_induced_dystonia'];
+const MEDICATION_FIELDS = [
+  'name', 'rxcui', 'atc_code', 'route', 'daily_dose_mg', 'status',
+  'days_on_therapy', 'dose_increased_days_ago',
+];
+
+function checkKeys(object, allowed, what) {
+  const unknown = Object.keys(object).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    throw new RangeError(
+        `unknown ${what} field(s) ${unknown.join(', ')}; expected: ` +
+        allowed.join(', '));
+  }
+}
+
+// A dystonia.v1.Patient (plain object) from { age_years, sex,
+// prior_drug_induced_dystonia }. sex: female, male, other or unknown.
+function makePatient(patient) {
+  patient = patient || {};
+  checkKeys(patient, PATIENT_FIELDS, 'patient');
+  const message = {
+    sex: enumValue('dystonia.v1.Sex', 'SEX_', patient.sex, 'sex'),
+    prior_drug_induced_dystonia: Boolean(patient.prior_drug_induced_dystonia),
+  };
+  // age_years is proto3 `optional`: only sent when given.
+  if (patient.age_years !== undefined && patient.age_years !== null) {
+    message.age_years = Number(patient.age_years);
+  }
+  return message;
+}
+
+// A dystonia.v1.Medication (plain object) from a name or { name, rxcui,
+// atc_code, route, daily_dose_mg, status, days_on_therapy,
+// dose_increased_days_ago }. route: oral, intramuscular (im), intravenous
+// (iv), long_acting_injectable (lai), rectal, transdermal, sublingual or
+// other; status: proposed or active.
+function makeMedication(medication) {
+  if (typeof medication === 'string') medication = { name: medication };
+  if (!medication || typeof medication !== 'object') {
+    throw new TypeError('a medication must be an object or a name');
+  }
+  checkKeys(medication, MEDICATION_FIELDS, 'medication');
+  return {
+    name: medication.name || '',
+    rxcui: String(medication.rxcui || ''),
+    atc_code: medication.atc_code || '',
+    route: enumValue('dystonia.v1.Route', 'ROUTE_', medication.route, 'route',
+                     ROUTE_ALIASES),
+    daily_dose_mg: Number(medication.daily_dose_mg || 0),
+    status: enumValue('dystonia.v1.MedicationStatus', 'MEDICATION_STATUS_',
+                      medication.status, 'status'),
+    days_on_therapy: Math.trunc(Number(medication.days_on_therapy || 0)),
+    dose_increased_days_ago:
+        Math.trunc(Number(medication.dose_increased_days_ago || 0)),
+  };
+}
+
+// The CheckRequest Client#check sends. options: { requestId, view } with view
+// undefined, 'full' or 'basic'.
+function makeRequest(patient, medications, options) {
+  options = options || {};
+  if (!Array.isArray(medications)) {
+    throw new TypeError('medications must be an array');
+  }
+  return {
+    request_id: options.requestId || options.request_id || '',
+    patient: makePatient(patient),
+    medications: medications.map(makeMedication),
+    view: enumValue('dystonia.v1.CheckView', 'CHECK_VIEW_', options.view,
+                    'view'),
+  };
+}
+
+// 'RISK_LEVEL_HIGH' -> 'HIGH'.
+function levelName(level) {
+  return String(level).replace(/^RISK_LEVEL_/, '');
+}
+
+class Client {
+  // target: 'host:port'. options.credentials: grpc.credentials.createSsl(...)
+  // for TLS, plaintext by default; options.timeoutMs: per-call deadline
+  // (default 30000; 0 for none); options.channelOptions: passed to grpc-js.
+  constructor(target = DEFAULT_TARGET, options = {}) {
+    this.target = target;
+    this.timeoutMs = options.timeoutMs === undefined ? 30000 : options.timeoutMs;
+    this.stub = new RiskService(
+        target, options.credentials || grpc.credentials.createInsecure(),
+        options.channelOptions || {});
+  }
+
+  close() {
+    this.stub.close();
+  }
+
+  // Resolves to the CheckResponse (plain object: levels are enum names such
+  // as 'RISK_LEVEL_HIGH'). Rejects with a RangeError or TypeError for a bad
+  // patient or medication (no call is made) and with the gRPC error (code,
+  // details) when the call fails. options: { requestId, view, timeoutMs }.
+  check(patient, medications, options = {}) {
+    let request;
+    try {
+      request = makeRequest(patient, medications, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.call('Check', request, options);
+  }
+
+  // One drug's DrugProfile by name, brand, RxCUI or ATC code; rejects with
+  // code grpc.status.NOT_FOUND when nothing matches.
+  getDrug(query, options = {}) {
+    return this.call('GetDrug', { query }, options);
+  }
+
+  // Prefix and near-miss matches (SearchDrugsResponse).
+  searchDrugs(query, limit = 0, options = {}) {
+    return this.call('SearchDrugs', { query, limit }, options);
+  }
+
+  // Version, counts and sources of the serving knowledge base.
+  knowledgeBaseInfo(options = {}) {
+    return this.call('GetKnowledgeBaseInfo', {}, options);
+  }
+
+  call(method, request, options) {
+    const timeoutMs =
+        options.timeoutMs === undefined ? this.timeoutMs : options.timeoutMs;
+    const callOptions = {};
+    if (timeoutMs) callOptions.deadline = new Date(Date.now() + timeoutMs);
+    return new Promise((resolve, reject) => {
+      this.stub[method](request, callOptions, (error, response) => {
+        if (error) reject(error);
+        else resolve(response);
+      });
+    });
+  }
+}
+
+module.exports = {
+  Client,
+  DEFAULT_TARGET,
+  PROTO_DIR,
+  grpc,
+  levelName,
+  makeMedication,
+  makePatient,
+  makeRequest,
+  packageDefinition,
+  proto,
+};

@@ -1,0 +1,229 @@
+"""dystonia_risk: a small Python client for dystonia.v1.RiskService.
+
+    from dystonia_risk import Client, level_name
+
+    client = Client("127.0.0.1:50051")
+    response = client.check(
+        {"age_years": 19, "sex": "male"},
+        [{"name": "haloperidol", "route": "intramuscular", "status": "proposed"}])
+    print(level_name(response.acute_dystonia.level))  # "HIGH"
+
+Needs Debian's python3-grpcio and python3-protobuf, and the stubs generated
+from proto/ at build time (CMake target dystonia_python_stubs, written to
+<build>/clients/python/generated): put that directory and clients/python on
+PYTHONPATH. gRPC failures surface as grpc.RpcError; bad words in a patient or
+medication dict raise ValueError before any call is made.
+"""
+
+import grpc
+
+try:
+    from dystonia.v1 import common_pb2
+    from dystonia.v1 import risk_service_pb2
+    from dystonia.v1 import risk_service_pb2_grpc
+except ImportError as error:  # pragma: no cover - depends on the build
+    raise ImportError(
+        "dystonia_risk needs the Python stubs generated from proto/: build "
+        "the CMake target dystonia_python_stubs and put "
+        "<build>/clients/python/generated on PYTHONPATH "
+        "(" + str(error) + ")") from error
+
+__all__ = [
+    "Client",
+    "DEFAULT_TARGET",
+    "level_name",
+    "make_medication",
+    "make_patient",
+    "make_request",
+    "common_pb2",
+    "risk_service_pb2",
+]
+
+DEFAULT_TARGET = "127.0.0.1:50051"
+
+# Short forms accepted besides the enum value names ("intramuscular" or
+# "ROUTE_INTRAMUSCULAR").
+_ROUTE_ALIASES = {
+    "im": "INTRAMUSCULAR",
+    "iv": "INTRAVENOUS",
+    "lai": "LONG_ACTING_INJECTABLE",
+    "depot": "LONG_ACTING_INJECTABLE",
+    "po": "ORAL",
+    "sl": "SUBLINGUAL",
+    "pr": "RECTAL",
+}
+
+_PATIENT_FIELDS = ("age_years", "sex", "prior_drug_induced_dystonia")
+_MEDICATION_FIELDS = ("name", "rxcui", "atc_code", "route", "daily_dose_mg",
+                      "status", "days_on_therapy", "dose_increased_days_ago")
+
+
+def _enum_value(enum_type, prefix, word, what, aliases=None):
+    """Maps "male", "SEX_MALE", "Long-acting injectable" or an int to a value.
+
+    None and "" mean unspecified (0). Raises ValueError naming the accepted
+    words for anything else.
+    """
+    if word is None or word == "":
+        return 0
+    if isinstance(word, bool):
+        raise ValueError("%s must be a word, not %r" % (what, word))
+    if isinstance(word, int):
+        if word in enum_type.values():
+            return word
+        raise ValueError("unknown %s value %d" % (what, word))
+    if not isinstance(word, str):
+        raise ValueError("%s must be a word, not %r" % (what, word))
+    key = word.strip().replace("-", "_").replace(" ", "_").upper()
+    if aliases and key.lower() in aliases:
+        key = aliases[key.lower()]
+    for candidate in (key, prefix + key):
+        if candidate in enum_type.keys():
+            return enum_type.Value(candidate)
+    accepted = [name[len(prefix):].lower() for name in enum_type.keys()
+                if name != prefix + "UNSPECIFIED"]
+    raise ValueError("unknown %s %r; expected one of: %s" %
+                     (what, word, ", ".join(accepted)))
+
+
+def _check_keys(values, allowed, what):
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError("unknown %s field(s) %s; expected: %s" %
+                         (what, ", ".join(unknown), ", ".join(allowed)))
+
+
+def make_patient(patient):
+    """A risk_service_pb2.Patient from a dict (or a Patient, returned as is).
+
+    {"age_years": 19, "sex": "male", "prior_drug_induced_dystonia": False};
+    sex is female, male, other or unknown.
+    """
+    if isinstance(patient, risk_service_pb2.Patient):
+        return patient
+    if patient is None:
+        return risk_service_pb2.Patient()
+    if not isinstance(patient, dict):
+        raise ValueError("patient must be a dict or a Patient, not %r" %
+                         type(patient).__name__)
+    _check_keys(patient, _PATIENT_FIELDS, "patient")
+    message = risk_service_pb2.Patient(
+        sex=_enum_value(common_pb2.Sex, "SEX_", patient.get("sex"), "sex"),
+        prior_drug_induced_dystonia=bool(
+            patient.get("prior_drug_induced_dystonia", False)))
+    age = patient.get("age_years")
+    if age is not None:
+        message.age_years = float(age)
+    return message
+
+
+def make_medication(medication):
+    """A risk_service_pb2.Medication from a dict, a name, or a Medication.
+
+    {"name": "haloperidol", "route": "intramuscular", "status": "proposed",
+     "days_on_therapy": 0, "daily_dose_mg": 5, "rxcui": "", "atc_code": "",
+     "dose_increased_days_ago": 0}. route is oral, intramuscular (im),
+    intravenous (iv), long_acting_injectable (lai), rectal, transdermal,
+    sublingual or other; status is proposed or active.
+    """
+    if isinstance(medication, risk_service_pb2.Medication):
+        return medication
+    if isinstance(medication, str):
+        return risk_service_pb2.Medication(name=medication)
+    if not isinstance(medication, dict):
+        raise ValueError("a medication must be a dict, a name or a "
+                         "Medication, not %r" % type(medication).__name__)
+    _check_keys(medication, _MEDICATION_FIELDS, "medication")
+    return risk_service_pb2.Medication(
+        name=medication.get("name") or "",
+        rxcui=str(medication.get("rxcui") or ""),
+        atc_code=medication.get("atc_code") or "",
+        route=_enum_value(common_pb2.Route, "ROUTE_", medication.get("route"),
+                          "route", _ROUTE_ALIASES),
+        daily_dose_mg=float(medication.get("daily_dose_mg") or 0),
+        status=_enum_value(common_pb2.MedicationStatus, "MEDICATION_STATUS_",
+                           medication.get("status"), "status"),
+        days_on_therapy=int(medication.get("days_on_therapy") or 0),
+        dose_increased_days_ago=int(
+            medication.get("dose_increased_days_ago") or 0))
+
+
+def make_request(patient, medications, request_id="", view=None):
+    """The CheckRequest Client.check sends; view is None, "full" or "basic"."""
+    if isinstance(medications, (str, dict)):
+        raise ValueError("medications must be a list")
+    return risk_service_pb2.CheckRequest(
+        request_id=request_id or "",
+        patient=make_patient(patient),
+        medications=[make_medication(m) for m in medications],
+        view=_enum_value(risk_service_pb2.CheckView, "CHECK_VIEW_", view,
+                         "view"))
+
+
+def level_name(level):
+    """RISK_LEVEL_HIGH (4) -> "HIGH"."""
+    return common_pb2.RiskLevel.Name(level)[len("RISK_LEVEL_"):]
+
+
+class Client:
+    """A connection to a dystonia-server.
+
+    target: "host:port". credentials: grpc.ssl_channel_credentials(...) for
+    TLS; plaintext when None. timeout: seconds per call (None: no deadline).
+    Usable as a context manager; close() releases the channel.
+    """
+
+    def __init__(self, target=DEFAULT_TARGET, credentials=None, timeout=30.0,
+                 options=None):
+        self.target = target
+        self.timeout = timeout
+        if credentials is None:
+            self._channel = grpc.insecure_channel(target, options=options)
+        else:
+            self._channel = grpc.secure_channel(target, credentials,
+                                                options=options)
+        self._stub = risk_service_pb2_grpc.RiskServiceStub(self._channel)
+
+    def close(self):
+        self._channel.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def check(self, patient, medications, request_id="", view=None,
+              timeout=None):
+        """Check one patient's medication list; returns the CheckResponse.
+
+        patient: a dict ({"age_years": 19, "sex": "male"}) or a Patient.
+        medications: a list of dicts, names or Medication messages.
+        view: None or "full" (everything), or "basic" (levels and findings
+        without the explanatory text and citations).
+        """
+        request = make_request(patient, medications, request_id, view)
+        return self._stub.Check(request, timeout=self._timeout(timeout))
+
+    def get_drug(self, query, timeout=None):
+        """One drug's DrugProfile by name, brand, RxCUI or ATC code.
+
+        Raises grpc.RpcError with code NOT_FOUND when nothing matches.
+        """
+        return self._stub.GetDrug(risk_service_pb2.GetDrugRequest(query=query),
+                                  timeout=self._timeout(timeout))
+
+    def search_drugs(self, query, limit=0, timeout=None):
+        """Prefix and near-miss matches (SearchDrugsResponse)."""
+        return self._stub.SearchDrugs(
+            risk_service_pb2.SearchDrugsRequest(query=query, limit=limit),
+            timeout=self._timeout(timeout))
+
+    def knowledge_base_info(self, timeout=None):
+        """Version, counts and sources of the serving knowledge base."""
+        return self._stub.GetKnowledgeBaseInfo(
+            risk_service_pb2.GetKnowledgeBaseInfoRequest(),
+            timeout=self._timeout(timeout))
+
+    def _timeout(self, timeout):
+        return self.timeout if timeout is None else timeout

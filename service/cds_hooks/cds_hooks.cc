@@ -1,0 +1,883 @@
+#include "service/cds_hooks/cds_hooks.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "google/protobuf/util/json_util.h"
+#include "service/engine/risk_engine.h"
+
+namespace dystonia::cds_hooks {
+namespace {
+
+using google::protobuf::ListValue;
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+constexpr char kRxNormSystem[] = "http://www.nlm.nih.gov/research/umls/rxnorm";
+constexpr char kAtcSystem[] = "http://www.whocc.no/atc";
+constexpr char kBirthSexExtension[] =
+    "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex";
+constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
+constexpr char kOverrideSystem[] = "urn:dystonia-risk:override-reason";
+// Used when the request carries no birthDate: no age factor applies.
+constexpr double kAgeWhenUnknown = 40;
+
+// ---------------------------------------------------------------- reading JSON
+// leniently
+
+const Value* Get(const Value& object, absl::string_view name) {
+  if (object.kind_case() != Value::kStructValue) return nullptr;
+  const auto& fields = object.struct_value().fields();
+  auto it = fields.find(std::string(name));
+  return it == fields.end() ? nullptr : &it->second;
+}
+
+std::string Text(const Value* value) {
+  if (value == nullptr) return "";
+  if (value->kind_case() == Value::kStringValue) return value->string_value();
+  if (value->kind_case() == Value::kNumberValue)
+    return absl::StrCat(value->number_value());
+  return "";
+}
+
+double Number(const Value* value) {
+  if (value == nullptr) return 0;
+  if (value->kind_case() == Value::kNumberValue) return value->number_value();
+  double parsed = 0;
+  if (value->kind_case() == Value::kStringValue &&
+      absl::SimpleAtod(value->string_value(), &parsed)) {
+    return parsed;
+  }
+  return 0;
+}
+
+// The elements of a JSON array, or the one value when it is not an array.
+std::vector<const Value*> Elements(const Value* value) {
+  std::vector<const Value*> out;
+  if (value == nullptr) return out;
+  if (value->kind_case() == Value::kListValue) {
+    for (const Value& element : value->list_value().values())
+      out.push_back(&element);
+  } else if (value->kind_case() == Value::kStructValue) {
+    out.push_back(value);
+  }
+  return out;
+}
+
+// The resources of a Bundle (entry[].resource), of an array of resources or
+// of bundles, or the resource itself.
+std::vector<const Value*> Resources(const Value* value) {
+  std::vector<const Value*> out;
+  for (const Value* element : Elements(value)) {
+    if (Text(Get(*element, "resourceType")) == "Bundle") {
+      for (const Value* entry : Elements(Get(*element, "entry"))) {
+        if (const Value* resource = Get(*entry, "resource"))
+          out.push_back(resource);
+      }
+    } else if (const Value* resource = Get(*element, "resource")) {
+      out.push_back(resource);
+    } else {
+      out.push_back(element);
+    }
+  }
+  return out;
+}
+
+bool IsMedicationOrder(const Value& resource) {
+  const std::string type = Text(Get(resource, "resourceType"));
+  return type == "MedicationRequest" || type == "MedicationOrder";
+}
+
+// "2014-09-17", "2014-09-17T10:00:00Z": the date part as a civil day.
+std::optional<absl::CivilDay> ParseDay(const std::string& text) {
+  if (text.size() < 10) return std::nullopt;
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text.substr(0, 10), &day)) return std::nullopt;
+  return day;
+}
+
+// ---------------------------------------------------------------- the patient
+
+struct AgeRange {
+  double youngest = kAgeWhenUnknown;
+  double oldest = kAgeWhenUnknown;
+  bool known = false;
+  bool partial = false;
+};
+
+// Whole years from `birth` to `on`.
+int YearsBetween(absl::CivilDay birth, absl::CivilDay on) {
+  int years = static_cast<int>(on.year() - birth.year());
+  if (on.month() < birth.month() ||
+      (on.month() == birth.month() && on.day() < birth.day())) {
+    --years;
+  }
+  return years;
+}
+
+// birthDate "YYYY", "YYYY-MM" or "YYYY-MM-DD": the youngest and oldest the
+// patient can be on `on`.
+AgeRange AgeFrom(const std::string& birth_date, absl::CivilDay on) {
+  AgeRange range;
+  absl::CivilYear year;
+  absl::CivilMonth month;
+  absl::CivilDay day;
+  if (birth_date.size() >= 10 &&
+      absl::ParseCivilTime(birth_date.substr(0, 10), &day)) {
+    range.youngest = range.oldest = YearsBetween(day, on);
+  } else if (birth_date.size() == 7 &&
+             absl::ParseCivilTime(birth_date, &month)) {
+    const absl::CivilDay first(month);
+    const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+    range.youngest = YearsBetween(last, on);
+    range.oldest = YearsBetween(first, on);
+    range.partial = true;
+  } else if (birth_date.size() == 4 &&
+             absl::ParseCivilTime(birth_date, &year)) {
+    range.youngest = YearsBetween(absl::CivilDay(year.year(), 12, 31), on);
+    range.oldest = YearsBetween(absl::CivilDay(year.year(), 1, 1), on);
+    range.partial = true;
+  } else {
+    return range;
+  }
+  range.youngest = std::max(0.0, range.youngest);
+  range.oldest = std::max(0.0, range.oldest);
+  range.known = true;
+  return range;
+}
+
+v1::Sex SexOf(const Value& patient) {
+  for (const Value* extension : Elements(Get(patient, "extension"))) {
+    if (Text(Get(*extension, "url")) == kBirthSexExtension) {
+      const std::string code = Text(Get(*extension, "valueCode"));
+      if (code == "M") return v1::SEX_MALE;
+      if (code == "F") return v1::SEX_FEMALE;
+      if (code == "UNK") return v1::SEX_UNKNOWN;
+      return v1::SEX_OTHER;
+    }
+  }
+  const std::string gender = Text(Get(patient, "gender"));
+  if (gender == "male") return v1::SEX_MALE;
+  if (gender == "female") return v1::SEX_FEMALE;
+  if (gender == "other") return v1::SEX_OTHER;
+  if (gender == "unknown") return v1::SEX_UNKNOWN;
+  return v1::SEX_UNSPECIFIED;
+}
+
+// ---------------------------------------------------------------- medications
+
+// Fills name, rxcui and atc_code from a CodeableConcept.
+void FromConcept(const Value& concept, v1::Medication* medication) {
+  for (const Value* coding : Elements(Get(concept, "coding"))) {
+    const std::string system = Text(Get(*coding, "system"));
+    const std::string code = Text(Get(*coding, "code"));
+    if (system == kRxNormSystem && medication->rxcui().empty())
+      medication->set_rxcui(code);
+    if (system == kAtcSystem && medication->atc_code().empty())
+      medication->set_atc_code(code);
+    if (medication->name().empty())
+      medication->set_name(Text(Get(*coding, "display")));
+  }
+  const std::string text = Text(Get(concept, "text"));
+  if (!text.empty()) medication->set_name(text);
+}
+
+// The Medication a reference points at: "#id" in `contained`, or
+// "Medication/id" among `everything`.
+const Value* ResolveMedication(const Value& order, const std::string& reference,
+                               const std::vector<const Value*>& everything) {
+  if (absl::StartsWith(reference, "#")) {
+    for (const Value* contained : Elements(Get(order, "contained"))) {
+      if (Text(Get(*contained, "id")) == reference.substr(1)) return contained;
+    }
+    return nullptr;
+  }
+  for (const Value* resource : everything) {
+    if (Text(Get(*resource, "resourceType")) == "Medication" &&
+        absl::EndsWith(reference, absl::StrCat("Medication/",
+                                               Text(Get(*resource, "id"))))) {
+      return resource;
+    }
+  }
+  return nullptr;
+}
+
+v1::Route RouteFrom(const Value* route) {
+  if (route == nullptr) return v1::ROUTE_UNSPECIFIED;
+  std::string words = absl::AsciiStrToLower(Text(Get(*route, "text")));
+  for (const Value* coding : Elements(Get(*route, "coding"))) {
+    absl::StrAppend(&words, " ",
+                    absl::AsciiStrToLower(Text(Get(*coding, "display"))));
+  }
+  if (absl::StrContains(words, "intramuscular")) return v1::ROUTE_INTRAMUSCULAR;
+  if (absl::StrContains(words, "intravenous")) return v1::ROUTE_INTRAVENOUS;
+  if (absl::StrContains(words, "oral") || absl::StrContains(words, "mouth")) {
+    return v1::ROUTE_ORAL;
+  }
+  if (absl::StrContains(words, "rectal")) return v1::ROUTE_RECTAL;
+  if (absl::StrContains(words, "transdermal")) return v1::ROUTE_TRANSDERMAL;
+  if (absl::StrContains(words, "sublingual")) return v1::ROUTE_SUBLINGUAL;
+  if (!words.empty() && words != " ") return v1::ROUTE_OTHER;
+  return v1::ROUTE_UNSPECIFIED;
+}
+
+// Milligrams a day from the first dosage instruction, when its dose is in
+// mg and its timing says how often; 0 otherwise.
+double DailyDoseMg(const Value& dosage) {
+  const Value* quantity =
+      Get(dosage, "doseQuantity");  // STU3 and the R4 example
+  for (const Value* dose_and_rate : Elements(Get(dosage, "doseAndRate"))) {
+    if (quantity == nullptr) quantity = Get(*dose_and_rate, "doseQuantity");
+  }
+  if (quantity == nullptr) return 0;
+  const std::string unit = absl::AsciiStrToLower(Text(Get(*quantity, "code")) +
+                                                 Text(Get(*quantity, "unit")));
+  if (!absl::StartsWith(unit, "mg")) return 0;
+  const double value = Number(Get(*quantity, "value"));
+  const Value* timing = Get(dosage, "timing");
+  const Value* repeat = timing == nullptr ? nullptr : Get(*timing, "repeat");
+  if (repeat == nullptr) return 0;
+  const double frequency = std::max(1.0, Number(Get(*repeat, "frequency")));
+  const double period = Number(Get(*repeat, "period"));
+  const std::string unit_of_period = Text(Get(*repeat, "periodUnit"));
+  if (period <= 0) return 0;
+  double per_day = 0;
+  if (unit_of_period == "d") per_day = frequency / period;
+  if (unit_of_period == "h") per_day = frequency * 24 / period;
+  if (unit_of_period == "wk") per_day = frequency / (7 * period);
+  return value * per_day;
+}
+
+// One MedicationRequest as a Medication.
+v1::Medication MedicationFrom(const Value& order,
+                              const std::vector<const Value*>& everything) {
+  v1::Medication medication;
+  if (const Value* concept = Get(order, "medicationCodeableConcept")) {
+    FromConcept(*concept, &medication);
+  }
+  if (const Value* reference = Get(order, "medicationReference")) {
+    const std::string target = Text(Get(*reference, "reference"));
+    if (const Value* resolved = ResolveMedication(order, target, everything)) {
+      if (const Value* code = Get(*resolved, "code"))
+        FromConcept(*code, &medication);
+    }
+    if (medication.name().empty())
+      medication.set_name(Text(Get(*reference, "display")));
+  }
+  const std::vector<const Value*> dosages =
+      Elements(Get(order, "dosageInstruction"));
+  if (!dosages.empty()) {
+    medication.set_route(RouteFrom(Get(*dosages[0], "route")));
+    medication.set_daily_dose_mg(DailyDoseMg(*dosages[0]));
+  }
+  return medication;
+}
+
+std::string NewCardUuid() {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* gen = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  const uint64_t high = absl::Uniform<uint64_t>(*gen);
+  const uint64_t low = absl::Uniform<uint64_t>(*gen);
+  // Version 4 (random), variant 1.
+  return absl::StrFormat(
+      "%08x-%04x-4%03x-%04x-%012x", high >> 32, (high >> 16) & 0xffff,
+      high & 0x0fff, 0x8000 | ((low >> 48) & 0x3fff), low & 0xffffffffffffULL);
+}
+
+Value StringValue(const std::string& text) {
+  Value value;
+  value.set_string_value(text);
+  return value;
+}
+
+void Put(Struct* object, const std::string& name, Value value) {
+  (*object->mutable_fields())[name] = std::move(value);
+}
+
+void Put(Struct* object, const std::string& name, const std::string& text) {
+  Put(object, name, StringValue(text));
+}
+
+std::string Indicator(const v1::Finding& finding) {
+  if (finding.contraindicated()) return "critical";
+  if (finding.level() >= v1::RISK_LEVEL_MODERATE) return "warning";
+  return "info";
+}
+
+std::string MarkdownDetail(const v1::Finding& finding,
+                           const std::vector<std::string>& notes) {
+  std::string detail =
+      finding.detail().empty() ? finding.summary() : finding.detail();
+  if (!finding.factors().empty()) {
+    absl::StrAppend(&detail, "\n\n**What raised it**\n");
+    for (const std::string& factor : finding.factors())
+      absl::StrAppend(&detail, "\n- ", factor);
+  }
+  if (!finding.recommendations().empty()) {
+    absl::StrAppend(&detail, "\n\n**Recommendations**\n");
+    for (const std::string& text : finding.recommendations())
+      absl::StrAppend(&detail, "\n- ", text);
+  }
+  if (!finding.citations().empty()) {
+    absl::StrAppend(&detail, "\n\n**Sources**\n");
+    for (const v1::Citation& citation : finding.citations()) {
+      absl::StrAppend(&detail, "\n- ", citation.title());
+      if (!citation.section().empty())
+        absl::StrAppend(&detail, ": ", citation.section());
+      if (!citation.publisher().empty())
+        absl::StrAppend(&detail, " (", citation.publisher());
+      if (citation.year() > 0) absl::StrAppend(&detail, ", ", citation.year());
+      if (!citation.publisher().empty()) absl::StrAppend(&detail, ")");
+    }
+  }
+  for (const std::string& note : notes)
+    absl::StrAppend(&detail, "\n\n_", note, "_");
+  return detail;
+}
+
+Value OverrideReasons() {
+  static const std::pair<const char*, const char*> kReasons[] = {
+      {"benefit-outweighs-risk", "Benefit outweighs the risk for this patient"},
+      {"tolerated-before", "Patient has tolerated this medication before"},
+      {"prophylaxis-or-monitoring", "Prophylaxis or monitoring is in place"},
+      {"not-applicable", "Not applicable to this patient"}};
+  Value list;
+  for (const auto& [code, display] : kReasons) {
+    Value reason;
+    Put(reason.mutable_struct_value(), "code", std::string(code));
+    Put(reason.mutable_struct_value(), "system", std::string(kOverrideSystem));
+    Put(reason.mutable_struct_value(), "display", std::string(display));
+    *list.mutable_list_value()->add_values() = std::move(reason);
+  }
+  return list;
+}
+
+Value Source(const std::string& rule_id, const std::string& display) {
+  Value source;
+  Struct* object = source.mutable_struct_value();
+  Put(object, "label",
+      std::string("dystonia-risk drug-induced dystonia check"));
+  Value topic;
+  Put(topic.mutable_struct_value(), "system", std::string(kRuleSystem));
+  Put(topic.mutable_struct_value(), "code", rule_id);
+  Put(topic.mutable_struct_value(), "display", display);
+  Put(object, "topic", std::move(topic));
+  return source;
+}
+
+Value Card(const std::string& uuid, const std::string& summary,
+           const std::string& indicator, const std::string& detail,
+           Value source, Value links) {
+  Value card;
+  Struct* object = card.mutable_struct_value();
+  Put(object, "uuid", uuid);
+  Put(object, "summary", summary.substr(0, 140));
+  Put(object, "indicator", indicator);
+  Put(object, "detail", detail);
+  Put(object, "source", std::move(source));
+  if (links.list_value().values_size() > 0)
+    Put(object, "links", std::move(links));
+  Put(object, "overrideReasons", OverrideReasons());
+  return card;
+}
+
+bool Intersects(const v1::Finding& finding, const std::vector<int>& indexes) {
+  for (int index : finding.medication_indexes()) {
+    if (std::find(indexes.begin(), indexes.end(), index) != indexes.end())
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
+  if (body.kind_case() != Value::kStructValue) {
+    return absl::InvalidArgumentError("the body is not a JSON object");
+  }
+  const Value* context = Get(body, "context");
+  if (context == nullptr || context->kind_case() != Value::kStructValue) {
+    return absl::InvalidArgumentError("context: is missing or not an object");
+  }
+  HookCall call;
+  call.hook = Text(Get(body, "hook"));
+  const Value* prefetch = Get(body, "prefetch");
+
+  // Every resource the request carries, for medicationReference.
+  std::vector<const Value*> drafts = Resources(Get(*context, "draftOrders"));
+  for (const Value* legacy : Resources(Get(*context, "medications")))
+    drafts.push_back(legacy);
+  std::vector<const Value*> everything = drafts;
+  std::vector<const Value*> prefetched;
+  const Value* patient = nullptr;
+  if (prefetch != nullptr && prefetch->kind_case() == Value::kStructValue) {
+    for (const auto& [name, value] : prefetch->struct_value().fields()) {
+      for (const Value* resource : Resources(&value)) {
+        if (Text(Get(*resource, "resourceType")) == "Patient") {
+          patient = resource;
+        } else {
+          prefetched.push_back(resource);
+          everything.push_back(resource);
+        }
+      }
+    }
+  }
+
+  // The order's date: the first draft's authoredOn (or dateWritten), else now.
+  absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  absl::CivilDay order_day = today;
+  for (const Value* order : drafts) {
+    if (!IsMedicationOrder(*order)) continue;
+    auto day = ParseDay(Text(Get(*order, "authoredOn")));
+    if (!day) day = ParseDay(Text(Get(*order, "dateWritten")));
+    if (day) {
+      order_day = *day;
+      break;
+    }
+  }
+
+  std::vector<std::string> selections;
+  if (const Value* list = Get(*context, "selections")) {
+    if (list->kind_case() == Value::kListValue) {
+      for (const Value& selection : list->list_value().values()) {
+        selections.push_back(Text(&selection));
+      }
+    }
+  }
+
+  for (const Value* order : drafts) {
+    if (!IsMedicationOrder(*order)) continue;  // diet, imaging: not ours
+    v1::Medication medication = MedicationFrom(*order, everything);
+    if (medication.name().empty() && medication.rxcui().empty() &&
+        medication.atc_code().empty()) {
+      continue;
+    }
+    medication.set_status(v1::MEDICATION_STATUS_PROPOSED);
+    const int index = call.check.medications_size();
+    const std::string reference = absl::StrCat(
+        Text(Get(*order, "resourceType")), "/", Text(Get(*order, "id")));
+    *call.check.add_medications() = std::move(medication);
+    call.draft_indexes.push_back(index);
+    call.references.push_back(reference);
+    if (std::find(selections.begin(), selections.end(), reference) !=
+        selections.end()) {
+      call.selected_indexes.push_back(index);
+    }
+  }
+  if (call.draft_indexes.empty())
+    return call;  // diet or imaging orders: no cards
+  // Active medications from prefetch, judged with the drafts.
+  for (const Value* resource : prefetched) {
+    if (!IsMedicationOrder(*resource) ||
+        Text(Get(*resource, "status")) != "active")
+      continue;
+    v1::Medication medication = MedicationFrom(*resource, everything);
+    if (medication.name().empty() && medication.rxcui().empty() &&
+        medication.atc_code().empty()) {
+      continue;
+    }
+    medication.set_status(v1::MEDICATION_STATUS_ACTIVE);
+    if (auto started = ParseDay(Text(Get(*resource, "authoredOn")))) {
+      medication.set_days_on_therapy(
+          static_cast<int32_t>(std::max<int64_t>(0, order_day - *started)));
+    }
+    call.references.push_back(
+        absl::StrCat("MedicationRequest/", Text(Get(*resource, "id"))));
+    *call.check.add_medications() = std::move(medication);
+  }
+
+  AgeRange age;
+  if (patient != nullptr) {
+    age = AgeFrom(Text(Get(*patient, "birthDate")), order_day);
+    call.check.mutable_patient()->set_sex(SexOf(*patient));
+  }
+  if (!age.known) {
+    call.notes.push_back(
+        "The patient's birth date was not available: judged without age "
+        "factors.");
+  }
+  if (call.check.patient().sex() == v1::SEX_UNSPECIFIED) {
+    call.notes.push_back(
+        "The patient's sex was not available: judged without sex factors.");
+  }
+  call.check.mutable_patient()->set_age_years(age.youngest);
+  if (age.partial && age.oldest != age.youngest) {
+    call.older_check = call.check;
+    call.older_check->mutable_patient()->set_age_years(age.oldest);
+    call.notes.push_back(absl::StrFormat(
+        "Birth date %s is partial: the patient is %d or %d. Acute dystonia was "
+        "judged at %d and "
+        "tardive dyskinesia at %d, the higher-risk side of each.",
+        Text(Get(*patient, "birthDate")), static_cast<int>(age.youngest),
+        static_cast<int>(age.oldest), static_cast<int>(age.youngest),
+        static_cast<int>(age.oldest)));
+  }
+  return call;
+}
+
+Value BuildCards(const HookCall& call, const std::string& service_id,
+                 const v1::CheckResponse& response,
+                 const v1::CheckResponse* older, absl::Time now,
+                 std::vector<v1::CardIssue>* issues) {
+  std::vector<const v1::Finding*> findings;
+  for (const v1::Finding& finding : response.findings()) {
+    if (older != nullptr && finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
+      continue;
+    findings.push_back(&finding);
+  }
+  if (older != nullptr) {
+    for (const v1::Finding& finding : older->findings()) {
+      if (finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
+        findings.push_back(&finding);
+    }
+  }
+  Value cards;
+  ListValue* list = cards.mutable_list_value();
+  const int64_t issued = absl::ToUnixSeconds(now);
+  auto issue = [&](const std::string& uuid, const std::string& rule_id) {
+    v1::CardIssue record;
+    record.set_card_uuid(uuid);
+    record.set_service_id(service_id);
+    record.set_rule_id(rule_id);
+    record.set_issued_unix_seconds(issued);
+    issues->push_back(std::move(record));
+  };
+  const bool order_select =
+      service_id == kOrderSelectService && !call.selected_indexes.empty();
+  for (const v1::Finding* finding : findings) {
+    if (order_select && !Intersects(*finding, call.selected_indexes)) continue;
+    if (!Intersects(*finding, call.draft_indexes) &&
+        finding->kind() != v1::Finding::TARDIVE_DYSKINESIA) {
+      continue;  // an acute finding only about medications already taken
+    }
+    Value links;
+    for (const v1::Citation& citation : finding->citations()) {
+      if (citation.url().empty() || links.list_value().values_size() >= 5)
+        continue;
+      Value link;
+      Put(link.mutable_struct_value(), "label",
+          citation.title().substr(0, 120));
+      Put(link.mutable_struct_value(), "url", citation.url());
+      Put(link.mutable_struct_value(), "type", std::string("absolute"));
+      *links.mutable_list_value()->add_values() = std::move(link);
+    }
+    const std::string uuid = NewCardUuid();
+    *list->add_values() =
+        Card(uuid, finding->summary(), Indicator(*finding),
+             MarkdownDetail(*finding, call.notes),
+             Source(finding->id(), v1::Finding::Kind_Name(finding->kind())),
+             std::move(links));
+    issue(uuid, finding->id());
+  }
+  if (response.unrecognized_size() > 0) {
+    std::vector<std::string> names;
+    std::string detail =
+        "These medications were not recognized, so no dystonia judgement "
+        "covers them:\n";
+    for (const v1::UnrecognizedMedication& unrecognized :
+         response.unrecognized()) {
+      names.push_back(unrecognized.name());
+      absl::StrAppend(&detail, "\n- ", unrecognized.name());
+      if (!unrecognized.suggestions().empty()) {
+        absl::StrAppend(&detail, " (did you mean ",
+                        absl::StrJoin(unrecognized.suggestions(), ", "), "?)");
+      }
+    }
+    const std::string uuid = NewCardUuid();
+    *list->add_values() =
+        Card(uuid,
+             absl::StrCat("Not checked for dystonia risk: ",
+                          absl::StrJoin(names, ", ")),
+             "info", detail, Source("unrecognized-medications", "UNRECOGNIZED"),
+             Value());
+    issue(uuid, "unrecognized-medications");
+  }
+  Value body;
+  Put(body.mutable_struct_value(), "cards", std::move(cards));
+  return body;
+}
+
+Value DiscoveryDocument() {
+  Value services;
+  for (const auto& [id, hook, title] :
+       {std::tuple<const char*, const char*, const char*>{
+            kOrderSelectService, "order-select",
+            "Drug-induced dystonia risk of the selected orders"},
+        {kOrderSignService, "order-sign",
+         "Drug-induced dystonia risk before signing"}}) {
+    Value service;
+    Struct* object = service.mutable_struct_value();
+    Put(object, "id", std::string(id));
+    Put(object, "hook", std::string(hook));
+    Put(object, "title", std::string(title));
+    Put(object, "description",
+        std::string(
+            "Flags acute dystonia and tardive dyskinesia/dystonia risk from "
+            "antipsychotics, dopamine-blocking antiemetics and other agents, "
+            "with "
+            "the factors, recommendations and cited sources behind each "
+            "flag."));
+    Value prefetch;
+    Put(prefetch.mutable_struct_value(), "patient",
+        std::string("Patient/{{context.patientId}}"));
+    Put(prefetch.mutable_struct_value(), "medications",
+        std::string(
+            "MedicationRequest?patient={{context.patientId}}&status=active"));
+    Put(object, "prefetch", std::move(prefetch));
+    *services.mutable_list_value()->add_values() = std::move(service);
+  }
+  Value body;
+  Put(body.mutable_struct_value(), "services", std::move(services));
+  return body;
+}
+
+absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
+    const Value& body, const std::string& service_id, absl::Time now) {
+  const Value* list = Get(body, "feedback");
+  if (list == nullptr || list->kind_case() != Value::kListValue) {
+    return absl::InvalidArgumentError("feedback: is missing or not an array");
+  }
+  std::vector<v1::CardFeedback> out;
+  for (int i = 0; i < list->list_value().values_size(); ++i) {
+    const Value& entry = list->list_value().values(i);
+    const std::string where = absl::StrCat("feedback[", i, "]");
+    v1::CardFeedback feedback;
+    feedback.set_card_uuid(Text(Get(entry, "card")));
+    if (feedback.card_uuid().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".card: is missing"));
+    }
+    const std::string outcome = Text(Get(entry, "outcome"));
+    if (outcome == "accepted") {
+      feedback.set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
+    } else if (outcome == "overridden") {
+      feedback.set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".outcome: '", outcome, "' is not accepted or overridden"));
+    }
+    if (const Value* override_reason = Get(entry, "overrideReason")) {
+      if (const Value* reason = Get(*override_reason, "reason")) {
+        feedback.set_override_reason_code(Text(Get(*reason, "code")));
+        feedback.set_override_reason_system(Text(Get(*reason, "system")));
+        feedback.set_override_reason_display(Text(Get(*reason, "display")));
+      }
+    }
+    const std::string timestamp = Text(Get(entry, "outcomeTimestamp"));
+    absl::Time outcome_time = now;
+    std::string error;
+    if (!timestamp.empty() && !absl::ParseTime(absl::RFC3339_full, timestamp,
+                                               &outcome_time, &error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".outcomeTimestamp: '", timestamp,
+                       "' is not an RFC 3339 time"));
+    }
+    feedback.set_service_id(service_id);
+    feedback.set_outcome_unix_seconds(absl::ToUnixSeconds(outcome_time));
+    feedback.set_received_unix_seconds(absl::ToUnixSeconds(now));
+    out.push_back(std::move(feedback));
+  }
+  return out;
+}
+
+v1::FeedbackSummary SummarizeFeedback(
+    const std::vector<v1::CardFeedback>& feedback, int64_t from, int64_t to) {
+  struct Counts {
+    int64_t accepted = 0;
+    int64_t overridden = 0;
+    std::map<std::tuple<std::string, std::string, std::string>, int64_t>
+        reasons;
+  };
+  std::map<std::string, Counts> by_rule;
+  v1::FeedbackSummary summary;
+  summary.set_from_unix_seconds(from);
+  summary.set_to_unix_seconds(to);
+  for (const v1::CardFeedback& entry : feedback) {
+    const int64_t at = entry.outcome_unix_seconds();
+    if ((from > 0 && at < from) || (to > 0 && at >= to)) continue;
+    Counts& counts =
+        by_rule[entry.rule_id().empty() ? "(unknown card)" : entry.rule_id()];
+    summary.set_feedback_count(summary.feedback_count() + 1);
+    if (entry.outcome() == v1::FEEDBACK_OUTCOME_OVERRIDDEN) {
+      ++counts.overridden;
+      ++counts.reasons[{entry.override_reason_code(),
+                        entry.override_reason_system(),
+                        entry.override_reason_display()}];
+    } else {
+      ++counts.accepted;
+    }
+  }
+  for (const auto& [rule, counts] : by_rule) {
+    v1::RuleFeedback* rule_feedback = summary.add_rules();
+    rule_feedback->set_rule_id(rule);
+    rule_feedback->set_accepted(counts.accepted);
+    rule_feedback->set_overridden(counts.overridden);
+    rule_feedback->set_feedback_count(counts.accepted + counts.overridden);
+    rule_feedback->set_override_rate(static_cast<double>(counts.overridden) /
+                                     rule_feedback->feedback_count());
+    std::vector<
+        std::pair<int64_t, std::tuple<std::string, std::string, std::string>>>
+        reasons;
+    for (const auto& [reason, count] : counts.reasons)
+      reasons.push_back({count, reason});
+    std::stable_sort(
+        reasons.begin(), reasons.end(),
+        [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (const auto& [count, reason] : reasons) {
+      v1::OverrideReasonCount* out = rule_feedback->add_override_reasons();
+      out->set_code(std::get<0>(reason));
+      out->set_system(std::get<1>(reason));
+      out->set_display(std::get<2>(reason));
+      out->set_count(count);
+    }
+  }
+  std::stable_sort(summary.mutable_rules()->begin(),
+                   summary.mutable_rules()->end(),
+                   [](const v1::RuleFeedback& a, const v1::RuleFeedback& b) {
+                     return a.feedback_count() > b.feedback_count();
+                   });
+  return summary;
+}
+
+namespace {
+
+HttpAnswer JsonAnswer(int status, const Value& value) {
+  HttpAnswer answer;
+  answer.status = status;
+  google::protobuf::util::JsonPrintOptions options;
+  (void)google::protobuf::util::MessageToJsonString(value, &answer.json,
+                                                    options);
+  return answer;
+}
+
+HttpAnswer Error(int status, const std::string& message) {
+  Value body;
+  Put(body.mutable_struct_value(), "error", message);
+  return JsonAnswer(status, body);
+}
+
+// Drops "// ..." line comments outside strings: the CDS Hooks specification's
+// own examples carry them, and being lenient on input costs nothing.
+std::string WithoutLineComments(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out.push_back(c);
+      if (c == '\\' && i + 1 < text.size()) {
+        out.push_back(text[++i]);
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      out.push_back('\n');
+    } else {
+      if (c == '"') in_string = true;
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<Value> ParseJson(const std::string& text) {
+  Value value;
+  auto status = google::protobuf::util::JsonStringToMessage(
+      WithoutLineComments(text), &value);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the body is not JSON: ", std::string(status.message())));
+  }
+  return value;
+}
+
+}  // namespace
+
+HttpAnswer CdsHooksService::Handle(const std::string& method,
+                                   const std::string& path,
+                                   const std::string& body) const {
+  std::string trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  if (trimmed == "/cds-services") {
+    if (method != "GET") return Error(405, "use GET for discovery");
+    return JsonAnswer(200, DiscoveryDocument());
+  }
+  const std::vector<std::string> parts = absl::StrSplit(trimmed, '/');
+  // "", "cds-services", id [, "feedback"]
+  if (parts.size() < 3 || parts.size() > 4 || parts[1] != "cds-services" ||
+      (parts[2] != kOrderSelectService && parts[2] != kOrderSignService) ||
+      (parts.size() == 4 && parts[3] != "feedback")) {
+    return Error(404, absl::StrCat("no CDS service at ", path));
+  }
+  if (method != "POST") return Error(405, "use POST");
+  return parts.size() == 4 ? Feedback(parts[2], body) : Hook(parts[2], body);
+}
+
+HttpAnswer CdsHooksService::Hook(const std::string& service_id,
+                                 const std::string& body) const {
+  absl::StatusOr<Value> json = ParseJson(body);
+  if (!json.ok()) return Error(400, std::string(json.status().message()));
+  const absl::Time now = absl::Now();
+  absl::StatusOr<HookCall> call = MapHookRequest(*json, now);
+  if (!call.ok()) return Error(400, std::string(call.status().message()));
+  if (call->draft_indexes.empty()) {
+    Value no_cards;
+    (*no_cards.mutable_struct_value()->mutable_fields())["cards"]
+        .mutable_list_value();
+    return JsonAnswer(200, no_cards);
+  }
+  std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
+  if (knowledge == nullptr)
+    return Error(503, "the knowledge base is loading; retry shortly");
+  v1::CheckResponse response;
+  absl::Status status = RiskEngine::Assess(*knowledge, call->check, &response);
+  if (!status.ok()) return Error(400, std::string(status.message()));
+  v1::CheckResponse older;
+  if (call->older_check) {
+    status = RiskEngine::Assess(*knowledge, *call->older_check, &older);
+    if (!status.ok()) return Error(400, std::string(status.message()));
+  }
+  std::vector<v1::CardIssue> issues;
+  Value cards = BuildCards(*call, service_id, response,
+                           call->older_check ? &older : nullptr, now, &issues);
+  if (!issues.empty()) (void)store_->RecordCardIssues(issues);
+  return JsonAnswer(200, cards);
+}
+
+HttpAnswer CdsHooksService::Feedback(const std::string& service_id,
+                                     const std::string& body) const {
+  absl::StatusOr<Value> json = ParseJson(body);
+  if (!json.ok()) return Error(400, std::string(json.status().message()));
+  absl::StatusOr<std::vector<v1::CardFeedback>> feedback =
+      MapFeedback(*json, service_id, absl::Now());
+  if (!feedback.ok())
+    return Error(400, std::string(feedback.status().message()));
+  for (v1::CardFeedback& entry : *feedback) {
+    absl::StatusOr<v1::CardIssue> issue =
+        store_->FindCardIssue(entry.card_uuid());
+    if (issue.ok()) entry.set_rule_id(issue->rule_id());
+  }
+  absl::Status stored = store_->RecordFeedback(*feedback);
+  if (!stored.ok()) return Error(500, std::string(stored.message()));
+  Value empty;
+  empty.mutable_struct_value();
+  return JsonAnswer(200, empty);
+}
+
+}  // namespace dystonia::cds_hooks

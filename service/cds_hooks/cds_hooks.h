@@ -1,0 +1,108 @@
+#ifndef DYSTONIA_SERVICE_CDS_HOOKS_CDS_HOOKS_H_
+#define DYSTONIA_SERVICE_CDS_HOOKS_CDS_HOOKS_H_
+
+// HL7 CDS Hooks over FHIR R4 (lenient with STU3 and the spec's own
+// inconsistent examples): discovery, the order-select and order-sign
+// services, and feedback. The same engine as Check judges the orders (one
+// judge). No HTTP here: CdsHooksService maps (method, path, body) to
+// (status, JSON); service/server puts it on a port.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "drug_db/drug_store.h"
+#include "drug_db/knowledge_holder.h"
+#include "dystonia/v1/feedback.pb.h"
+#include "dystonia/v1/risk_service.pb.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace dystonia::cds_hooks {
+
+inline constexpr char kOrderSelectService[] = "dystonia-risk-order-select";
+inline constexpr char kOrderSignService[] = "dystonia-risk-order-sign";
+
+// A hook request mapped to what the engine judges.
+struct HookCall {
+  std::string hook;
+  // Judged at the youngest possible age (acute dystonia is worse younger).
+  v1::CheckRequest check;
+  // Set when a partial birthDate allows an older age: tardive findings come
+  // from this one (tardive risk is worse older).
+  std::optional<v1::CheckRequest> older_check;
+  // Medication indexes of the draft orders, and of the selected ones
+  // (order-select; empty means every draft).
+  std::vector<int> draft_indexes;
+  std::vector<int> selected_indexes;
+  // FHIR ids ("MedicationRequest/abc") by medication index.
+  std::vector<std::string> references;
+  // Said on every card: how the patient was read (age from a partial
+  // birthDate, age or sex not given).
+  std::vector<std::string> notes;
+};
+
+// Maps a CDS Hooks request body (already parsed from JSON) to a HookCall.
+// `now` stands in for the order time when no authoredOn is given.
+// kInvalidArgument naming the field for a body that cannot be read (not an
+// object, no context). Orders that are not medications (diet, imaging) are
+// skipped: a call with none to judge has empty draft_indexes.
+absl::StatusOr<HookCall> MapHookRequest(const google::protobuf::Value& body,
+                                        absl::Time now);
+
+// The cards for `call` from the engine's answers (`older` may be null).
+// Appends the issued cards' records to `issues`.
+google::protobuf::Value BuildCards(const HookCall& call,
+                                   const std::string& service_id,
+                                   const v1::CheckResponse& response,
+                                   const v1::CheckResponse* older,
+                                   absl::Time now,
+                                   std::vector<v1::CardIssue>* issues);
+
+// The discovery document (GET /cds-services).
+google::protobuf::Value DiscoveryDocument();
+
+// Feedback entries of a POST .../feedback body. kInvalidArgument naming the
+// field for a malformed one.
+absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
+    const google::protobuf::Value& body, const std::string& service_id,
+    absl::Time now);
+
+// Override rate per rule over [from, to) (0 = unbounded) of outcome time.
+v1::FeedbackSummary SummarizeFeedback(
+    const std::vector<v1::CardFeedback>& feedback, int64_t from_unix_seconds,
+    int64_t to_unix_seconds);
+
+// An HTTP answer: status and JSON body.
+struct HttpAnswer {
+  int status = 200;
+  std::string json;
+};
+
+// The endpoint logic. Thread-safe.
+class CdsHooksService {
+ public:
+  // `store` keeps card issues and feedback; both outlive this.
+  CdsHooksService(const KnowledgeHolder* knowledge, DrugStore* store)
+      : knowledge_(knowledge), store_(store) {}
+
+  // GET /cds-services, POST /cds-services/{id}, POST
+  // /cds-services/{id}/feedback. 404 for anything else, 400 with
+  // {"error": "..."} for a malformed body, 503 while the knowledge base
+  // loads.
+  HttpAnswer Handle(const std::string& method, const std::string& path,
+                    const std::string& body) const;
+
+ private:
+  HttpAnswer Hook(const std::string& service_id, const std::string& body) const;
+  HttpAnswer Feedback(const std::string& service_id,
+                      const std::string& body) const;
+
+  const KnowledgeHolder* knowledge_;
+  DrugStore* store_;
+};
+
+}  // namespace dystonia::cds_hooks
+
+#endif  // DYSTONIA_SERVICE_CDS_HOOKS_CDS_HOOKS_H_

@@ -1,0 +1,426 @@
+// CDS Hooks end to end over HTTP against a real server (RocksDB in a temp
+// dir, 127.0.0.1): discovery, every fixture payload of the specification,
+// FHIR R4 mapping (birth dates, birth sex, codings, references, dosages,
+// prefetched active orders, order-select selections), card shape, bad
+// bodies, unknown services, and feedback stored durably and summarized over
+// gRPC.
+#include "service/cds_hooks/cds_hooks.h"
+
+#include <httplib.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/server/dystonia_server.h"
+#include "tests/testing/knowledge_fixture.h"
+
+namespace dystonia::cds_hooks {
+namespace {
+
+using google::protobuf::Value;
+using ::testing::HasSubstr;
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(DYSTONIA_FIXTURES_DIR) + "/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_FALSE(text.str().empty()) << name;
+  return text.str();
+}
+
+Value Parse(const std::string& json) {
+  Value value;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &value).ok())
+      << json;
+  return value;
+}
+
+const Value& Field(const Value& object, const std::string& name) {
+  static const Value* empty = new Value();
+  auto it = object.struct_value().fields().find(name);
+  return it == object.struct_value().fields().end() ? *empty : it->second;
+}
+
+class CdsHooksTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.http_listen = "127.0.0.1:0";
+    options.db_path = testing::NewTempDir("cds-db");
+    options.knowledge_dir = testing::BundledKnowledgeDir();
+    auto server = DystoniaServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  // POSTs `body`; returns the status and parsed JSON.
+  static std::pair<int, Value> Post(const std::string& path,
+                                    const std::string& body) {
+    httplib::Client client("127.0.0.1", server_->http_port());
+    auto result = client.Post(path.c_str(), body, "application/json");
+    EXPECT_TRUE(result) << "no HTTP answer for " << path;
+    if (!result) return {0, Value()};
+    EXPECT_EQ(result->get_header_value("Access-Control-Allow-Origin"), "*");
+    return {result->status, Parse(result->body)};
+  }
+
+  static std::vector<Value> Cards(const std::string& service,
+                                  const std::string& body) {
+    auto [status, json] = Post(absl::StrCat("/cds-services/", service), body);
+    EXPECT_EQ(status, 200) << body;
+    std::vector<Value> cards;
+    for (const Value& card : Field(json, "cards").list_value().values())
+      cards.push_back(card);
+    return cards;
+  }
+
+  // An order-sign request for `patient` (a FHIR Patient JSON) with draft
+  // MedicationRequests `orders` (JSON resources) and prefetched `active`
+  // MedicationRequests.
+  static std::string Request(const std::string& patient,
+                             const std::vector<std::string>& orders,
+                             const std::vector<std::string>& active = {},
+                             const std::string& extra_context = "") {
+    std::string entries;
+    for (const std::string& order : orders) {
+      absl::StrAppend(&entries, entries.empty() ? "" : ",",
+                      "{\"resource\":", order, "}");
+    }
+    std::string prefetch_entries;
+    for (const std::string& order : active) {
+      absl::StrAppend(&prefetch_entries, prefetch_entries.empty() ? "" : ",",
+                      "{\"resource\":", order, "}");
+    }
+    return absl::StrCat(
+        "{\"hook\":\"order-sign\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-"
+        "3e05e953b2ea\","
+        "\"context\":{\"userId\":\"Practitioner/1\",\"patientId\":\"1\"",
+        extra_context,
+        ",\"draftOrders\":{\"resourceType\":\"Bundle\",\"entry\":[", entries,
+        "]}},"
+        "\"prefetch\":{\"patient\":",
+        patient, ",\"medications\":{\"resourceType\":\"Bundle\",\"entry\":[",
+        prefetch_entries, "]}}}");
+  }
+
+  static std::string MedicationRequest(const std::string& id,
+                                       const std::string& concept,
+                                       const std::string& extra = "") {
+    return absl::StrCat(
+        "{\"resourceType\":\"MedicationRequest\",\"id\":\"", id,
+        "\",\"status\":\"draft\",\"intent\":\"order\","
+        "\"authoredOn\":\"2026-11-27\",\"medicationCodeableConcept\":",
+        concept, extra, "}");
+  }
+
+  static inline DystoniaServer* server_ = nullptr;
+};
+
+constexpr char kYoungMan[] =
+    R"({"resourceType":"Patient","id":"1","gender":"male","birthDate":"2007-03-01"})";
+
+std::string HaloperidolIm(const std::string& id = "mr-1") {
+  return absl::StrCat(
+      "{\"resourceType\":\"MedicationRequest\",\"id\":\"", id,
+      "\",\"status\":\"draft\",\"authoredOn\":\"2026-11-27\","
+      "\"medicationCodeableConcept\":{\"coding\":[{\"system\":"
+      "\"http://www.nlm.nih.gov/research/umls/rxnorm\",\"code\":\"5093\","
+      "\"display\":\"haloperidol\"}],\"text\":\"haloperidol 5 mg injection\"},"
+      "\"dosageInstruction\":[{\"route\":{\"text\":\"Intramuscular\"},"
+      "\"doseAndRate\":[{\"doseQuantity\":{\"value\":5,\"unit\":\"mg\"}}],"
+      "\"timing\":{\"repeat\":{\"frequency\":2,\"period\":1,\"periodUnit\":"
+      "\"d\"}}}]}");
+}
+
+TEST_F(CdsHooksTest, DiscoveryListsBothServicesWithPrefetch) {
+  httplib::Client client("127.0.0.1", server_->http_port());
+  auto result = client.Get("/cds-services");
+
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  const Value discovery = Parse(result->body);
+  std::set<std::string> ids;
+  for (const Value& service :
+       Field(discovery, "services").list_value().values()) {
+    ids.insert(Field(service, "id").string_value());
+    EXPECT_FALSE(Field(service, "title").string_value().empty());
+    EXPECT_FALSE(Field(service, "description").string_value().empty());
+    EXPECT_EQ(Field(Field(service, "prefetch"), "patient").string_value(),
+              "Patient/{{context.patientId}}");
+  }
+  EXPECT_EQ(ids,
+            (std::set<std::string>{kOrderSelectService, kOrderSignService}));
+}
+
+TEST_F(CdsHooksTest,
+       YoungManGivenImHaloperidolGetsAWarningCardWithSourcesAndLinks) {
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {HaloperidolIm()}));
+
+  ASSERT_FALSE(cards.empty());
+  const Value& card = cards[0];
+  EXPECT_EQ(Field(card, "indicator").string_value(), "warning");
+  EXPECT_THAT(Field(card, "summary").string_value(),
+              HasSubstr("Acute dystonia risk HIGH"));
+  EXPECT_LE(Field(card, "summary").string_value().size(), 140u);
+  EXPECT_EQ(Field(card, "uuid").string_value().size(), 36u);
+  EXPECT_THAT(Field(card, "detail").string_value(), HasSubstr("**Sources**"));
+  EXPECT_THAT(Field(card, "detail").string_value(),
+              HasSubstr("male, 19 years"));
+  EXPECT_EQ(Field(Field(Field(card, "source"), "topic"), "code").string_value(),
+            "acute-dystonia.haloperidol");
+  EXPECT_FALSE(Field(card, "links").list_value().values().empty());
+  EXPECT_FALSE(Field(card, "overrideReasons").list_value().values().empty());
+}
+
+TEST_F(CdsHooksTest, ContraindicatedInteractionIsCritical) {
+  const std::string pimozide =
+      MedicationRequest("mr-p", R"({"text":"pimozide 2 mg"})");
+  const std::string clarithromycin =
+      MedicationRequest("mr-c", R"({"text":"clarithromycin 500 mg"})");
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {pimozide, clarithromycin}));
+
+  bool critical = false;
+  for (const Value& card : cards)
+    critical |= Field(card, "indicator").string_value() == "critical";
+  EXPECT_TRUE(critical);
+}
+
+TEST_F(CdsHooksTest, BirthSexExtensionWinsOverGender) {
+  const std::string patient =
+      R"({"resourceType":"Patient","gender":"female","birthDate":"2007-03-01","extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex","valueCode":"M"}]})";
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(patient, {HaloperidolIm()}));
+
+  ASSERT_FALSE(cards.empty());
+  EXPECT_THAT(Field(cards[0], "detail").string_value(),
+              HasSubstr("male, 19 years"));
+}
+
+TEST_F(CdsHooksTest,
+       PartialBirthDateNearAThresholdIsJudgedOnTheHigherRiskSideAndSaysSo) {
+  // Born in 1991: 34 or 35 on 2026-11-27; the young-male factor stops at 35.
+  const std::string patient =
+      R"({"resourceType":"Patient","gender":"male","birthDate":"1991"})";
+  const std::string risperidone =
+      MedicationRequest("mr-r", R"({"text":"risperidone 2 mg"})");
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(patient, {risperidone}));
+
+  ASSERT_FALSE(cards.empty());
+  EXPECT_THAT(Field(cards[0], "summary").string_value(), HasSubstr("HIGH"));
+  EXPECT_THAT(Field(cards[0], "detail").string_value(),
+              HasSubstr("is partial: the patient is 34 or 35"));
+}
+
+TEST_F(CdsHooksTest,
+       MedicationReferenceToAContainedMedicationAndActivePrefetch) {
+  const std::string order =
+      R"({"resourceType":"MedicationRequest","id":"mr-9","status":"draft","authoredOn":"2026-11-27","contained":[{"resourceType":"Medication","id":"med1","code":{"coding":[{"system":"http://www.whocc.no/atc","code":"N05AD01"}]}}],"medicationReference":{"reference":"#med1"}})";
+  const std::string active =
+      R"({"resourceType":"MedicationRequest","id":"mr-a","status":"active","authoredOn":"2025-01-01","medicationCodeableConcept":{"text":"metoclopramide 10 mg"}})";
+
+  auto [status, json] = Post(absl::StrCat("/cds-services/", kOrderSignService),
+                             Request(kYoungMan, {order}, {active}));
+
+  ASSERT_EQ(status, 200);
+  std::string all;
+  for (const Value& card : Field(json, "cards").list_value().values()) {
+    absl::StrAppend(&all, Field(card, "summary").string_value(), "\n");
+  }
+  EXPECT_THAT(all, HasSubstr("haloperidol"));
+  // Haloperidol with metoclopramide already taken: duplicate blockade.
+  EXPECT_THAT(all, HasSubstr("dopamine blockers together"));
+}
+
+TEST_F(CdsHooksTest, OrderSelectShowsCardsOnlyForTheSelectedOrders) {
+  const std::string selected = HaloperidolIm("mr-h");
+  const std::string other =
+      MedicationRequest("mr-q", R"({"text":"quetiapine 25 mg"})");
+
+  std::vector<Value> cards =
+      Cards(kOrderSelectService,
+            Request(kYoungMan, {selected, other}, {},
+                    R"(,"selections":["MedicationRequest/mr-h"])"));
+
+  // Quetiapine is judged with the selection (the duplicate-blockade card
+  // names it) but gets no card of its own.
+  ASSERT_FALSE(cards.empty());
+  for (const Value& card : cards) {
+    const std::string rule =
+        Field(Field(Field(card, "source"), "topic"), "code").string_value();
+    EXPECT_THAT(rule, ::testing::Not(HasSubstr("quetiapine"))) << rule;
+  }
+}
+
+TEST_F(CdsHooksTest, UnrecognizedMedicationsGetOneInfoCard) {
+  const std::string order =
+      MedicationRequest("mr-x", R"({"text":"haloperidal 5 mg"})");
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {order}));
+
+  ASSERT_EQ(cards.size(), 1u);
+  EXPECT_EQ(Field(cards[0], "indicator").string_value(), "info");
+  EXPECT_THAT(Field(cards[0], "summary").string_value(),
+              HasSubstr("haloperidal 5 mg"));
+  EXPECT_THAT(Field(cards[0], "detail").string_value(),
+              HasSubstr("did you mean haloperidol"));
+}
+
+// The specification's own examples, inconsistent shapes included, all parse
+// and get a sensible answer: 200 with cards (none for diet, imaging or
+// antibiotic orders with no dystonia association).
+TEST_F(CdsHooksTest, EveryFixturePayloadParses) {
+  // Context-only examples ({"context": ...}) and full requests alike.
+  for (const char* name :
+       {"order-select_context_R4.json", "order-sign_context_R4.json",
+        "order-sign_context_STU3.json",
+        "medication-prescribe_context_STU3.json",
+        "order-sign_full_request_opioid_legacy.json",
+        "order-select_full_request_radiology_R4.json",
+        "patient-view_full_request_with_fhirAuthorization_prefetch.json"}) {
+    for (const char* service : {kOrderSignService, kOrderSelectService}) {
+      auto [status, json] =
+          Post(absl::StrCat("/cds-services/", service), Fixture(name));
+      EXPECT_EQ(status, 200)
+          << name << ": " << Field(json, "error").string_value();
+      EXPECT_EQ(Field(json, "cards").kind_case(), Value::kListValue) << name;
+    }
+  }
+}
+
+// The legacy opioid example orders oxycodone (DSTU2 MedicationOrder in
+// context.medications): recognized, no dystonia association, so no card.
+TEST_F(CdsHooksTest, LegacyOpioidExampleIsJudgedWithoutCards) {
+  std::vector<Value> cards = Cards(
+      kOrderSignService, Fixture("order-sign_full_request_opioid_legacy.json"));
+
+  EXPECT_TRUE(cards.empty());
+}
+
+TEST_F(CdsHooksTest, BadBodiesGet400WithAJsonError) {
+  for (const auto& [body, expected] : std::map<std::string, std::string>{
+           {"{not json", "not JSON"},
+           {"[1,2]", "not a JSON object"},
+           {R"({"hook":"order-sign"})", "context"}}) {
+    auto [status, json] =
+        Post(absl::StrCat("/cds-services/", kOrderSignService), body);
+    EXPECT_EQ(status, 400) << body;
+    EXPECT_THAT(Field(json, "error").string_value(), HasSubstr(expected))
+        << body;
+  }
+}
+
+TEST_F(CdsHooksTest, UnknownServiceIs404) {
+  auto [status, json] = Post("/cds-services/no-such-service", "{}");
+
+  EXPECT_EQ(status, 404);
+  EXPECT_THAT(Field(json, "error").string_value(), HasSubstr("no CDS service"));
+}
+
+// Feedback on a card is stored
+// with the card's rule, and GetFeedbackSummary gives the override rate and
+// reasons.
+TEST_F(CdsHooksTest, FeedbackIsStoredAndSummarizedPerRule) {
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {HaloperidolIm()}));
+  ASSERT_GE(cards.size(), 2u);
+  const std::string accepted = Field(cards[0], "uuid").string_value();
+  const std::string overridden = Field(cards[1], "uuid").string_value();
+  const std::string rule =
+      Field(Field(Field(cards[1], "source"), "topic"), "code").string_value();
+  const std::string feedback = absl::StrCat(
+      R"({"feedback":[{"card":")", accepted,
+      R"(","outcome":"accepted","outcomeTimestamp":"2026-11-27T10:00:00Z"},{"card":")",
+      overridden,
+      R"(","outcome":"overridden","overrideReason":{"reason":{"code":"benefit-outweighs-risk","system":"urn:dystonia-risk:override-reason","display":"Benefit outweighs the risk"},"userComment":"no patient data kept"},"outcomeTimestamp":"2026-11-27T10:05:00Z"}]})");
+
+  auto [status, json] = Post(
+      absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), feedback);
+  ASSERT_EQ(status, 200) << Field(json, "error").string_value();
+
+  auto stub = v1::RiskService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                          grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  v1::GetFeedbackSummaryRequest range;
+  range.set_from_unix_seconds(absl::ToUnixSeconds(absl::FromCivil(
+      absl::CivilSecond(2026, 11, 27, 0, 0, 0), absl::UTCTimeZone())));
+  v1::FeedbackSummary summary;
+  ASSERT_TRUE(stub->GetFeedbackSummary(&context, range, &summary).ok());
+  bool found = false;
+  for (const v1::RuleFeedback& entry : summary.rules()) {
+    if (entry.rule_id() != rule) continue;
+    found = true;
+    EXPECT_GE(entry.overridden(), 1);
+    EXPECT_GT(entry.override_rate(), 0);
+    ASSERT_FALSE(entry.override_reasons().empty());
+    EXPECT_EQ(entry.override_reasons(0).code(), "benefit-outweighs-risk");
+  }
+  EXPECT_TRUE(found) << rule;
+}
+
+TEST_F(CdsHooksTest, FeedbackFixturesAreAcceptedAndBadFeedbackIs400) {
+  for (const char* name :
+       {"feedback_accepted.txt", "feedback_overridden_no_reason.txt",
+        "feedback_overridden_with_reason.txt"}) {
+    const std::string text = Fixture(name);
+    const std::string body =
+        text.substr(text.find("\n{") + 1);  // after the "POST" line
+    auto [status, json] = Post(
+        absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), body);
+    EXPECT_EQ(status, 200) << name << ": "
+                           << Field(json, "error").string_value();
+  }
+  auto [status, json] =
+      Post(absl::StrCat("/cds-services/", kOrderSignService, "/feedback"),
+           R"({"feedback":[{"card":"x","outcome":"ignored"}]})");
+  EXPECT_EQ(status, 400);
+  EXPECT_THAT(Field(json, "error").string_value(),
+              HasSubstr("feedback[0].outcome"));
+}
+
+TEST(SummarizeFeedbackTest, CountsTheRangeOnly) {
+  std::vector<v1::CardFeedback> feedback(3);
+  feedback[0].set_rule_id("r");
+  feedback[0].set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+  feedback[0].set_outcome_unix_seconds(100);
+  feedback[1].set_rule_id("r");
+  feedback[1].set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
+  feedback[1].set_outcome_unix_seconds(150);
+  feedback[2].set_rule_id("r");
+  feedback[2].set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+  feedback[2].set_outcome_unix_seconds(300);
+
+  v1::FeedbackSummary summary = SummarizeFeedback(feedback, 100, 200);
+
+  ASSERT_EQ(summary.rules_size(), 1);
+  EXPECT_EQ(summary.rules(0).feedback_count(), 2);
+  EXPECT_EQ(summary.rules(0).overridden(), 1);
+  EXPECT_DOUBLE_EQ(summary.rules(0).override_rate(), 0.5);
+}
+
+}  // namespace
+}  // namespace dystonia::cds_hooks

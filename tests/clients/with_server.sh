@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs a command against a live dystonia-server on a free port.
+#
+#   bash tests/clients/with_server.sh BUILD_DIR COMMAND [ARGS...]
+#
+# Starts BUILD_DIR/service/server/dystonia-server on 127.0.0.1:0 with a fresh
+# store (seeded from drug_db/knowledge), waits for its "serving on port N"
+# line, runs COMMAND with DYSTONIA_SERVER=127.0.0.1:N in the environment,
+# stops the server and exits with COMMAND's status (or 125 when the server
+# could not be started).
+set -uo pipefail
+
+if [ $# -lt 2 ]; then
+  echo "usage: with_server.sh BUILD_DIR COMMAND [ARGS...]" >&2
+  exit 125
+fi
+build_dir=$1
+shift
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+server_bin="$build_dir/service/server/dystonia-server"
+if [ ! -x "$server_bin" ]; then
+  echo "with_server: $server_bin not built" >&2
+  exit 125
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dystonia-client-test.XXXXXX")
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null
+    for _ in $(seq 1 100); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+"$server_bin" --listen 127.0.0.1:0 --db_path "$work/db" \
+  --knowledge_dir "$repo/drug_db/knowledge" --shutdown_grace_seconds 1 \
+  >"$work/server.log" 2>&1 &
+server_pid=$!
+
+port=""
+for _ in $(seq 1 600); do  # up to 60 s: the first start imports the bundle
+  port=$(sed -n 's/.*serving on port \([0-9][0-9]*\).*/\1/p' "$work/server.log" | head -n 1)
+  [ -n "$port" ] && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "with_server: dystonia-server exited before serving:" >&2
+    cat "$work/server.log" >&2
+    exit 125
+  fi
+  sleep 0.1
+done
+if [ -z "$port" ]; then
+  echo "with_server: dystonia-server did not report its port in 60 s:" >&2
+  cat "$work/server.log" >&2
+  exit 125
+fi
+echo "with_server: $(grep -m1 'serving on port' "$work/server.log")" >&2
+
+DYSTONIA_SERVER="127.0.0.1:$port" "$@"
+status=$?
+if [ "$status" -ne 0 ]; then
+  echo "with_server: command exited $status; server log:" >&2
+  cat "$work/server.log" >&2
+fi
+exit "$status"
