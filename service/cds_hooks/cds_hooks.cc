@@ -366,11 +366,15 @@ Value OverrideReasons() {
   return list;
 }
 
-Value Source(const std::string& rule_id, const std::string& display) {
+// `url`, when given, is the first cited source with an address: where a
+// clinician learns more about the evidence behind the card.
+Value Source(const std::string& rule_id, const std::string& display,
+             const std::string& url = "") {
   Value source;
   Struct* object = source.mutable_struct_value();
   Put(object, "label",
       std::string("dystonia-risk drug-induced dystonia check"));
+  if (!url.empty()) Put(object, "url", url);
   Value topic;
   Put(topic.mutable_struct_value(), "system", std::string(kRuleSystem));
   Put(topic.mutable_struct_value(), "code", rule_id);
@@ -393,6 +397,16 @@ Value Card(const std::string& uuid, const std::string& summary,
     Put(object, "links", std::move(links));
   Put(object, "overrideReasons", OverrideReasons());
   return card;
+}
+
+std::string FirstUrl(const v1::Finding& finding) {
+  for (const v1::Citation& citation : finding.citations()) {
+    if (absl::StartsWith(citation.url(), "https://") ||
+        absl::StartsWith(citation.url(), "http://")) {
+      return citation.url();
+    }
+  }
+  return "";
 }
 
 bool Intersects(const v1::Finding& finding, const std::vector<int>& indexes) {
@@ -579,7 +593,8 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     *list->add_values() =
         Card(uuid, finding->summary(), Indicator(*finding),
              MarkdownDetail(*finding, call.notes),
-             Source(finding->id(), v1::Finding::Kind_Name(finding->kind())),
+             Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
+                    FirstUrl(*finding)),
              std::move(links));
     issue(uuid, finding->id());
   }

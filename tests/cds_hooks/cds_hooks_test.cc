@@ -187,6 +187,8 @@ TEST_F(CdsHooksTest,
   EXPECT_EQ(Field(Field(Field(card, "source"), "topic"), "code").string_value(),
             "acute-dystonia.haloperidol");
   EXPECT_FALSE(Field(card, "links").list_value().values().empty());
+  EXPECT_TRUE(absl::StartsWith(
+      Field(Field(card, "source"), "url").string_value(), "https://"));
   EXPECT_FALSE(Field(card, "overrideReasons").list_value().values().empty());
 }
 
