@@ -16,10 +16,15 @@ PACKAGES=(
   libcpp-httplib-dev
 )
 
-# The test suite renders the audit report in a real browser: headless
-# Chromium. Asked for with `bash deploy/setup.sh test` (deploy/test.sh does).
+# The test suite renders the audit report in a real browser (headless
+# Chromium) and runs the Python and Node client examples against a live
+# server. Asked for with `bash deploy/setup.sh test` (deploy/test.sh does).
 if [ "${1:-}" = test ]; then
-  PACKAGES+=(chromium python3 python3-grpcio python3-protobuf nodejs npm)
+  PACKAGES+=(chromium python3 python3-grpcio python3-protobuf)
+  # Node and npm from Debian, unless a Node.js is already there (another
+  # distribution's nodejs conflicts with Debian's npm package).
+  command -v node >/dev/null || PACKAGES+=(nodejs)
+  command -v npm >/dev/null || PACKAGES+=(npm)
 fi
 
 # The load harness (bench/load.sh) also needs h2load and nghttp; asked for
