@@ -824,6 +824,10 @@ absl::StatusOr<Value> ParseJson(const std::string& text) {
 
 }  // namespace
 
+HttpAnswer ErrorAnswer(int status, const std::string& message) {
+  return Error(status, message);
+}
+
 HttpAnswer CdsHooksService::Handle(const std::string& method,
                                    const std::string& path,
                                    const std::string& body) const {

@@ -80,6 +80,9 @@ struct HttpAnswer {
   std::string json;
 };
 
+// {"error": message} with `status`, JSON-escaped.
+HttpAnswer ErrorAnswer(int status, const std::string& message);
+
 // The endpoint logic. Thread-safe.
 class CdsHooksService {
  public:

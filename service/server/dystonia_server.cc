@@ -1,6 +1,8 @@
 #include "service/server/dystonia_server.h"
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -22,18 +24,66 @@ void SetServing(grpc::Server* server, bool serving) {
   health->SetServingStatus(kServiceName, serving);
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     const ServerOptions& options) {
   std::unique_ptr<DystoniaServer> server(new DystoniaServer());
-  server->service_ = std::make_unique<RiskServiceImpl>(&server->knowledge_);
+  if (!options.tokens_file.empty()) {
+    auto access = AccessControl::FromTokensFile(options.tokens_file);
+    if (!access.ok()) return access.status();
+    server->access_ = *std::move(access);
+  } else if (!IsLoopbackAddress(options.listen) ||
+             (!options.http_listen.empty() &&
+              !IsLoopbackAddress(options.http_listen))) {
+    return absl::InvalidArgumentError(
+        "no --tokens_file: authentication can be off only when every listener "
+        "is "
+        "loopback (127.0.0.1, localhost, [::1])");
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
+  }
+  if (!options.tls_client_ca.empty() && options.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_client_ca needs --tls_cert and --tls_key");
+  }
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::InsecureServerCredentials();
+  if (!options.tls_cert.empty()) {
+    auto cert = ReadFile(options.tls_cert);
+    if (!cert.ok()) return cert.status();
+    auto key = ReadFile(options.tls_key);
+    if (!key.ok()) return key.status();
+    grpc::SslServerCredentialsOptions ssl(
+        GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    ssl.pem_key_cert_pairs.push_back({*key, *cert});
+    server->transport_ = "TLS";
+    if (!options.tls_client_ca.empty()) {
+      auto ca = ReadFile(options.tls_client_ca);
+      if (!ca.ok()) return ca.status();
+      ssl.pem_root_certs = *ca;
+      ssl.client_certificate_request =
+          GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+      server->transport_ = "mutual TLS";
+    }
+    credentials = grpc::SslServerCredentials(ssl);
+  }
+  server->service_ =
+      std::make_unique<RiskServiceImpl>(&server->knowledge_, &server->access_);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
@@ -58,7 +108,25 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   if (!options.http_listen.empty()) {
     server->cds_hooks_ = std::make_unique<cds_hooks::CdsHooksService>(
         &server->knowledge_, server->store_.get());
-    auto http = HttpEdge::Start(options.http_listen, server->cds_hooks_.get());
+    if (!options.cds_jwks_file.empty()) {
+      auth::JwtValidator::Options jwt_options;
+      jwt_options.audience = options.cds_audience;
+      if (options.cds_allow_sha256) {
+        jwt_options.algorithms = {"RS384", "ES384", "RS256", "ES256"};
+      }
+      auto jwt =
+          auth::JwtValidator::FromJwksFile(options.cds_jwks_file, jwt_options);
+      if (!jwt.ok()) return fail(jwt.status());
+      server->jwt_ = *std::move(jwt);
+    }
+    HttpEdgeOptions http_options;
+    http_options.jwt = server->jwt_.get();
+    http_options.listen = options.http_listen;
+    http_options.tls_cert = options.tls_cert;
+    http_options.tls_key = options.tls_key;
+    http_options.tls_client_ca = options.tls_client_ca;
+    auto http = HttpEdge::Start(http_options, server->cds_hooks_.get(),
+                                &server->access_);
     if (!http.ok()) return fail(http.status());
     server->http_ = *std::move(http);
   }

@@ -9,6 +9,7 @@
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "grpcpp/grpcpp.h"
+#include "service/auth/jwt_validator.h"
 #include "service/cds_hooks/cds_hooks.h"
 #include "service/server/http_edge.h"
 #include "service/server/risk_service_impl.h"
@@ -28,6 +29,25 @@ struct ServerOptions {
   // host:port of the HTTP/JSON port (CDS Hooks); port 0 picks a free one.
   // Default: "" (no HTTP port).
   std::string http_listen;
+  // PEM certificate chain and private key: TLS on both ports. Default: ""
+  // (plaintext, said so in the log).
+  std::string tls_cert;
+  std::string tls_key;
+  // PEM CA bundle: require and verify client certificates (mutual TLS).
+  // Default: "" (no client certificates asked for).
+  std::string tls_client_ca;
+  // Bearer tokens with roles (see access_control.h). Default: "" (no
+  // authentication), allowed only when every listener is loopback.
+  std::string tokens_file;
+  // A JWKS file of the EHRs' public keys: every CDS Hooks request must then
+  // carry a valid JWT (asymmetric algorithms only, `aud` = cds_audience,
+  // `exp`, no replayed `jti`). Default: "" (bearer tokens as for gRPC).
+  std::string cds_jwks_file;
+  // The service URL EHRs call, e.g. "https://cds.example.org/cds-services";
+  // required with cds_jwks_file.
+  std::string cds_audience;
+  // Also accept RS256 and ES256 JWTs. Default: false (RS384, ES384 only).
+  bool cds_allow_sha256 = false;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
@@ -50,6 +70,10 @@ class DystoniaServer {
   int port() const { return port_; }
   // The bound HTTP port, or 0 when there is none.
   int http_port() const;
+  // How the ports are protected, for the start-up log: "TLS", "mutual TLS"
+  // or "plaintext"; and whether bearer tokens are required.
+  std::string transport() const { return transport_; }
+  bool tokens_required() const { return access_.enabled(); }
   // The serving knowledge-base version.
   std::string knowledge_version() const;
 
@@ -64,13 +88,16 @@ class DystoniaServer {
   DystoniaServer() = default;
 
   KnowledgeHolder knowledge_;
+  AccessControl access_;
   std::unique_ptr<RiskServiceImpl> service_;
   std::unique_ptr<DrugStore> store_;
   // Declared after what they use, so they stop first.
   std::unique_ptr<cds_hooks::CdsHooksService> cds_hooks_;
+  std::unique_ptr<auth::JwtValidator> jwt_;
   std::unique_ptr<HttpEdge> http_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::string transport_ = "plaintext";
   absl::Mutex shutdown_mutex_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;
 };

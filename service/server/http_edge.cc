@@ -20,7 +20,9 @@ void AddCors(httplib::Response& response) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
-    const std::string& listen, const cds_hooks::CdsHooksService* service) {
+    const HttpEdgeOptions& options, const cds_hooks::CdsHooksService* service,
+    const AccessControl* access) {
+  const std::string& listen = options.listen;
   const size_t colon = listen.rfind(':');
   int port = 0;
   if (colon == std::string::npos ||
@@ -31,9 +33,43 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
   }
   const std::string host = listen.substr(0, colon);
   std::unique_ptr<HttpEdge> edge(new HttpEdge());
-  edge->server_ = std::make_unique<httplib::Server>();
-  auto handle = [service](const httplib::Request& request,
-                          httplib::Response& response) {
+  if (!options.tls_cert.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(
+        options.tls_cert.c_str(), options.tls_key.c_str(),
+        options.tls_client_ca.empty() ? nullptr
+                                      : options.tls_client_ca.c_str());
+    if (!tls->is_valid()) {
+      return absl::InvalidArgumentError(
+          "--tls_cert/--tls_key/--tls_client_ca: the HTTP port cannot use "
+          "them");
+    }
+    edge->server_ = std::move(tls);
+  } else {
+    edge->server_ = std::make_unique<httplib::Server>();
+  }
+  auth::JwtValidator* jwt = options.jwt;
+  auto handle = [service, access, jwt](const httplib::Request& request,
+                                       httplib::Response& response) {
+    auto refuse = [&response](const absl::Status& status) {
+      response.status =
+          status.code() == absl::StatusCode::kPermissionDenied ? 403 : 401;
+      AddCors(response);
+      cds_hooks::HttpAnswer answer = cds_hooks::ErrorAnswer(
+          response.status, std::string(status.message()));
+      response.set_content(answer.json, "application/json");
+    };
+    if (jwt != nullptr) {
+      // CDS Hooks clients authenticate with a signed JWT (the spec's way).
+      auto token = auth::BearerToken(request.get_header_value("Authorization"));
+      absl::Status verified = token.ok()
+                                  ? jwt->Verify(*token, absl::Now()).status()
+                                  : token.status();
+      if (!verified.ok()) return refuse(verified);
+    } else if (access != nullptr && access->enabled()) {
+      auto caller = access->Authorize(request.get_header_value("Authorization"),
+                                      Role::kReader);
+      if (!caller.ok()) return refuse(caller.status());
+    }
     cds_hooks::HttpAnswer answer =
         service->Handle(request.method, request.path, request.body);
     response.status = answer.status;

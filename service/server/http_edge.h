@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "service/auth/jwt_validator.h"
 #include "service/cds_hooks/cds_hooks.h"
+#include "service/server/access_control.h"
 
 namespace httplib {
 class Server;
@@ -14,15 +16,29 @@ class Server;
 
 namespace dystonia {
 
+struct HttpEdgeOptions {
+  // "host:port"; port 0 picks a free one. Required.
+  std::string listen;
+  // PEM files as for the gRPC port; empty for plaintext. Default: "".
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
+  // Validates the EHR's JWT on every CDS Hooks request instead of bearer
+  // tokens when set. Default: none.
+  auth::JwtValidator* jwt = nullptr;
+};
+
 // The HTTP/JSON port: CDS Hooks (discovery, the two services, feedback)
 // with the CORS headers EHR front ends need, served by cpp-httplib on its
-// own threads.
+// own threads. With tokens configured, every request needs a reader token
+// ("Authorization: Bearer TOKEN"); CORS preflights do not.
 class HttpEdge {
  public:
-  // Binds `listen` ("host:port", port 0 picks one) and starts serving.
-  // kUnavailable when the address cannot be bound.
+  // Binds and starts serving. kUnavailable when the address cannot be
+  // bound; kInvalidArgument for a bad address or TLS files.
   static absl::StatusOr<std::unique_ptr<HttpEdge>> Start(
-      const std::string& listen, const cds_hooks::CdsHooksService* service);
+      const HttpEdgeOptions& options, const cds_hooks::CdsHooksService* service,
+      const AccessControl* access);
 
   // Stops serving and joins its threads.
   ~HttpEdge();

@@ -18,6 +18,24 @@ ABSL_FLAG(std::string, knowledge_dir, "drug_db/knowledge",
           "Text knowledge base imported into an empty store");
 ABSL_FLAG(std::string, http_listen, "",
           "host:port of the HTTP/JSON port for CDS Hooks (empty: none)");
+ABSL_FLAG(
+    std::string, tls_cert, "",
+    "PEM certificate chain: TLS on the gRPC and HTTP ports (empty: plaintext)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require client certificates it signed (mutual TLS)");
+ABSL_FLAG(
+    std::string, tokens_file, "",
+    "bearer tokens with roles, one 'NAME ROLE SHA256_HEX_OF_TOKEN' per line "
+    "(empty: no authentication, loopback listeners only)");
+ABSL_FLAG(
+    std::string, cds_jwks_file, "",
+    "JWKS of the EHRs' public keys: CDS Hooks requests then need a valid JWT");
+ABSL_FLAG(std::string, cds_audience, "",
+          "the CDS Hooks service URL the EHR's JWT must name in aud, e.g. "
+          "https://cds.example.org/cds-services");
+ABSL_FLAG(bool, cds_allow_sha256, false,
+          "also accept RS256/ES256 JWTs (RS384 and ES384 always)");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "Seconds in-flight calls get to finish on SIGTERM or SIGINT");
 
@@ -39,6 +57,13 @@ int main(int argc, char** argv) {
   options.db_path = absl::GetFlag(FLAGS_db_path);
   options.knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  options.tokens_file = absl::GetFlag(FLAGS_tokens_file);
+  options.cds_jwks_file = absl::GetFlag(FLAGS_cds_jwks_file);
+  options.cds_audience = absl::GetFlag(FLAGS_cds_audience);
+  options.cds_allow_sha256 = absl::GetFlag(FLAGS_cds_allow_sha256);
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";
@@ -46,9 +71,17 @@ int main(int argc, char** argv) {
   }
   std::cerr << "dystonia-server: serving on port " << (*server)->port()
             << ", knowledge base " << (*server)->knowledge_version() << "\n";
+  std::cerr << "dystonia-server: transport " << (*server)->transport()
+            << ((*server)->transport() == "plaintext"
+                    ? " (no --tls_cert: fit for loopback only)"
+                    : "")
+            << "; bearer tokens "
+            << ((*server)->tokens_required() ? "required"
+                                             : "off (no --tokens_file)")
+            << "\n";
   if ((*server)->http_port() > 0) {
-    std::cerr << "dystonia-server: CDS Hooks on http port " << (*server)->http_port()
-              << " (/cds-services)\n";
+    std::cerr << "dystonia-server: CDS Hooks on http port "
+              << (*server)->http_port() << " (/cds-services)\n";
   }
 
   std::thread waiter([&server, &stop_signals] {

@@ -89,11 +89,16 @@ void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
 // mapped status.
 template <typename Request, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   absl::Status allowed,
                                    const KnowledgeHolder& holder,
                                    const grpc::ByteBuffer* request_bytes,
                                    grpc::ByteBuffer* response_bytes,
                                    Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   Request request;
   absl::Status status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
@@ -140,7 +145,14 @@ class CheckStreamReactor final
  public:
   static constexpr size_t kMaxQueuedResponses = 16;
 
-  explicit CheckStreamReactor(const KnowledgeHolder* holder) : holder_(holder) {
+  // A stream whose caller is not `allowed` ends at once with that status.
+  CheckStreamReactor(const KnowledgeHolder* holder, const absl::Status& allowed)
+      : holder_(holder) {
+    if (!allowed.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(allowed));
+      return;
+    }
     StartRead(&request_bytes_);
   }
 
@@ -226,6 +238,10 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
   thread_local v1::CheckRequest request;
   thread_local v1::CheckResponse response;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status allowed = Allowed(context); !allowed.ok()) {
+    reactor->Finish(ToGrpcStatus(allowed));
+    return reactor;
+  }
   request.Clear();
   absl::Status status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
@@ -237,15 +253,15 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
-RiskServiceImpl::CheckStream(grpc::CallbackServerContext* /*context*/) {
-  return new CheckStreamReactor(knowledge_);
+RiskServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
+  return new CheckStreamReactor(knowledge_, Allowed(context));
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetDrugRequest>(
-      context, *knowledge_, request, response,
+      context, Allowed(context), *knowledge_, request, response,
       [](const KnowledgeSnapshot& knowledge, const v1::GetDrugRequest& get) {
         return DescribeDrug(knowledge, get.query());
       });
@@ -255,7 +271,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchDrugsRequest>(
-      context, *knowledge_, request, response,
+      context, Allowed(context), *knowledge_, request, response,
       [](const KnowledgeSnapshot& knowledge,
          const v1::SearchDrugsRequest& search)
           -> absl::StatusOr<v1::SearchDrugsResponse> {
@@ -275,7 +291,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
-      context, *knowledge_, request, response,
+      context, Allowed(context), *knowledge_, request, response,
       [](const KnowledgeSnapshot& knowledge,
          const v1::GetKnowledgeBaseInfoRequest&)
           -> absl::StatusOr<v1::KnowledgeBaseInfo> {
@@ -287,14 +303,16 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetFeedbackSummaryRequest>(
-      context, *knowledge_, request, response,
-      [this](const KnowledgeSnapshot&, const v1::GetFeedbackSummaryRequest& range)
+      context, Allowed(context), *knowledge_, request, response,
+      [this](const KnowledgeSnapshot&,
+             const v1::GetFeedbackSummaryRequest& range)
           -> absl::StatusOr<v1::FeedbackSummary> {
         if (range.from_unix_seconds() < 0 || range.to_unix_seconds() < 0 ||
             (range.to_unix_seconds() > 0 &&
              range.to_unix_seconds() <= range.from_unix_seconds())) {
           return absl::InvalidArgumentError(
-              "to_unix_seconds: must be after from_unix_seconds (0 = unbounded)");
+              "to_unix_seconds: must be after from_unix_seconds (0 = "
+              "unbounded)");
         }
         const DrugStore* store = store_.load();
         if (store == nullptr) return KnowledgeUnavailable();
@@ -305,6 +323,18 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
         return cds_hooks::SummarizeFeedback(feedback, range.from_unix_seconds(),
                                             range.to_unix_seconds());
       });
+}
+
+absl::Status RiskServiceImpl::Allowed(
+    const grpc::CallbackServerContext* context) const {
+  if (access_ == nullptr || !access_->enabled()) return absl::OkStatus();
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  const absl::string_view value =
+      it == metadata.end()
+          ? absl::string_view()
+          : absl::string_view(it->second.data(), it->second.size());
+  return access_->Authorize(value, Role::kReader).status();
 }
 
 }  // namespace dystonia

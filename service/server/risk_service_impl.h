@@ -3,10 +3,12 @@
 
 #include <atomic>
 
+#include "absl/status/status.h"
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
+#include "service/server/access_control.h"
 
 namespace dystonia {
 
@@ -21,13 +23,18 @@ class RiskServiceImpl final
           v1::RiskService::WithRawCallbackMethod_CheckStream<
               v1::RiskService::WithRawCallbackMethod_GetDrug<
                   v1::RiskService::WithRawCallbackMethod_SearchDrugs<
-                      v1::RiskService::WithRawCallbackMethod_GetKnowledgeBaseInfo<
-                          v1::RiskService::WithRawCallbackMethod_GetFeedbackSummary<
-                              v1::RiskService::Service>>>>>> {
+                      v1::RiskService::
+                          WithRawCallbackMethod_GetKnowledgeBaseInfo<
+                              v1::RiskService::
+                                  WithRawCallbackMethod_GetFeedbackSummary<
+                                      v1::RiskService::Service>>>>>> {
  public:
   // `knowledge` must outlive the service.
-  explicit RiskServiceImpl(const KnowledgeHolder* knowledge)
-      : knowledge_(knowledge) {}
+  // `knowledge` and `access` must outlive the service; a null `access`
+  // lets every caller in (a loopback-only server without tokens).
+  explicit RiskServiceImpl(const KnowledgeHolder* knowledge,
+                           const AccessControl* access = nullptr)
+      : knowledge_(knowledge), access_(access) {}
 
   // The store GetFeedbackSummary reads; set once it is open (until then
   // the method answers UNAVAILABLE). Must outlive the service.
@@ -52,7 +59,12 @@ class RiskServiceImpl final
       grpc::ByteBuffer* response) override;
 
  private:
+  // OK when the caller's "authorization" metadata carries a reader token
+  // (or no tokens are configured).
+  absl::Status Allowed(const grpc::CallbackServerContext* context) const;
+
   const KnowledgeHolder* knowledge_;
+  const AccessControl* access_;
   std::atomic<const DrugStore*> store_{nullptr};
 };
 

@@ -32,9 +32,10 @@ absl::Status Walk(const google::protobuf::Descriptor& type,
   absl::flat_hash_map<int, int> seen_count;
   while (true) {
     const uint32_t tag = in.ReadTag();
-    if (tag == 0) return in.ConsumedEntireMessage() || in.BytesUntilLimit() <= 0
-                             ? absl::OkStatus()
-                             : malformed;
+    if (tag == 0)
+      return in.ConsumedEntireMessage() || in.BytesUntilLimit() <= 0
+                 ? absl::OkStatus()
+                 : malformed;
     const int number = WireFormatLite::GetTagFieldNumber(tag);
     const FieldDescriptor* field = type.FindFieldByNumber(number);
     switch (WireFormatLite::GetTagWireType(tag)) {

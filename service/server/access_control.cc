@@ -1,0 +1,120 @@
+#include "service/server/access_control.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace dystonia {
+
+std::string Sha256Hex(absl::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i)
+    absl::StrAppendFormat(&hex, "%02x", digest[i]);
+  return hex;
+}
+
+bool IsLoopbackAddress(absl::string_view listen) {
+  return absl::StartsWith(listen, "127.") ||
+         absl::StartsWith(listen, "localhost:") ||
+         absl::StartsWith(listen, "[::1]:");
+}
+
+absl::StatusOr<AccessControl> AccessControl::FromTokensFile(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot open the token file"));
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<AccessControl> control = FromTokensText(text.str());
+  if (!control.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":", control.status().message()));
+  }
+  return control;
+}
+
+absl::StatusOr<AccessControl> AccessControl::FromTokensText(
+    absl::string_view text) {
+  AccessControl control;
+  control.enabled_ = true;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || absl::StartsWith(line, "#")) continue;
+    std::vector<absl::string_view> fields =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(line_number, ": ", why));
+    };
+    if (fields.size() != 3)
+      return bad("expected NAME ROLE SHA256_HEX_OF_TOKEN");
+    Token token;
+    token.name = std::string(fields[0]);
+    if (fields[1] == "reader") {
+      token.role = Role::kReader;
+    } else if (fields[1] == "admin") {
+      token.role = Role::kAdmin;
+    } else {
+      return bad(absl::StrCat("role '", fields[1], "' is not reader or admin"));
+    }
+    token.sha256_hex = absl::AsciiStrToLower(fields[2]);
+    if (token.sha256_hex.size() != 64 ||
+        token.sha256_hex.find_first_not_of("0123456789abcdef") !=
+            std::string::npos) {
+      return bad(
+          "the hash is not 64 hex digits (the SHA-256 of the token, never the "
+          "token)");
+    }
+    for (const Token& other : control.tokens_) {
+      if (other.name == token.name)
+        return bad(absl::StrCat("name '", token.name, "' twice"));
+    }
+    control.tokens_.push_back(std::move(token));
+  }
+  if (control.tokens_.empty()) {
+    return absl::InvalidArgumentError("0: the token file holds no token");
+  }
+  return control;
+}
+
+absl::StatusOr<std::string> AccessControl::Authorize(
+    absl::string_view authorization, Role needed) const {
+  if (!enabled_) return std::string("anonymous");
+  absl::string_view value = absl::StripAsciiWhitespace(authorization);
+  if (!absl::ConsumePrefix(&value, "Bearer ") &&
+      !absl::ConsumePrefix(&value, "bearer ")) {
+    return absl::UnauthenticatedError(
+        "authorization: send 'authorization: Bearer TOKEN' (metadata or "
+        "header)");
+  }
+  const std::string hash = Sha256Hex(absl::StripAsciiWhitespace(value));
+  for (const Token& token : tokens_) {
+    // Constant time, so a caller learns nothing from how long a wrong guess
+    // took.
+    if (CRYPTO_memcmp(hash.data(), token.sha256_hex.data(), hash.size()) != 0)
+      continue;
+    if (needed == Role::kAdmin && token.role != Role::kAdmin) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "token '", token.name, "' is a reader; this needs an admin token"));
+    }
+    return token.name;
+  }
+  return absl::UnauthenticatedError("authorization: the token is not known");
+}
+
+}  // namespace dystonia

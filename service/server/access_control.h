@@ -1,0 +1,60 @@
+#ifndef DYSTONIA_SERVICE_SERVER_ACCESS_CONTROL_H_
+#define DYSTONIA_SERVICE_SERVER_ACCESS_CONTROL_H_
+
+// Bearer tokens with roles, from a token file: one line per token,
+//   NAME ROLE SHA256_HEX_OF_TOKEN
+// with '#' comments and blank lines allowed. Tokens are kept only as their
+// SHA-256, never in the clear. Roles: `reader` may call RiskService and the
+// CDS Hooks endpoints; `admin` may also change the knowledge base.
+// Thread-safe after construction.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace dystonia {
+
+enum class Role { kReader, kAdmin };
+
+class AccessControl {
+ public:
+  // No tokens: every caller is allowed (for loopback-only listeners).
+  AccessControl() = default;
+
+  // Reads a token file. kNotFound when missing; kInvalidArgument naming the
+  // line for a malformed one (wrong field count, unknown role, a hash that
+  // is not 64 hex digits, a name used twice).
+  static absl::StatusOr<AccessControl> FromTokensFile(const std::string& path);
+  static absl::StatusOr<AccessControl> FromTokensText(absl::string_view text);
+
+  bool enabled() const { return enabled_; }
+
+  // Checks an "authorization" value ("Bearer TOKEN"). Returns the token's
+  // name; kUnauthenticated when missing or wrong, kPermissionDenied when
+  // the token's role is below `needed`. With no tokens configured, returns
+  // "anonymous".
+  absl::StatusOr<std::string> Authorize(absl::string_view authorization,
+                                        Role needed) const;
+
+ private:
+  struct Token {
+    std::string name;
+    Role role;
+    std::string sha256_hex;  // lower case
+  };
+  bool enabled_ = false;
+  std::vector<Token> tokens_;
+};
+
+// True for "127.0.0.1:N", "localhost:N", "[::1]:N": a listener only this
+// machine can reach.
+bool IsLoopbackAddress(absl::string_view listen);
+
+// The lower-case hex SHA-256 of `text`.
+std::string Sha256Hex(absl::string_view text);
+
+}  // namespace dystonia
+
+#endif  // DYSTONIA_SERVICE_SERVER_ACCESS_CONTROL_H_

@@ -1,0 +1,889 @@
+#include "service/auth/jwt_validator.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
+
+#include <atomic>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia::auth {
+namespace {
+
+using ::dystonia::testing::IsOk;
+using ::dystonia::testing::StatusIs;
+using google::protobuf::Struct;
+using google::protobuf::Value;
+using ::testing::ElementsAre;
+
+constexpr char kDiscoveryUrl[] = "https://cds.example.org/cds-services";
+constexpr char kServiceUrl[] =
+    "https://cds.example.org/cds-services/dystonia-risk-order-sign";
+constexpr char kIssuer[] = "https://fhir-ehr.example.com/";
+const absl::Time kNow = absl::FromUnixSeconds(1700000000);
+
+// ------------------------------------------------------ OpenSSL test helpers
+
+struct PkeyDeleter {
+  void operator()(EVP_PKEY* pkey) const { EVP_PKEY_free(pkey); }
+};
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
+
+PkeyPtr GenerateRsa(size_t bits) {
+  return PkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", bits));
+}
+
+PkeyPtr GenerateEc(const char* curve) {
+  return PkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
+}
+
+std::string B64(absl::string_view bytes) {
+  return absl::WebSafeBase64Escape(bytes);
+}
+
+// The big-endian bytes of a BIGNUM key parameter, left-padded to `size`
+// (0: minimal length).
+std::string BnParam(EVP_PKEY* pkey, const char* name, int size) {
+  BIGNUM* bn = nullptr;
+  EXPECT_EQ(EVP_PKEY_get_bn_param(pkey, name, &bn), 1) << name;
+  int length = size > 0 ? size : BN_num_bytes(bn);
+  std::string bytes(static_cast<size_t>(length), '\0');
+  BN_bn2binpad(bn, reinterpret_cast<unsigned char*>(bytes.data()), length);
+  BN_free(bn);
+  return bytes;
+}
+
+Struct RsaJwk(EVP_PKEY* pkey, const std::string& kid) {
+  Struct jwk;
+  auto& fields = *jwk.mutable_fields();
+  fields["kty"].set_string_value("RSA");
+  fields["kid"].set_string_value(kid);
+  fields["use"].set_string_value("sig");
+  fields["n"].set_string_value(B64(BnParam(pkey, OSSL_PKEY_PARAM_RSA_N, 0)));
+  fields["e"].set_string_value(B64(BnParam(pkey, OSSL_PKEY_PARAM_RSA_E, 0)));
+  return jwk;
+}
+
+Struct EcJwk(EVP_PKEY* pkey, const std::string& kid, const std::string& crv) {
+  int size = crv == "P-256" ? 32 : 48;
+  Struct jwk;
+  auto& fields = *jwk.mutable_fields();
+  fields["kty"].set_string_value("EC");
+  fields["kid"].set_string_value(kid);
+  fields["crv"].set_string_value(crv);
+  fields["x"].set_string_value(
+      B64(BnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_X, size)));
+  fields["y"].set_string_value(
+      B64(BnParam(pkey, OSSL_PKEY_PARAM_EC_PUB_Y, size)));
+  return jwk;
+}
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(message, &json).ok());
+  return json;
+}
+
+std::string JwksJson(const std::vector<Struct>& keys) {
+  Struct jwks;
+  auto* list = (*jwks.mutable_fields())["keys"].mutable_list_value();
+  for (const Struct& key : keys)
+    *list->add_values()->mutable_struct_value() = key;
+  return ToJson(jwks);
+}
+
+// Signs `input` as JWS `alg` does; ES* signatures become raw R || S.
+std::string Sign(EVP_PKEY* key, absl::string_view alg,
+                 absl::string_view input) {
+  const EVP_MD* md = absl::EndsWith(alg, "256") ? EVP_sha256() : EVP_sha384();
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  size_t length = 0;
+  const auto* data = reinterpret_cast<const unsigned char*>(input.data());
+  EXPECT_EQ(EVP_DigestSignInit(ctx, nullptr, md, nullptr, key), 1);
+  EXPECT_EQ(EVP_DigestSign(ctx, nullptr, &length, data, input.size()), 1);
+  std::string signature(length, '\0');
+  EXPECT_EQ(
+      EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(signature.data()),
+                     &length, data, input.size()),
+      1);
+  signature.resize(length);
+  EVP_MD_CTX_free(ctx);
+  if (!absl::StartsWith(alg, "ES")) return signature;
+
+  int size = alg == "ES256" ? 32 : 48;
+  const auto* der = reinterpret_cast<const unsigned char*>(signature.data());
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(length));
+  EXPECT_NE(sig, nullptr);
+  std::string raw(static_cast<size_t>(2 * size), '\0');
+  auto* out = reinterpret_cast<unsigned char*>(raw.data());
+  BN_bn2binpad(ECDSA_SIG_get0_r(sig), out, size);
+  BN_bn2binpad(ECDSA_SIG_get0_s(sig), out + size, size);
+  ECDSA_SIG_free(sig);
+  return raw;
+}
+
+std::string HmacSha256(absl::string_view secret, absl::string_view input) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac,
+       &length);
+  return std::string(reinterpret_cast<char*>(mac), length);
+}
+
+Struct Header(const std::string& alg, const std::string& kid) {
+  Struct header;
+  (*header.mutable_fields())["alg"].set_string_value(alg);
+  (*header.mutable_fields())["typ"].set_string_value("JWT");
+  if (!kid.empty()) (*header.mutable_fields())["kid"].set_string_value(kid);
+  return header;
+}
+
+std::string SigningInput(const Struct& header, const Struct& claims) {
+  return absl::StrCat(B64(ToJson(header)), ".", B64(ToJson(claims)));
+}
+
+// A compact JWS of `header` and `claims` signed by `key` per the header's alg.
+std::string Token(const Struct& header, const Struct& claims, EVP_PKEY* key) {
+  std::string input = SigningInput(header, claims);
+  std::string alg = header.fields().at("alg").string_value();
+  return absl::StrCat(input, ".", B64(Sign(key, alg, input)));
+}
+
+// Claims a CDS Client would send at kNow, valid for five minutes.
+Struct Claims(const std::string& jti) {
+  Struct claims;
+  auto& fields = *claims.mutable_fields();
+  fields["iss"].set_string_value(kIssuer);
+  fields["sub"].set_string_value("ehr-client");
+  fields["aud"].set_string_value(kServiceUrl);
+  fields["iat"].set_number_value(absl::ToUnixSeconds(kNow));
+  fields["exp"].set_number_value(absl::ToUnixSeconds(kNow + absl::Minutes(5)));
+  fields["jti"].set_string_value(jti);
+  fields["tenant"].set_string_value("2ddd6c3a");
+  return claims;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// The JSON between the comment line `title` and the next comment title in
+// the spec example file, without its comment lines.
+std::string FixtureSection(const std::string& text, absl::string_view title) {
+  std::string section;
+  bool in_section = false;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (absl::StartsWith(line, "//")) {
+      if (in_section && absl::StartsWith(line, "// JSON Web")) break;
+      if (absl::StartsWith(line, title)) in_section = true;
+      continue;
+    }
+    if (in_section) absl::StrAppend(&section, line, "\n");
+  }
+  return section;
+}
+
+// -------------------------------------------------------------------- fixture
+
+class JwtValidatorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    rsa_ = GenerateRsa(2048).release();
+    ec384_ = GenerateEc("P-384").release();
+    ec256_ = GenerateEc("P-256").release();
+    ASSERT_NE(rsa_, nullptr);
+    ASSERT_NE(ec384_, nullptr);
+    ASSERT_NE(ec256_, nullptr);
+  }
+
+  static void TearDownTestSuite() {
+    EVP_PKEY_free(rsa_);
+    EVP_PKEY_free(ec384_);
+    EVP_PKEY_free(ec256_);
+  }
+
+  static std::string Jwks() {
+    return JwksJson({RsaJwk(rsa_, "rsa-1"), EcJwk(ec384_, "ec384-1", "P-384"),
+                     EcJwk(ec256_, "ec256-1", "P-256")});
+  }
+
+  static JwtValidator::Options DefaultOptions() {
+    JwtValidator::Options options;
+    options.audience = kDiscoveryUrl;
+    return options;
+  }
+
+  static std::unique_ptr<JwtValidator> Validator(
+      JwtValidator::Options options = DefaultOptions()) {
+    auto validator = JwtValidator::FromJwksJson(Jwks(), options);
+    EXPECT_THAT(validator, IsOk());
+    return validator.ok() ? std::move(*validator) : nullptr;
+  }
+
+  static EVP_PKEY* rsa_;
+  static EVP_PKEY* ec384_;
+  static EVP_PKEY* ec256_;
+};
+
+EVP_PKEY* JwtValidatorTest::rsa_ = nullptr;
+EVP_PKEY* JwtValidatorTest::ec384_ = nullptr;
+EVP_PKEY* JwtValidatorTest::ec256_ = nullptr;
+
+// ------------------------------------------------------------ accepted tokens
+
+TEST_F(JwtValidatorTest, ValidRs384TokenIsAccepted) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+
+  absl::StatusOr<VerifiedToken> verified = validator->Verify(token, kNow);
+
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->issuer, kIssuer);
+  EXPECT_EQ(verified->subject, "ehr-client");
+  EXPECT_EQ(verified->tenant, "2ddd6c3a");
+  EXPECT_EQ(verified->jti, "j1");
+  EXPECT_EQ(verified->kid, "rsa-1");
+  EXPECT_EQ(verified->algorithm, "RS384");
+  EXPECT_THAT(verified->audiences, ElementsAre(kServiceUrl));
+  EXPECT_EQ(verified->issued_at, kNow);
+  EXPECT_EQ(verified->expires, kNow + absl::Minutes(5));
+}
+
+TEST_F(JwtValidatorTest, ValidEs384TokenIsAccepted) {
+  auto validator = Validator();
+  std::string token = Token(Header("ES384", "ec384-1"), Claims("j1"), ec384_);
+
+  absl::StatusOr<VerifiedToken> verified = validator->Verify(token, kNow);
+
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->kid, "ec384-1");
+}
+
+TEST_F(JwtValidatorTest, Rs256IsRefusedUnlessConfigured) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS256", "rsa-1"), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, Es256IsRefusedUnlessConfigured) {
+  auto validator = Validator();
+  std::string token = Token(Header("ES256", "ec256-1"), Claims("j1"), ec256_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, Rs256AndEs256AreAcceptedWhenConfigured) {
+  JwtValidator::Options options = DefaultOptions();
+  options.algorithms = {"RS384", "ES384", "RS256", "ES256"};
+  auto validator = Validator(options);
+  std::string rs256 = Token(Header("RS256", "rsa-1"), Claims("j1"), rsa_);
+  std::string es256 = Token(Header("ES256", "ec256-1"), Claims("j2"), ec256_);
+
+  EXPECT_THAT(validator->Verify(rs256, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(es256, kNow), IsOk());
+}
+
+TEST_F(JwtValidatorTest, TokenWithoutKidUsesTheOnlyKey) {
+  auto validator = JwtValidator::FromJwksJson(
+      JwksJson({EcJwk(ec384_, "", "P-384")}), DefaultOptions());
+  ASSERT_THAT(validator, IsOk());
+  std::string token = Token(Header("ES384", ""), Claims("j1"), ec384_);
+
+  EXPECT_THAT((*validator)->Verify(token, kNow), IsOk());
+}
+
+TEST_F(JwtValidatorTest, ExpiredWithinLeewayIsAccepted) {
+  auto validator = Validator();
+  std::string token = Token(Header("ES384", "ec384-1"), Claims("j1"), ec384_);
+
+  EXPECT_THAT(
+      validator->Verify(token, kNow + absl::Minutes(5) + absl::Seconds(59)),
+      IsOk());
+}
+
+// --------------------------------------------------- algorithm and key attacks
+
+TEST_F(JwtValidatorTest, AlgNoneIsRefused) {
+  auto validator = Validator();
+  std::string token =
+      absl::StrCat(SigningInput(Header("none", ""), Claims("j1")), ".");
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, Hs256SignedWithThePublicKeyIsRefused) {
+  auto validator = Validator();
+  // The key-confusion attack: the public key, which anyone has, as the HMAC
+  // secret, hoping the verifier feeds its "key" to HMAC.
+  for (const std::string& secret : {Jwks(), ToJson(RsaJwk(rsa_, "rsa-1")),
+                                    BnParam(rsa_, OSSL_PKEY_PARAM_RSA_N, 0)}) {
+    std::string input = SigningInput(Header("HS256", "rsa-1"), Claims("j1"));
+    std::string token =
+        absl::StrCat(input, ".", B64(HmacSha256(secret, input)));
+
+    EXPECT_THAT(validator->Verify(token, kNow),
+                StatusIs(absl::StatusCode::kUnauthenticated));
+  }
+}
+
+TEST_F(JwtValidatorTest, HmacAlgorithmsCannotBeConfigured) {
+  JwtValidator::Options options = DefaultOptions();
+  options.algorithms = {"RS384", "HS256"};
+
+  EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, UnknownKidIsRefused) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-2"), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, TokenWithoutKidIsRefusedWhenTheSetHasSeveralKeys) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", ""), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, AlgThatDoesNotFitTheKeyIsRefused) {
+  auto validator = Validator();
+  // An ES384 signature by the P-384 key, but naming the RSA key; and an
+  // ES384 header naming the P-256 key.
+  std::string wrong_type =
+      Token(Header("ES384", "rsa-1"), Claims("j1"), ec384_);
+  std::string wrong_curve =
+      Token(Header("ES384", "ec256-1"), Claims("j2"), ec384_);
+
+  EXPECT_THAT(validator->Verify(wrong_type, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(validator->Verify(wrong_curve, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, TokenSignedByAnotherKeyIsRefused) {
+  auto validator = Validator();
+  PkeyPtr stranger = GenerateEc("P-384");
+  std::string token =
+      Token(Header("ES384", "ec384-1"), Claims("j1"), stranger.get());
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, TamperedPayloadIsRefused) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  Struct forged = Claims("j1");
+  (*forged.mutable_fields())["sub"].set_string_value("admin");
+  std::string tampered =
+      absl::StrCat(parts[0], ".", B64(ToJson(forged)), ".", parts[2]);
+
+  EXPECT_THAT(validator->Verify(tampered, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, EcdsaSignatureOfTheWrongLengthIsRefused) {
+  auto validator = Validator();
+  std::string input = SigningInput(Header("ES384", "ec384-1"), Claims("j1"));
+  std::string raw = Sign(ec384_, "ES384", input);
+  // DER in place of R || S, and R || S cut to the ES256 size.
+  std::string der;
+  {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+    ECDSA_SIG* sig = ECDSA_SIG_new();
+    ECDSA_SIG_set0(sig, BN_bin2bn(bytes, 48, nullptr),
+                   BN_bin2bn(bytes + 48, 48, nullptr));
+    unsigned char* out = nullptr;
+    int length = i2d_ECDSA_SIG(sig, &out);
+    der.assign(reinterpret_cast<char*>(out), static_cast<size_t>(length));
+    OPENSSL_free(out);
+    ECDSA_SIG_free(sig);
+  }
+
+  EXPECT_THAT(validator->Verify(absl::StrCat(input, ".", B64(der)), kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(
+      validator->Verify(absl::StrCat(input, ".", B64(raw.substr(0, 64))), kNow),
+      StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(validator->Verify(absl::StrCat(input, ".", B64(raw)), kNow),
+              IsOk());
+}
+
+TEST_F(JwtValidatorTest, CritHeaderIsRefused) {
+  auto validator = Validator();
+  Struct header = Header("RS384", "rsa-1");
+  (*header.mutable_fields())["crit"]
+      .mutable_list_value()
+      ->add_values()
+      ->set_string_value("exp");
+  std::string token = Token(header, Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+// --------------------------------------------------------------------- claims
+
+TEST_F(JwtValidatorTest, ExpiredTokenIsRefused) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow + absl::Minutes(7)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, TokenIssuedInTheFutureIsRefused) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow - absl::Minutes(2)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, NotBeforeInTheFutureIsRefused) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["nbf"].set_number_value(
+      absl::ToUnixSeconds(kNow + absl::Minutes(3)));
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, WrongAudienceIsRefused) {
+  auto validator = Validator();
+  for (const char* aud : {"https://cds.example.org/other",
+                          "https://evil.example.com/cds-services",
+                          "https://cds.example.org/cds-services-evil/x"}) {
+    Struct claims = Claims("j1");
+    (*claims.mutable_fields())["aud"].set_string_value(aud);
+    std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+    EXPECT_THAT(validator->Verify(token, kNow),
+                StatusIs(absl::StatusCode::kUnauthenticated))
+        << aud;
+  }
+}
+
+TEST_F(JwtValidatorTest, AudienceArrayNamingTheServiceIsAccepted) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  auto* list = (*claims.mutable_fields())["aud"].mutable_list_value();
+  list->add_values()->set_string_value("https://other.example.org/");
+  list->add_values()->set_string_value(kServiceUrl);
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow), IsOk());
+}
+
+TEST_F(JwtValidatorTest, ExactAudienceRefusesAnotherService) {
+  JwtValidator::Options options = DefaultOptions();
+  options.audience = kServiceUrl;
+  auto validator = Validator(options);
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["aud"].set_string_value(
+      "https://cds.example.org/cds-services/dystonia-risk-order-select");
+  std::string other = Token(Header("RS384", "rsa-1"), claims, rsa_);
+  std::string own = Token(Header("RS384", "rsa-1"), Claims("j2"), rsa_);
+
+  EXPECT_THAT(validator->Verify(other, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(validator->Verify(own, kNow), IsOk());
+}
+
+TEST_F(JwtValidatorTest, DiscoveryAudienceIsAccepted) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["aud"].set_string_value(
+      absl::StrCat(kDiscoveryUrl, "/"));
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow), IsOk());
+}
+
+TEST_F(JwtValidatorTest, MissingRequiredClaimIsRefused) {
+  auto validator = Validator();
+  for (const char* claim : {"jti", "iss", "aud", "exp", "iat"}) {
+    Struct claims = Claims(absl::StrCat("j-", claim));
+    claims.mutable_fields()->erase(claim);
+    std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+    EXPECT_THAT(validator->Verify(token, kNow),
+                StatusIs(absl::StatusCode::kUnauthenticated))
+        << claim;
+  }
+}
+
+TEST_F(JwtValidatorTest, ClaimOfTheWrongTypeIsRefused) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["exp"].set_string_value("tomorrow");
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+// --------------------------------------------------------------------- replay
+
+TEST_F(JwtValidatorTest, ReplayedJtiIsRefused) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+  std::string same_jti =
+      Token(Header("ES384", "ec384-1"), Claims("j1"), ec384_);
+  ASSERT_THAT(validator->Verify(token, kNow), IsOk());
+
+  EXPECT_THAT(validator->Verify(token, kNow + absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(validator->Verify(same_jti, kNow + absl::Seconds(1)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, JtiIsAcceptedAgainAfterItsTokenExpires) {
+  auto validator = Validator();
+  ASSERT_THAT(validator->Verify(
+                  Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_), kNow),
+              IsOk());
+  EXPECT_EQ(validator->ReplayCacheSize(), 1u);
+  absl::Time later = kNow + absl::Minutes(10);
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["iat"].set_number_value(
+      absl::ToUnixSeconds(later));
+  (*claims.mutable_fields())["exp"].set_number_value(
+      absl::ToUnixSeconds(later + absl::Minutes(5)));
+  std::string reissued = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(reissued, later), IsOk());
+  EXPECT_EQ(validator->ReplayCacheSize(), 1u);
+}
+
+TEST_F(JwtValidatorTest, ExpiredJtiEntriesArePruned) {
+  auto validator = Validator();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_THAT(validator->Verify(Token(Header("RS384", "rsa-1"),
+                                        Claims(absl::StrCat("j", i)), rsa_),
+                                  kNow),
+                IsOk());
+  }
+  EXPECT_EQ(validator->ReplayCacheSize(), 10u);
+  absl::Time later = kNow + absl::Minutes(10);
+  Struct claims = Claims("fresh");
+  (*claims.mutable_fields())["iat"].set_number_value(
+      absl::ToUnixSeconds(later));
+  (*claims.mutable_fields())["exp"].set_number_value(
+      absl::ToUnixSeconds(later + absl::Minutes(5)));
+
+  ASSERT_THAT(
+      validator->Verify(Token(Header("RS384", "rsa-1"), claims, rsa_), later),
+      IsOk());
+
+  EXPECT_EQ(validator->ReplayCacheSize(), 1u);
+}
+
+TEST_F(JwtValidatorTest, RefusedTokenDoesNotUseUpItsJti) {
+  auto validator = Validator();
+  Struct wrong_aud = Claims("j1");
+  (*wrong_aud.mutable_fields())["aud"].set_string_value("https://other/");
+  ASSERT_THAT(
+      validator->Verify(Token(Header("RS384", "rsa-1"), wrong_aud, rsa_), kNow),
+      StatusIs(absl::StatusCode::kUnauthenticated));
+
+  EXPECT_THAT(validator->Verify(
+                  Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_), kNow),
+              IsOk());
+}
+
+TEST_F(JwtValidatorTest, ConcurrentCallsAcceptOneTokenOnce) {
+  auto validator = Validator();
+  std::string token = Token(Header("ES384", "ec384-1"), Claims("j1"), ec384_);
+  std::atomic<int> accepted{0};
+  std::vector<std::thread> threads;
+
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (validator->Verify(token, kNow).ok()) ++accepted;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(accepted.load(), 1);
+}
+
+// ------------------------------------------------------------ malformed input
+
+TEST_F(JwtValidatorTest, MalformedTokensAreRefused) {
+  auto validator = Validator();
+  std::string good = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+  std::vector<std::string> parts = absl::StrSplit(good, '.');
+  const std::vector<std::string> malformed = {
+      "",
+      "abc",
+      absl::StrCat(parts[0], ".", parts[1]),
+      absl::StrCat(good, ".", parts[2]),
+      absl::StrCat("!!!.", parts[1], ".", parts[2]),
+      absl::StrCat(parts[0], "=.", parts[1], ".", parts[2]),
+      absl::StrCat(parts[0], ".", parts[1], "+/.", parts[2]),
+      absl::StrCat(B64("not json"), ".", parts[1], ".", parts[2]),
+      absl::StrCat(B64("[\"RS384\"]"), ".", parts[1], ".", parts[2]),
+      std::string(20000, 'a'),
+  };
+
+  for (const std::string& token : malformed) {
+    EXPECT_THAT(validator->Verify(token, kNow),
+                StatusIs(absl::StatusCode::kUnauthenticated))
+        << token.substr(0, 80);
+  }
+  EXPECT_THAT(validator->Verify(good, kNow), IsOk());
+}
+
+// ----------------------------------------------------------------- JWKS load
+
+TEST_F(JwtValidatorTest, KeyIdsListTheLoadedKeys) {
+  auto validator = Validator();
+
+  EXPECT_THAT(validator->KeyIds(), ElementsAre("rsa-1", "ec384-1", "ec256-1"));
+}
+
+TEST_F(JwtValidatorTest, UnsupportedKeyTypeIsInvalidArgument) {
+  Struct okp;
+  (*okp.mutable_fields())["kty"].set_string_value("OKP");
+  (*okp.mutable_fields())["crv"].set_string_value("Ed25519");
+  (*okp.mutable_fields())["kid"].set_string_value("ed");
+  (*okp.mutable_fields())["x"].set_string_value(B64(std::string(32, 'x')));
+
+  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({RsaJwk(rsa_, "rsa-1"), okp}),
+                                         DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, UnsupportedCurveIsInvalidArgument) {
+  PkeyPtr p521 = GenerateEc("P-521");
+  Struct jwk = EcJwk(p521.get(), "p521", "P-521");
+
+  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, PrivateKeyInTheSetIsInvalidArgument) {
+  Struct jwk = EcJwk(ec384_, "ec384-1", "P-384");
+  (*jwk.mutable_fields())["d"].set_string_value(
+      B64(BnParam(ec384_, OSSL_PKEY_PARAM_PRIV_KEY, 48)));
+
+  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, DuplicateKidIsInvalidArgument) {
+  EXPECT_THAT(JwtValidator::FromJwksJson(
+                  JwksJson({RsaJwk(rsa_, "k"), EcJwk(ec384_, "k", "P-384")}),
+                  DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, ShortRsaKeyIsInvalidArgument) {
+  PkeyPtr short_rsa = GenerateRsa(1024);
+
+  EXPECT_THAT(
+      JwtValidator::FromJwksJson(JwksJson({RsaJwk(short_rsa.get(), "short")}),
+                                 DefaultOptions()),
+      StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, PointOffTheCurveIsInvalidArgument) {
+  Struct jwk = EcJwk(ec384_, "ec384-1", "P-384");
+  std::string y = BnParam(ec384_, OSSL_PKEY_PARAM_EC_PUB_Y, 48);
+  y.back() ^= 1;
+  (*jwk.mutable_fields())["y"].set_string_value(B64(y));
+
+  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, KeyAlgThatDoesNotFitIsInvalidArgument) {
+  Struct jwk = EcJwk(ec384_, "ec384-1", "P-384");
+  (*jwk.mutable_fields())["alg"].set_string_value("ES256");
+
+  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtValidatorTest, EncryptionKeyIsSkipped) {
+  Struct enc = RsaJwk(rsa_, "enc-1");
+  (*enc.mutable_fields())["use"].set_string_value("enc");
+  (*enc.mutable_fields())["kty"].set_string_value("oct");
+
+  auto validator = JwtValidator::FromJwksJson(
+      JwksJson({enc, EcJwk(ec384_, "ec384-1", "P-384")}), DefaultOptions());
+
+  ASSERT_THAT(validator, IsOk());
+  EXPECT_THAT((*validator)->KeyIds(), ElementsAre("ec384-1"));
+}
+
+TEST_F(JwtValidatorTest, UnusableSetIsInvalidArgument) {
+  for (const char* jwks : {"", "not json", "[]", "{}", "{\"keys\": []}",
+                           "{\"keys\": {}}", "{\"keys\": [1]}"}) {
+    EXPECT_THAT(JwtValidator::FromJwksJson(jwks, DefaultOptions()),
+                StatusIs(absl::StatusCode::kInvalidArgument))
+        << jwks;
+  }
+}
+
+TEST_F(JwtValidatorTest, BadOptionsAreInvalidArgument) {
+  JwtValidator::Options no_audience;
+  JwtValidator::Options no_algorithms = DefaultOptions();
+  no_algorithms.algorithms.clear();
+  JwtValidator::Options none = DefaultOptions();
+  none.algorithms = {"none"};
+
+  for (const JwtValidator::Options& options :
+       {no_audience, no_algorithms, none}) {
+    EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), options),
+                StatusIs(absl::StatusCode::kInvalidArgument));
+  }
+}
+
+TEST_F(JwtValidatorTest, JwksFileIsRead) {
+  std::string path = ::testing::TempDir() + "/jwks.json";
+  std::ofstream(path) << Jwks();
+
+  auto validator = JwtValidator::FromJwksFile(path, DefaultOptions());
+
+  ASSERT_THAT(validator, IsOk());
+  EXPECT_EQ((*validator)->KeyIds().size(), 3u);
+}
+
+TEST_F(JwtValidatorTest, MissingJwksFileIsNotFound) {
+  EXPECT_THAT(
+      JwtValidator::FromJwksFile(::testing::TempDir() + "/no-such-jwks.json",
+                                 DefaultOptions()),
+      StatusIs(absl::StatusCode::kNotFound));
+}
+
+// ------------------------------------------------- the specification's example
+
+std::string SpecExample() {
+  return ReadFile(std::string(DYSTONIA_SOURCE_DIR) +
+                  "/tests/cds_hooks/fixtures/"
+                  "jwt_header_payload_jwks_example.txt");
+}
+
+TEST_F(JwtValidatorTest, SpecExampleJwksParses) {
+  std::string jwks =
+      FixtureSection(SpecExample(), "// JSON Web Key Set (public key)");
+
+  auto validator = JwtValidator::FromJwksJson(jwks, DefaultOptions());
+
+  ASSERT_THAT(validator, IsOk());
+  EXPECT_THAT((*validator)->KeyIds(), ElementsAre("example-kid"));
+}
+
+// The spec publishes the example's private key too, so its header and
+// payload can be signed and checked end to end at a time they were valid.
+TEST_F(JwtValidatorTest, SpecExampleSignedWithTheSpecKeyVerifies) {
+  std::string text = SpecExample();
+  std::string jwks = FixtureSection(text, "// JSON Web Key Set (public key)");
+  Struct header, payload, private_jwk;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  FixtureSection(text, "// JSON Web Token Header"), &header)
+                  .ok());
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  FixtureSection(text, "// JSON Web Token Payload"), &payload)
+                  .ok());
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(
+          FixtureSection(text, "// JSON Web Key (private key)"), &private_jwk)
+          .ok());
+  auto field = [&](const char* name) {
+    std::string bytes;
+    EXPECT_TRUE(absl::WebSafeBase64Unescape(
+        private_jwk.fields().at(name).string_value(), &bytes));
+    return bytes;
+  };
+  std::string d = field("d");
+  std::string point =
+      absl::StrCat(std::string(1, '\x04'), field("x"), field("y"));
+  BIGNUM* d_bn = BN_bin2bn(reinterpret_cast<const unsigned char*>(d.data()),
+                           static_cast<int>(d.size()), nullptr);
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "secp384r1",
+                                  0);
+  OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, d_bn);
+  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                   point.size());
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+  EVP_PKEY* raw_key = nullptr;
+  ASSERT_EQ(EVP_PKEY_fromdata_init(ctx), 1);
+  ASSERT_EQ(EVP_PKEY_fromdata(ctx, &raw_key, EVP_PKEY_KEYPAIR, params), 1);
+  PkeyPtr key(raw_key);
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_free(params);
+  OSSL_PARAM_BLD_free(bld);
+  BN_free(d_bn);
+  auto validator = JwtValidator::FromJwksJson(jwks, DefaultOptions());
+  ASSERT_THAT(validator, IsOk());
+  std::string token = Token(header, payload, key.get());
+  absl::Time before_exp = absl::FromUnixSeconds(1422568860) - absl::Minutes(1);
+
+  absl::StatusOr<VerifiedToken> verified =
+      (*validator)->Verify(token, before_exp);
+
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->issuer, "https://fhir-ehr.example.com/");
+  EXPECT_EQ(verified->jti, "ee22b021-e1b7-4611-ba5b-8eec6a33ac1e");
+  EXPECT_EQ(verified->tenant, "2ddd6c3a-8e9a-44c6-a305-52111ad302a2");
+  EXPECT_THAT((*validator)->Verify(token, absl::FromUnixSeconds(1700000000)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+// ---------------------------------------------------------------- BearerToken
+
+TEST(BearerTokenTest, TakesTheTokenOfABearerHeader) {
+  EXPECT_THAT(BearerToken("Bearer abc.def.ghi"), IsOk());
+  EXPECT_EQ(*BearerToken("bearer  abc.def.ghi "), "abc.def.ghi");
+}
+
+TEST(BearerTokenTest, OtherSchemesAndEmptyValuesAreUnauthenticated) {
+  for (const char* header : {"", "Bearer", "Bearer   ", "Basic dXNlcjpwdw==",
+                             "abc.def.ghi", "Bearerabc.def.ghi"}) {
+    EXPECT_THAT(BearerToken(header),
+                StatusIs(absl::StatusCode::kUnauthenticated))
+        << header;
+  }
+}
+
+}  // namespace
+}  // namespace dystonia::auth

@@ -1,0 +1,377 @@
+// Transport security and access control against real servers on
+// 127.0.0.1: bearer tokens with roles on gRPC and HTTP, the loopback rule for
+// running without tokens, TLS and mutual TLS with certificates made by the
+// openssl command in the test.
+#include <httplib.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/server/access_control.h"
+#include "service/server/dystonia_server.h"
+#include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::testing::IsOk;
+using ::dystonia::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kReaderToken[] = "reader-secret-1";
+constexpr char kAdminToken[] = "admin-secret-2";
+
+std::string TokensFile() {
+  const std::string path = testing::NewTempDir("tokens") + "/tokens";
+  std::ofstream(path) << "# name role sha256(token)\n"
+                      << "pharmacy-app reader " << Sha256Hex(kReaderToken)
+                      << "\n"
+                      << "\n"
+                      << "kb-curator admin " << Sha256Hex(kAdminToken) << "\n";
+  return path;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+v1::CheckRequest HaloperidolCheck() {
+  v1::CheckRequest request;
+  request.mutable_patient()->set_age_years(19);
+  request.add_medications()->set_name("haloperidol");
+  return request;
+}
+
+// ---------------------------------------------------------------- tokens
+
+TEST(AccessControlTest, ReadsTokensAndChecksRoles) {
+  auto access = AccessControl::FromTokensFile(TokensFile());
+  ASSERT_THAT(access, IsOk());
+
+  EXPECT_EQ(
+      *access->Authorize(absl::StrCat("Bearer ", kReaderToken), Role::kReader),
+      "pharmacy-app");
+  EXPECT_EQ(
+      *access->Authorize(absl::StrCat("Bearer ", kAdminToken), Role::kAdmin),
+      "kb-curator");
+  EXPECT_THAT(
+      access->Authorize(absl::StrCat("Bearer ", kReaderToken), Role::kAdmin)
+          .status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(access->Authorize("Bearer wrong", Role::kReader).status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(access->Authorize("", Role::kReader).status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(access->Authorize(kReaderToken, Role::kReader).status(),
+              StatusIs(absl::StatusCode::kUnauthenticated));  // no "Bearer "
+}
+
+TEST(AccessControlTest, MalformedTokenFilesNameTheLine) {
+  for (const auto& [text, expected] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"a reader\n", "1: expected NAME ROLE"},
+           {"a owner " + Sha256Hex("x") + "\n", "1: role 'owner'"},
+           {"# c\na reader notahash\n", "2: the hash is not 64 hex digits"},
+           {"a reader " + Sha256Hex("x") + "\na admin " + Sha256Hex("y") + "\n",
+            "2: name 'a' twice"},
+           {"# only comments\n", "no token"}}) {
+    auto access = AccessControl::FromTokensText(text);
+    EXPECT_THAT(access.status(), StatusIs(absl::StatusCode::kInvalidArgument))
+        << text;
+    EXPECT_THAT(std::string(access.status().message()), HasSubstr(expected))
+        << text;
+  }
+}
+
+TEST(AccessControlTest, WithoutTokensEveryoneIsAnonymous) {
+  AccessControl open;
+
+  EXPECT_FALSE(open.enabled());
+  EXPECT_EQ(*open.Authorize("", Role::kAdmin), "anonymous");
+}
+
+TEST(AccessControlTest, LoopbackAddresses) {
+  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:50051"));
+  EXPECT_TRUE(IsLoopbackAddress("localhost:0"));
+  EXPECT_TRUE(IsLoopbackAddress("[::1]:8080"));
+  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
+  EXPECT_FALSE(IsLoopbackAddress("10.1.2.3:50051"));
+}
+
+TEST(ServerSecurityTest, WithoutTokensOnlyLoopbackListenersStart) {
+  ServerOptions options;
+  options.listen = "0.0.0.0:0";
+  options.db_path = testing::NewTempDir("open-db");
+  options.knowledge_dir = testing::BundledKnowledgeDir();
+
+  auto server = DystoniaServer::Start(options);
+
+  EXPECT_THAT(server.status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(server.status().message()), HasSubstr("loopback"));
+}
+
+class TokenServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.http_listen = "127.0.0.1:0";
+    options.db_path = testing::NewTempDir("token-db");
+    options.knowledge_dir = testing::BundledKnowledgeDir();
+    options.tokens_file = TokensFile();
+    auto server = DystoniaServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  static grpc::Status Check(const std::string& token) {
+    auto stub = v1::RiskService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    if (!token.empty())
+      context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    v1::CheckResponse response;
+    return stub->Check(&context, HaloperidolCheck(), &response);
+  }
+
+  static inline DystoniaServer* server_ = nullptr;
+};
+
+TEST_F(TokenServerTest, GrpcNeedsAKnownToken) {
+  EXPECT_EQ(Check("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Check("wrong").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Check(kReaderToken).ok());
+  EXPECT_TRUE(Check(kAdminToken).ok());  // an admin may read too
+  EXPECT_TRUE(server_->tokens_required());
+}
+
+TEST_F(TokenServerTest, CheckStreamWithoutATokenEndsUnauthenticated) {
+  auto stub = v1::RiskService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                          grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  auto stream = stub->CheckStream(&context);
+  stream->Write(HaloperidolCheck());
+  stream->WritesDone();
+  v1::CheckResponse response;
+  while (stream->Read(&response)) {
+  }
+
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(TokenServerTest, HttpNeedsAKnownToken) {
+  httplib::Client client("127.0.0.1", server_->http_port());
+
+  auto anonymous = client.Get("/cds-services");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  auto reader =
+      client.Get("/cds-services",
+                 {{"Authorization", absl::StrCat("Bearer ", kReaderToken)}});
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->status, 200);
+}
+
+// ---------------------------------------------------------------- CDS Hooks
+// JWT
+
+// With --cds_jwks_file, CDS Hooks requests need the EHR's signed JWT:
+// bearer tokens, unsigned (alg none) and HMAC tokens are refused with 401.
+// (Accepted tokens and every other rejection are in jwt_validator_test.)
+TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
+  std::ifstream in(
+      std::string(DYSTONIA_SOURCE_DIR) +
+      "/tests/cds_hooks/fixtures/jwt_header_payload_jwks_example.txt");
+  std::string jwks;
+  bool in_jwks = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("//", 0) == 0) {
+      if (in_jwks && line.rfind("// JSON Web", 0) == 0) break;
+      if (line.rfind("// JSON Web Key Set", 0) == 0) in_jwks = true;
+      continue;
+    }
+    if (in_jwks) jwks += line + "\n";
+  }
+  const std::string jwks_path = testing::NewTempDir("jwks") + "/jwks.json";
+  std::ofstream(jwks_path) << jwks;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.http_listen = "127.0.0.1:0";
+  options.db_path = testing::NewTempDir("jwt-db");
+  options.knowledge_dir = testing::BundledKnowledgeDir();
+  options.cds_jwks_file = jwks_path;
+  options.cds_audience = "https://cds.example.org/cds-services";
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client client("127.0.0.1", (*server)->http_port());
+  // base64url of {"alg":"none","typ":"JWT"} and of {"iss":"x"}.
+  const std::string unsigned_token =
+      "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJpc3MiOiJ4In0.";
+  const std::string hmac_token =
+      "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl";
+
+  for (const auto& [authorization, expected] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"", "Authorization"},
+           {absl::StrCat("Bearer ", kReaderToken), "refused"},
+           {"Bearer " + unsigned_token, "refused"},
+           {"Bearer " + hmac_token, "refused"}}) {
+    httplib::Headers headers;
+    if (!authorization.empty()) headers.emplace("Authorization", authorization);
+    auto answer = client.Get("/cds-services", headers);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 401) << authorization;
+    EXPECT_THAT(answer->body, HasSubstr(expected)) << authorization;
+  }
+}
+
+// ---------------------------------------------------------------- TLS
+
+struct Pki {
+  std::string dir;
+  std::string ca_cert, server_cert, server_key, client_cert, client_key;
+};
+
+// A CA, a server certificate for 127.0.0.1/localhost and a client
+// certificate, all made with the openssl command.
+const Pki& TestPki() {
+  static const Pki* pki = [] {
+    auto* made = new Pki();
+    made->dir = testing::NewTempDir("pki");
+    const std::string d = made->dir;
+    const std::string script = absl::StrCat(
+        "set -e; cd ", d, "; ",
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=dystonia "
+        "test CA' "
+        "-keyout ca.key -out ca.pem 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' "
+        "-keyout server.key -out server.csr 2>/dev/null; ",
+        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > server.ext; ",
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+        "-CAcreateserial -days 2 "
+        "-extfile server.ext -out server.pem 2>/dev/null; ",
+        "openssl req -newkey rsa:2048 -nodes -subj '/CN=pharmacy-app' "
+        "-keyout client.key -out client.csr 2>/dev/null; ",
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
+        "-CAcreateserial -days 2 "
+        "-out client.pem 2>/dev/null");
+    EXPECT_EQ(std::system(absl::StrCat("bash -c \"", script, "\"").c_str()), 0)
+        << "openssl (Debian package openssl) is needed to make test "
+           "certificates";
+    made->ca_cert = d + "/ca.pem";
+    made->server_cert = d + "/server.pem";
+    made->server_key = d + "/server.key";
+    made->client_cert = d + "/client.pem";
+    made->client_key = d + "/client.key";
+    return made;
+  }();
+  return *pki;
+}
+
+std::unique_ptr<DystoniaServer> StartTls(bool mutual) {
+  const Pki& pki = TestPki();
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.http_listen = "127.0.0.1:0";
+  options.db_path = testing::NewTempDir("tls-db");
+  options.knowledge_dir = testing::BundledKnowledgeDir();
+  options.tls_cert = pki.server_cert;
+  options.tls_key = pki.server_key;
+  if (mutual) options.tls_client_ca = pki.ca_cert;
+  auto server = DystoniaServer::Start(options);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+grpc::Status CheckOver(const std::string& address,
+                       std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  grpc::ChannelArguments arguments;
+  arguments.SetSslTargetNameOverride("localhost");
+  auto stub = v1::RiskService::NewStub(
+      grpc::CreateCustomChannel(address, credentials, arguments));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  v1::CheckResponse response;
+  return stub->Check(&context, HaloperidolCheck(), &response);
+}
+
+TEST(TlsTest, GrpcAndHttpServeTlsToClientsThatTrustTheCa) {
+  auto server = StartTls(/*mutual=*/false);
+  ASSERT_NE(server, nullptr);
+  const Pki& pki = TestPki();
+  const std::string address = absl::StrCat("127.0.0.1:", server->port());
+  grpc::SslCredentialsOptions trusting;
+  trusting.pem_root_certs = ReadText(pki.ca_cert);
+
+  EXPECT_EQ(server->transport(), "TLS");
+  EXPECT_TRUE(CheckOver(address, grpc::SslCredentials(trusting)).ok());
+  // A plaintext client cannot talk to a TLS port.
+  EXPECT_FALSE(CheckOver(address, grpc::InsecureChannelCredentials()).ok());
+
+  httplib::SSLClient https("127.0.0.1", server->http_port());
+  https.set_ca_cert_path(pki.ca_cert.c_str());
+  https.enable_server_certificate_verification(true);
+  auto answer = https.Get("/cds-services");
+  ASSERT_TRUE(answer) << httplib::to_string(answer.error());
+  EXPECT_EQ(answer->status, 200);
+}
+
+TEST(TlsTest, MutualTlsRequiresAClientCertificate) {
+  auto server = StartTls(/*mutual=*/true);
+  ASSERT_NE(server, nullptr);
+  const Pki& pki = TestPki();
+  const std::string address = absl::StrCat("127.0.0.1:", server->port());
+  grpc::SslCredentialsOptions without_certificate;
+  without_certificate.pem_root_certs = ReadText(pki.ca_cert);
+  grpc::SslCredentialsOptions with_certificate = without_certificate;
+  with_certificate.pem_cert_chain = ReadText(pki.client_cert);
+  with_certificate.pem_private_key = ReadText(pki.client_key);
+
+  EXPECT_EQ(server->transport(), "mutual TLS");
+  EXPECT_FALSE(
+      CheckOver(address, grpc::SslCredentials(without_certificate)).ok());
+  EXPECT_TRUE(CheckOver(address, grpc::SslCredentials(with_certificate)).ok());
+
+  httplib::SSLClient anonymous("127.0.0.1", server->http_port());
+  anonymous.enable_server_certificate_verification(false);
+  EXPECT_FALSE(anonymous.Get("/cds-services"));
+  httplib::SSLClient known("127.0.0.1", server->http_port(), pki.client_cert,
+                           pki.client_key);
+  known.enable_server_certificate_verification(false);
+  auto answer = known.Get("/cds-services");
+  ASSERT_TRUE(answer) << httplib::to_string(answer.error());
+  EXPECT_EQ(answer->status, 200);
+}
+
+TEST(TlsTest, KeyWithoutCertificateIsRefused) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.db_path = testing::NewTempDir("tls-bad-db");
+  options.tls_key = TestPki().server_key;
+
+  EXPECT_THAT(DystoniaServer::Start(options).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace dystonia
