@@ -1,14 +1,17 @@
 #include "drug_db/drug_store.h"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/match.h"
 #include "drug_db/knowledge_validator.h"
 #include "drug_db/name_index.h"
+#include "google/protobuf/text_format.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
@@ -24,9 +27,23 @@ namespace {
 //   kb/<seq:010>/citation/<id>        -> Citation (also class, drug, modifier,
 //                                        interaction, recommendation)
 //   kb/<seq:010>/index/<key>          -> NameIndexEntry
+//   meta/audit_sequence               -> last audit entry sequence handed out
+//   audit/<seq:020>                   -> AuditEntry
 constexpr absl::string_view kSchemaKey = "meta/schema";
 constexpr absl::string_view kActiveKey = "meta/active";
 constexpr absl::string_view kSequenceKey = "meta/sequence";
+constexpr absl::string_view kAuditSequenceKey = "meta/audit_sequence";
+constexpr absl::string_view kAuditPrefix = "audit/";
+
+std::string AuditKey(int64_t sequence) {
+  return absl::StrFormat("%s%020d", kAuditPrefix, sequence);
+}
+
+std::string ManifestText(const v1::KnowledgeManifest& manifest) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(manifest, &text);
+  return text;
+}
 
 std::string VersionPrefix(int64_t sequence) {
   return absl::StrFormat("kb/%010d/", sequence);
@@ -41,8 +58,8 @@ absl::StatusOr<int64_t> ReadCounter(rocksdb::DB* db,
                                     const rocksdb::ReadOptions& read,
                                     absl::string_view key) {
   std::string value;
-  rocksdb::Status status = db->Get(read, rocksdb::Slice(key.data(), key.size()),
-                                   &value);
+  rocksdb::Status status =
+      db->Get(read, rocksdb::Slice(key.data(), key.size()), &value);
   if (status.IsNotFound()) return 0;
   if (!status.ok()) return FromRocksDbStatus(status, key);
   int64_t number = 0;
@@ -102,14 +119,15 @@ absl::StatusOr<std::unique_ptr<DrugStore>> DrugStore::Open(
   std::unique_ptr<rocksdb::DB> db(raw_db);
 
   std::string schema;
-  status = db->Get(rocksdb::ReadOptions(),
-                   rocksdb::Slice(kSchemaKey.data(), kSchemaKey.size()),
-                   &schema);
+  status =
+      db->Get(rocksdb::ReadOptions(),
+              rocksdb::Slice(kSchemaKey.data(), kSchemaKey.size()), &schema);
   if (status.IsNotFound()) {
     rocksdb::WriteOptions write;
     write.sync = options.sync_writes;
-    status = db->Put(write, rocksdb::Slice(kSchemaKey.data(), kSchemaKey.size()),
-                     absl::StrCat(kSchemaVersion));
+    status =
+        db->Put(write, rocksdb::Slice(kSchemaKey.data(), kSchemaKey.size()),
+                absl::StrCat(kSchemaVersion));
     if (!status.ok()) return FromRocksDbStatus(status, "writing schema");
   } else if (!status.ok()) {
     return FromRocksDbStatus(status, "reading schema");
@@ -121,27 +139,81 @@ absl::StatusOr<std::unique_ptr<DrugStore>> DrugStore::Open(
   return std::unique_ptr<DrugStore>(new DrugStore(std::move(db), options));
 }
 
+int64_t DrugStore::Now() const {
+  if (options_.clock) return options_.clock();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+absl::StatusOr<std::string> DrugStore::VersionNameOf(int64_t sequence) const {
+  if (sequence == 0) return std::string();
+  std::string value;
+  const std::string key = VersionPrefix(sequence) + "info";
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(
+        absl::StrCat("knowledge-base version ", sequence, " is not stored"));
+  }
+  if (!status.ok()) return FromRocksDbStatus(status, key);
+  v1::KnowledgeVersionInfo info;
+  absl::Status parsed = ParseRecord(key, value, &info);
+  if (!parsed.ok()) return parsed;
+  return info.version();
+}
+
 absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::Import(
     const v1::KnowledgeBundle& bundle, absl::string_view origin) {
+  v1::AuditEntry audit;
+  audit.set_actor(std::string(kUnattributedActor));
+  audit.set_action("import");
+  audit.set_reason(std::string(origin));
+  audit.set_new_value(ManifestText(bundle.manifest()));
+  absl::StatusOr<AuditedWrite> written =
+      CommitVersion(bundle, origin, std::move(audit));
+  if (!written.ok()) return written.status();
+  return std::move(written->version);
+}
+
+absl::StatusOr<AuditedWrite> DrugStore::CommitVersion(
+    const v1::KnowledgeBundle& bundle, absl::string_view origin,
+    v1::AuditEntry audit, int64_t expected_active) {
   absl::Status valid = ValidateKnowledge(bundle);
   if (!valid.ok()) return valid;
 
   absl::MutexLock lock(&import_mutex_);
-  absl::StatusOr<int64_t> last =
-      ReadCounter(db_.get(), rocksdb::ReadOptions(), kSequenceKey);
+  rocksdb::ReadOptions read;
+  absl::StatusOr<int64_t> last = ReadCounter(db_.get(), read, kSequenceKey);
   if (!last.ok()) return last.status();
+  absl::StatusOr<int64_t> active = ReadCounter(db_.get(), read, kActiveKey);
+  if (!active.ok()) return active.status();
+  if (expected_active != kAnyActive && *active != expected_active) {
+    return absl::AbortedError(absl::StrCat(
+        "the active knowledge-base version changed (from sequence ",
+        expected_active, " to ", *active, ") during the edit; retry it"));
+  }
+  absl::StatusOr<std::string> version_before = VersionNameOf(*active);
+  if (!version_before.ok()) return version_before.status();
+  absl::StatusOr<int64_t> last_audit =
+      ReadCounter(db_.get(), read, kAuditSequenceKey);
+  if (!last_audit.ok()) return last_audit.status();
+
   const int64_t sequence = *last + 1;
+  const int64_t now = Now();
   const std::string prefix = VersionPrefix(sequence);
 
   v1::KnowledgeVersionInfo info;
   info.set_version(VersionName(bundle.manifest(), sequence));
   info.set_sequence(sequence);
   *info.mutable_manifest() = bundle.manifest();
-  info.set_imported_at_unix_seconds(
-      std::chrono::duration_cast<std::chrono::seconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  info.set_imported_at_unix_seconds(now);
   info.set_origin(std::string(origin));
+
+  audit.set_sequence(*last_audit + 1);
+  audit.set_at_unix_seconds(now);
+  if (audit.target().empty()) audit.set_target(info.version());
+  audit.set_version_before(*std::move(version_before));
+  audit.set_version_after(info.version());
 
   rocksdb::WriteBatch batch;
   batch.Put(prefix + "info", info.SerializeAsString());
@@ -176,12 +248,99 @@ absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::Import(
             absl::StrCat(sequence));
   batch.Put(rocksdb::Slice(kActiveKey.data(), kActiveKey.size()),
             absl::StrCat(sequence));
+  batch.Put(AuditKey(audit.sequence()), audit.SerializeAsString());
+  batch.Put(rocksdb::Slice(kAuditSequenceKey.data(), kAuditSequenceKey.size()),
+            absl::StrCat(audit.sequence()));
 
   rocksdb::WriteOptions write;
   write.sync = options_.sync_writes;
   rocksdb::Status status = db_->Write(write, &batch);
   if (!status.ok()) return FromRocksDbStatus(status, "writing import");
-  return info;
+  return AuditedWrite{std::move(info), std::move(audit)};
+}
+
+absl::StatusOr<AuditedWrite> DrugStore::ActivateVersion(int64_t sequence,
+                                                        v1::AuditEntry audit) {
+  if (sequence <= 0) {
+    return absl::NotFoundError(
+        absl::StrCat("knowledge-base version ", sequence, " is not stored"));
+  }
+  absl::MutexLock lock(&import_mutex_);
+  rocksdb::ReadOptions read;
+  std::string value;
+  const std::string key = VersionPrefix(sequence) + "info";
+  rocksdb::Status status = db_->Get(read, key, &value);
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(
+        absl::StrCat("knowledge-base version ", sequence, " is not stored"));
+  }
+  if (!status.ok()) return FromRocksDbStatus(status, key);
+  v1::KnowledgeVersionInfo info;
+  absl::Status parsed = ParseRecord(key, value, &info);
+  if (!parsed.ok()) return parsed;
+
+  absl::StatusOr<int64_t> active = ReadCounter(db_.get(), read, kActiveKey);
+  if (!active.ok()) return active.status();
+  absl::StatusOr<std::string> version_before = VersionNameOf(*active);
+  if (!version_before.ok()) return version_before.status();
+  absl::StatusOr<int64_t> last_audit =
+      ReadCounter(db_.get(), read, kAuditSequenceKey);
+  if (!last_audit.ok()) return last_audit.status();
+
+  audit.set_sequence(*last_audit + 1);
+  audit.set_at_unix_seconds(Now());
+  if (audit.target().empty()) audit.set_target(info.version());
+  audit.set_version_before(*std::move(version_before));
+  audit.set_version_after(info.version());
+
+  rocksdb::WriteBatch batch;
+  batch.Put(rocksdb::Slice(kActiveKey.data(), kActiveKey.size()),
+            absl::StrCat(sequence));
+  batch.Put(AuditKey(audit.sequence()), audit.SerializeAsString());
+  batch.Put(rocksdb::Slice(kAuditSequenceKey.data(), kAuditSequenceKey.size()),
+            absl::StrCat(audit.sequence()));
+  rocksdb::WriteOptions write;
+  write.sync = options_.sync_writes;
+  status = db_->Write(write, &batch);
+  if (!status.ok()) return FromRocksDbStatus(status, "writing activation");
+  return AuditedWrite{std::move(info), std::move(audit)};
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> DrugStore::ReadAuditLog(
+    int64_t from_unix_seconds, int64_t to_unix_seconds, int limit) const {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", limit, " is not positive"));
+  }
+  std::vector<v1::AuditEntry> entries;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  const rocksdb::Slice prefix(kAuditPrefix.data(), kAuditPrefix.size());
+  // Newest first, so the limit keeps the latest entries; entries are filtered
+  // one by one rather than by stopping early because a clock stepped back can
+  // leave stamps out of sequence order.
+  for (it->SeekForPrev(AuditKey(std::numeric_limits<int64_t>::max()));
+       it->Valid() && it->key().starts_with(prefix) &&
+       static_cast<int>(entries.size()) < limit;
+       it->Prev()) {
+    v1::AuditEntry entry;
+    absl::Status parsed = ParseRecord(it->key(), it->value(), &entry);
+    if (!parsed.ok()) return parsed;
+    if (from_unix_seconds != 0 && entry.at_unix_seconds() < from_unix_seconds) {
+      continue;
+    }
+    if (to_unix_seconds != 0 && entry.at_unix_seconds() > to_unix_seconds) {
+      continue;
+    }
+    entries.push_back(std::move(entry));
+  }
+  if (!it->status().ok()) return FromRocksDbStatus(it->status(), "audit/");
+  std::reverse(entries.begin(), entries.end());
+  return entries;
+}
+
+absl::StatusOr<int64_t> DrugStore::ActiveSequence() const {
+  return ReadCounter(db_.get(), rocksdb::ReadOptions(), kActiveKey);
 }
 
 absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::ActiveVersion() const {
@@ -219,7 +378,8 @@ absl::StatusOr<StoredKnowledge> DrugStore::ReadVersion(int64_t sequence) const {
   const std::string prefix = VersionPrefix(sequence);
   StoredKnowledge stored;
   bool has_info = false;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
        it->Next()) {
     rocksdb::Slice key = it->key();
@@ -260,7 +420,8 @@ absl::StatusOr<StoredKnowledge> DrugStore::ReadVersion(int64_t sequence) const {
 absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> DrugStore::ListVersions()
     const {
   std::vector<v1::KnowledgeVersionInfo> versions;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek("kb/"); it->Valid() && it->key().starts_with("kb/");
        it->Next()) {
     // Only "kb/<10 digits>/info": an entry whose id is "info" also ends so.
@@ -282,16 +443,20 @@ constexpr absl::string_view kCardIssuePrefix = "card/";
 constexpr absl::string_view kFeedbackPrefix = "feedback/";
 }  // namespace
 
-absl::Status DrugStore::RecordCardIssues(const std::vector<v1::CardIssue>& issues) {
+absl::Status DrugStore::RecordCardIssues(
+    const std::vector<v1::CardIssue>& issues) {
   rocksdb::WriteBatch batch;
   for (const v1::CardIssue& issue : issues) {
-    batch.Put(absl::StrCat(kCardIssuePrefix, issue.card_uuid()), issue.SerializeAsString());
+    batch.Put(absl::StrCat(kCardIssuePrefix, issue.card_uuid()),
+              issue.SerializeAsString());
   }
   rocksdb::Status status = db_->Write(rocksdb::WriteOptions(), &batch);
-  return status.ok() ? absl::OkStatus() : FromRocksDbStatus(status, "writing card issues");
+  return status.ok() ? absl::OkStatus()
+                     : FromRocksDbStatus(status, "writing card issues");
 }
 
-absl::StatusOr<v1::CardIssue> DrugStore::FindCardIssue(absl::string_view card_uuid) const {
+absl::StatusOr<v1::CardIssue> DrugStore::FindCardIssue(
+    absl::string_view card_uuid) const {
   const std::string key = absl::StrCat(kCardIssuePrefix, card_uuid);
   std::string value;
   rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
@@ -302,32 +467,37 @@ absl::StatusOr<v1::CardIssue> DrugStore::FindCardIssue(absl::string_view card_uu
   return issue;
 }
 
-absl::Status DrugStore::RecordFeedback(const std::vector<v1::CardFeedback>& feedback) {
+absl::Status DrugStore::RecordFeedback(
+    const std::vector<v1::CardFeedback>& feedback) {
   rocksdb::WriteBatch batch;
   for (const v1::CardFeedback& entry : feedback) {
-    batch.Put(absl::StrCat(kFeedbackPrefix, entry.card_uuid()), entry.SerializeAsString());
+    batch.Put(absl::StrCat(kFeedbackPrefix, entry.card_uuid()),
+              entry.SerializeAsString());
   }
   rocksdb::WriteOptions write;
   write.sync = true;  // acknowledged feedback survives a crash
   rocksdb::Status status = db_->Write(write, &batch);
-  return status.ok() ? absl::OkStatus() : FromRocksDbStatus(status, "writing feedback");
+  return status.ok() ? absl::OkStatus()
+                     : FromRocksDbStatus(status, "writing feedback");
 }
 
 absl::Status DrugStore::ForEachFeedback(
     const std::function<void(const v1::CardFeedback&)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
   v1::CardFeedback entry;
   for (it->Seek(rocksdb::Slice(kFeedbackPrefix.data(), kFeedbackPrefix.size()));
-       it->Valid() && it->key().starts_with(rocksdb::Slice(kFeedbackPrefix.data(),
-                                                            kFeedbackPrefix.size()));
+       it->Valid() && it->key().starts_with(rocksdb::Slice(
+                          kFeedbackPrefix.data(), kFeedbackPrefix.size()));
        it->Next()) {
     entry.Clear();
     absl::Status parsed = ParseRecord(it->key(), it->value(), &entry);
     if (!parsed.ok()) return parsed;
     visit(entry);
   }
-  return it->status().ok() ? absl::OkStatus()
-                           : FromRocksDbStatus(it->status(), "reading feedback");
+  return it->status().ok()
+             ? absl::OkStatus()
+             : FromRocksDbStatus(it->status(), "reading feedback");
 }
 
 }  // namespace dystonia

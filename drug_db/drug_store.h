@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "dystonia/v1/admin.pb.h"
 #include "dystonia/v1/feedback.pb.h"
 #include "dystonia/v1/knowledge.pb.h"
 
@@ -34,6 +35,18 @@ struct DrugStoreOptions {
   // Syncs the write-ahead log before a write is acknowledged.
   // Default: true.
   bool sync_writes = true;
+  // Returns the time, in Unix seconds, stamped on versions and audit entries
+  // (tests set a fixed clock).
+  // Default: nullptr, the system clock.
+  std::function<int64_t()> clock;
+};
+
+// A write that made (or activated) a knowledge version, with the audit entry
+// recorded in the same atomic write.
+struct AuditedWrite {
+  // The version active after the write.
+  v1::KnowledgeVersionInfo version;
+  v1::AuditEntry audit;
 };
 
 // One knowledge-base version as stored: its metadata, content and indexes.
@@ -54,8 +67,15 @@ struct StoredKnowledge {
 // snapshot.
 class DrugStore {
  public:
-  // The schema this build reads and writes.
+  // The schema this build reads and writes. Audit entries ("audit/...") were
+  // added without a schema change: older builds never read them.
   static constexpr int kSchemaVersion = 1;
+
+  // The actor recorded for Import(), which names none.
+  static constexpr absl::string_view kUnattributedActor = "unattributed";
+
+  // For CommitVersion: do not check which version is active.
+  static constexpr int64_t kAnyActive = -1;
 
   // Opens (or creates) the database in directory `path`. Returns
   // kFailedPrecondition if it was written with another schema version,
@@ -68,10 +88,41 @@ class DrugStore {
   // Validates `bundle`, writes it as a new version and makes it the active
   // one, in one atomic, synced write: on any error nothing is written and
   // the previous version stays active. `origin` says where it came from.
-  // Returns the new version's metadata, or kInvalidArgument listing the
-  // problems.
+  // Records an "import" audit entry by kUnattributedActor with `origin` as
+  // its reason. Returns the new version's metadata, or kInvalidArgument
+  // listing the problems.
   absl::StatusOr<v1::KnowledgeVersionInfo> Import(
       const v1::KnowledgeBundle& bundle, absl::string_view origin);
+
+  // Validates `bundle`, then writes it as a new version, makes it the active
+  // one and appends `audit` to the audit trail, all in one atomic, synced
+  // write: a version never exists without its audit entry, nor an entry
+  // without its version. Fills the entry's sequence, time and
+  // version_before/after (and target, when empty, with the new version).
+  // `expected_active` is the sequence of the version `bundle` was derived
+  // from (0: none); when another write has changed the active version since,
+  // returns kAborted and writes nothing, so a read-modify-write never undoes
+  // a concurrent edit. kInvalidArgument listing the problems when `bundle`
+  // does not validate.
+  absl::StatusOr<AuditedWrite> CommitVersion(
+      const v1::KnowledgeBundle& bundle, absl::string_view origin,
+      v1::AuditEntry audit, int64_t expected_active = kAnyActive);
+
+  // Makes stored version `sequence` the active one and appends `audit` to
+  // the trail, in one atomic, synced write; fills the entry like
+  // CommitVersion. kNotFound when no version has that sequence.
+  absl::StatusOr<AuditedWrite> ActivateVersion(int64_t sequence,
+                                               v1::AuditEntry audit);
+
+  // Returns the audit entries stamped within [from_unix_seconds,
+  // to_unix_seconds] (0: unbounded), oldest first; when more than `limit`
+  // match, the newest `limit` of them. kInvalidArgument when `limit` is not
+  // positive; kDataLoss when a record does not parse.
+  absl::StatusOr<std::vector<v1::AuditEntry>> ReadAuditLog(
+      int64_t from_unix_seconds, int64_t to_unix_seconds, int limit) const;
+
+  // Returns the active version's sequence, 0 when there is none.
+  absl::StatusOr<int64_t> ActiveSequence() const;
 
   // Returns the active version's metadata, or kNotFound when the database
   // holds no knowledge base yet.
@@ -94,7 +145,8 @@ class DrugStore {
   // rule name of feedback on that card.
   absl::Status RecordCardIssues(const std::vector<v1::CardIssue>& issues);
   // kNotFound for a card this store never issued.
-  absl::StatusOr<v1::CardIssue> FindCardIssue(absl::string_view card_uuid) const;
+  absl::StatusOr<v1::CardIssue> FindCardIssue(
+      absl::string_view card_uuid) const;
   // Stores feedback, keyed by card uuid (the latest per card wins), in one
   // synced write: durable once this returns OK.
   absl::Status RecordFeedback(const std::vector<v1::CardFeedback>& feedback);
@@ -106,6 +158,10 @@ class DrugStore {
  private:
   explicit DrugStore(std::unique_ptr<rocksdb::DB> db,
                      const DrugStoreOptions& options);
+
+  int64_t Now() const;
+  // Reads the name of version `sequence`; "" for 0 (no version).
+  absl::StatusOr<std::string> VersionNameOf(int64_t sequence) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   const DrugStoreOptions options_;

@@ -1,47 +1,183 @@
-// dystonia-kb: validates the text knowledge base and imports it into the
-// RocksDB store.
+// dystonia-kb: validates the text knowledge base, imports it into the RocksDB
+// store, and edits, versions, audits and exports what is stored.
 //
 //   dystonia-kb validate [--knowledge_dir DIR]
-//   dystonia-kb import   [--knowledge_dir DIR] [--db_path DIR]
+//   dystonia-kb import   [--knowledge_dir DIR] [--db_path DIR] [--reason TEXT]
 //   dystonia-kb info     [--db_path DIR]
 //   dystonia-kb versions [--db_path DIR]
+//   dystonia-kb upsert   --file ENTRY.textproto [--db_path DIR] [--reason TEXT]
+//   dystonia-kb delete   --drug ID [--db_path DIR] [--reason TEXT]
+//   dystonia-kb activate --sequence N [--db_path DIR] [--reason TEXT]
+//   dystonia-kb audit    [--limit N] [--from UNIX] [--to UNIX] [--db_path DIR]
+//   dystonia-kb export   --out DIR [--sequence N] [--db_path DIR]
+//
+// It opens the database directory itself, so it cannot run while a server
+// holds that directory (RocksDB's lock); use KnowledgeBaseAdmin then.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "drug_db/drug_store.h"
+#include "drug_db/knowledge_admin.h"
+#include "drug_db/knowledge_export.h"
 #include "drug_db/knowledge_import.h"
+#include "drug_db/knowledge_loader.h"
 #include "drug_db/knowledge_snapshot.h"
 
 ABSL_FLAG(std::string, db_path, "data/dystonia-db",
           "RocksDB directory of the drug store");
 ABSL_FLAG(std::string, knowledge_dir, "drug_db/knowledge",
           "Directory of the text knowledge base (*.textproto)");
+ABSL_FLAG(std::string, file, "",
+          "upsert: a file holding one `drug { ... }` or `drug_class { ... }` "
+          "in KnowledgeBundle text format");
+ABSL_FLAG(std::string, drug, "", "delete: the id of the drug to delete");
+ABSL_FLAG(std::string, reason, "",
+          "Why the change is made (kept in the audit trail)");
+ABSL_FLAG(int64_t, sequence, 0,
+          "activate: the version to make active; export: the version to "
+          "export (0: the active one)");
+ABSL_FLAG(int, limit, 20, "audit: show at most this many (the newest)");
+ABSL_FLAG(int64_t, from, 0, "audit: entries at or after this Unix time");
+ABSL_FLAG(int64_t, to, 0, "audit: entries at or before this Unix time");
+ABSL_FLAG(std::string, out, "", "export: the directory to write");
 
 namespace {
+
+constexpr absl::string_view kUsage =
+    R"(dystonia-kb COMMAND [flags]
+
+  validate  [--knowledge_dir DIR]            check the text knowledge base
+  import    [--knowledge_dir DIR] [--reason TEXT]
+                                             store it as the new active version
+  info                                       counts of the active version
+  versions                                   every version; * marks the active
+  upsert    --file ENTRY.textproto [--reason TEXT]
+                                             add or replace one drug or class
+  delete    --drug ID [--reason TEXT]        remove a drug
+  activate  --sequence N [--reason TEXT]     make version N active (rollback)
+  audit     [--limit N] [--from UNIX] [--to UNIX]
+                                             the audit trail, newest last
+  export    --out DIR [--sequence N]         a version as text files, for diff
+
+Every command but validate works on --db_path (default data/dystonia-db)
+directly, so it cannot run while dystonia-server holds that database (RocksDB
+lock): stop the server first, or use the KnowledgeBaseAdmin gRPC service.
+Every write is validated, makes a new version and is recorded in the audit
+trail under your user name.)";
 
 int Fail(const absl::Status& status) {
   std::cerr << "dystonia-kb: " << status.message() << "\n";
   return absl::IsInvalidArgument(status) ? 2 : 1;
 }
 
+int UsageError(absl::string_view message) {
+  std::cerr << "dystonia-kb: " << message << "\n";
+  return 2;
+}
+
+std::string LocalActor() {
+  const char* user = std::getenv("USER");
+  return absl::StrCat("dystonia-kb (local user ",
+                      user != nullptr && *user != '\0' ? user : "unknown", ")");
+}
+
+std::string FormatUnix(int64_t seconds) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(seconds),
+                          absl::UTCTimeZone());
+}
+
 void PrintVersion(const dystonia::v1::KnowledgeVersionInfo& info) {
-  std::cout << info.version() << "  imported_at=" << info.imported_at_unix_seconds()
+  std::cout << info.version()
+            << "  imported_at=" << info.imported_at_unix_seconds()
             << "  origin=" << info.origin() << "\n";
+}
+
+void PrintWrite(absl::string_view what, const dystonia::AuditedWrite& write) {
+  std::cout << what << ": version " << write.audit.version_before() << " -> "
+            << write.version.version() << " (audit entry "
+            << write.audit.sequence() << ")\n";
+}
+
+void PrintIndented(absl::string_view label, const std::string& text) {
+  if (text.empty()) return;
+  std::cout << "  " << label << ":\n";
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::cout << "    " << line << "\n";
+  }
+}
+
+void PrintAudit(const dystonia::v1::AuditEntry& entry) {
+  std::cout << "#" << entry.sequence() << "  "
+            << FormatUnix(entry.at_unix_seconds()) << "  " << entry.actor()
+            << "\n  " << entry.action() << " " << entry.target() << ": "
+            << (entry.version_before().empty() ? "(none)"
+                                               : entry.version_before())
+            << " -> " << entry.version_after() << "\n";
+  if (!entry.reason().empty())
+    std::cout << "  reason: " << entry.reason() << "\n";
+  PrintIndented("previous", entry.previous_value());
+  PrintIndented("new", entry.new_value());
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+int Upsert(dystonia::KnowledgeAdmin& admin, const std::string& path,
+           const std::string& actor, const std::string& reason) {
+  if (path.empty()) return UsageError("upsert needs --file ENTRY.textproto");
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return Fail(text.status());
+  dystonia::LoadedKnowledge loaded;
+  absl::Status parsed = loaded.AddText(path, *text);
+  if (!parsed.ok()) return Fail(parsed);
+  const dystonia::v1::KnowledgeBundle& bundle = loaded.bundle();
+  const int entries = bundle.drug_size() + bundle.drug_class_size() +
+                      bundle.citation_size() + bundle.modifier_size() +
+                      bundle.interaction_size() + bundle.recommendation_size() +
+                      (bundle.has_manifest() ? 1 : 0);
+  if (entries != 1 || (bundle.drug_size() + bundle.drug_class_size()) != 1) {
+    return UsageError(absl::StrCat(
+        path,
+        ": must hold exactly one `drug { ... }` or `drug_class { ... }` "
+        "(it holds ",
+        entries, " entries)"));
+  }
+  absl::StatusOr<dystonia::AuditedWrite> written =
+      bundle.drug_size() == 1
+          ? admin.UpsertDrug(bundle.drug(0), actor, reason)
+          : admin.UpsertClass(bundle.drug_class(0), actor, reason);
+  if (!written.ok()) return Fail(written.status());
+  PrintWrite(
+      absl::StrCat(written->audit.action(), " ", written->audit.target()),
+      *written);
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "dystonia-kb validate|import|info|versions [--knowledge_dir DIR] "
-      "[--db_path DIR]");
+  absl::SetProgramUsageMessage(kUsage);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 2) {
     std::cerr << absl::ProgramUsageMessage() << "\n";
@@ -49,6 +185,8 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[1];
   const std::string knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
+  const std::string reason = absl::GetFlag(FLAGS_reason);
+  const std::string actor = LocalActor();
 
   if (command == "validate") {
     auto bundle = dystonia::ReadAndValidateKnowledgeDirectory(knowledge_dir);
@@ -58,15 +196,33 @@ int main(int argc, char** argv) {
               << bundle->citation_size() << " citations\n";
     return 0;
   }
+  static const char* const kKnown[] = {"import", "info",   "versions",
+                                       "upsert", "delete", "activate",
+                                       "audit",  "export"};
+  if (std::find(std::begin(kKnown), std::end(kKnown), command) ==
+      std::end(kKnown)) {
+    std::cerr << "dystonia-kb: unknown command '" << command << "'\n"
+              << absl::ProgramUsageMessage() << "\n";
+    return 2;
+  }
 
   auto store = dystonia::DrugStore::Open(absl::GetFlag(FLAGS_db_path));
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) {
+    if (absl::IsUnavailable(store.status())) {
+      std::cerr << "dystonia-kb: " << store.status().message()
+                << "\n(is dystonia-server running on this database? stop it, "
+                   "or use the KnowledgeBaseAdmin service)\n";
+      return 1;
+    }
+    return Fail(store.status());
+  }
+  dystonia::KnowledgeAdmin admin(store->get());
 
   if (command == "import") {
-    auto info = dystonia::ImportKnowledgeDirectory(**store, knowledge_dir);
-    if (!info.ok()) return Fail(info.status());
+    auto written = admin.ImportDirectory(knowledge_dir, actor, reason);
+    if (!written.ok()) return Fail(written.status());
     std::cout << "imported " << knowledge_dir << " as version "
-              << info->version() << "\n";
+              << written->version.version() << "\n";
     return 0;
   }
   if (command == "info") {
@@ -84,17 +240,48 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "versions") {
-    auto versions = (*store)->ListVersions();
+    auto versions = admin.ListVersions();
     if (!versions.ok()) return Fail(versions.status());
-    auto active = (*store)->ActiveVersion();
-    for (const auto& info : *versions) {
-      std::cout << (active.ok() && active->sequence() == info.sequence() ? "* "
-                                                                         : "  ");
+    for (const auto& info : versions->versions) {
+      std::cout << (versions->active_sequence == info.sequence() ? "* " : "  ");
       PrintVersion(info);
     }
     return 0;
   }
-  std::cerr << "dystonia-kb: unknown command '" << command << "'\n"
-            << absl::ProgramUsageMessage() << "\n";
-  return 2;
+  if (command == "upsert") {
+    return Upsert(admin, absl::GetFlag(FLAGS_file), actor, reason);
+  }
+  if (command == "delete") {
+    const std::string drug = absl::GetFlag(FLAGS_drug);
+    if (drug.empty()) return UsageError("delete needs --drug ID");
+    auto written = admin.DeleteDrug(drug, actor, reason);
+    if (!written.ok()) return Fail(written.status());
+    PrintWrite(absl::StrCat("deleted drug ", drug), *written);
+    return 0;
+  }
+  if (command == "activate") {
+    const int64_t sequence = absl::GetFlag(FLAGS_sequence);
+    if (sequence <= 0) return UsageError("activate needs --sequence N (N > 0)");
+    auto written = admin.Activate(sequence, actor, reason);
+    if (!written.ok()) return Fail(written.status());
+    PrintWrite("activated", *written);
+    return 0;
+  }
+  if (command == "audit") {
+    auto entries =
+        admin.ReadAuditLog(absl::GetFlag(FLAGS_from), absl::GetFlag(FLAGS_to),
+                           absl::GetFlag(FLAGS_limit));
+    if (!entries.ok()) return Fail(entries.status());
+    for (const auto& entry : *entries) PrintAudit(entry);
+    return 0;
+  }
+  // export
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) return UsageError("export needs --out DIR");
+  auto exported =
+      dystonia::ExportKnowledge(**store, absl::GetFlag(FLAGS_sequence), out);
+  if (!exported.ok()) return Fail(exported.status());
+  std::cout << "exported version " << exported->version() << " to " << out
+            << "\n";
+  return 0;
 }

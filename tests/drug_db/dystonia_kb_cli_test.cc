@@ -1,0 +1,223 @@
+// dystonia-kb end to end: the real binary on a real database directory.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "drug_db/drug_store.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/drug_db/minimal_knowledge.h"
+#include "tests/testing/status_matchers.h"
+
+namespace dystonia {
+namespace {
+
+using ::dystonia::drug_db_testing::MinimalBundleText;
+using ::dystonia::drug_db_testing::NewTempDir;
+using ::dystonia::drug_db_testing::WriteFile;
+using ::dystonia::testing::IsOk;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs `command` through the shell, with USER set so the actor is known.
+CommandResult RunCommand(const std::string& command) {
+  CommandResult run;
+  FILE* pipe =
+      popen(absl::StrCat("USER=tester ", command, " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
+    run.output.append(buffer, n);
+  }
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+constexpr absl::string_view kCombination = R"txt(
+drug {
+  id: "gammax"
+  name: "gammax"
+  ingredient_ids: "alphazine"
+  ingredient_ids: "betazol"
+}
+)txt";
+
+class DystoniaKbCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = NewTempDir("kb-cli");
+    db_ = dir_ + "/db";
+    const std::string knowledge = dir_ + "/knowledge";
+    std::filesystem::create_directories(knowledge);
+    WriteFile(knowledge + "/kb.textproto",
+              absl::StrCat(MinimalBundleText(), kCombination));
+    CommandResult imported =
+        Kb(absl::StrCat("import --knowledge_dir ", knowledge));
+    ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  }
+
+  CommandResult Kb(const std::string& arguments) {
+    return RunCommand(absl::StrCat(DYSTONIA_BINARY_DIR,
+                                   "/drug_db/dystonia-kb --db_path ", db_, " ",
+                                   arguments));
+  }
+
+  std::string dir_;
+  std::string db_;
+};
+
+TEST_F(DystoniaKbCliTest, UpsertMakesActiveVersionAndAuditEntry) {
+  WriteFile(dir_ + "/betazol.textproto", R"txt(drug {
+  id: "betazol"
+  name: "betazol"
+  brands: "Betax"
+  brands: "Betax Forte"
+  rxcuis: "2222"
+  atc_codes: "A03FA01"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt");
+
+  CommandResult upsert = Kb(absl::StrCat(
+      "upsert --file ", dir_, "/betazol.textproto --reason 'new brand'"));
+  CommandResult versions = Kb("versions");
+  CommandResult audit = Kb("audit");
+
+  EXPECT_EQ(upsert.exit_code, 0) << upsert.output;
+  EXPECT_THAT(upsert.output, HasSubstr("1.0+1 -> 1.0+2"));
+  EXPECT_EQ(versions.exit_code, 0) << versions.output;
+  EXPECT_THAT(versions.output, HasSubstr("* 1.0+2"));
+  EXPECT_THAT(versions.output, HasSubstr("  1.0+1"));
+  EXPECT_EQ(audit.exit_code, 0) << audit.output;
+  EXPECT_THAT(audit.output, HasSubstr("dystonia-kb (local user tester)"));
+  EXPECT_THAT(audit.output, HasSubstr("upsert_drug betazol: 1.0+1 -> 1.0+2"));
+  EXPECT_THAT(audit.output, HasSubstr("reason: new brand"));
+  EXPECT_THAT(audit.output, HasSubstr("Betax Forte"));
+}
+
+TEST_F(DystoniaKbCliTest, UpsertClassFromFile) {
+  WriteFile(dir_ + "/fga.textproto", R"txt(drug_class {
+  id: "fga"
+  name: "first-generation antipsychotic"
+  description: "typical"
+  roles: CLASS_ROLE_DOPAMINE_BLOCKER
+  roles: CLASS_ROLE_ANTIPSYCHOTIC
+  atc_prefixes: "N05A"
+}
+)txt");
+
+  CommandResult upsert =
+      Kb(absl::StrCat("upsert --file ", dir_, "/fga.textproto"));
+
+  EXPECT_EQ(upsert.exit_code, 0) << upsert.output;
+  EXPECT_THAT(upsert.output, HasSubstr("upsert_class fga"));
+}
+
+TEST_F(DystoniaKbCliTest, UpsertFileWithTwoEntriesExitsTwo) {
+  WriteFile(dir_ + "/two.textproto", kCombination);
+  WriteFile(dir_ + "/two.textproto",
+            absl::StrCat(kCombination, "drug_class { id: \"x\" name: \"x\" }"));
+
+  CommandResult upsert =
+      Kb(absl::StrCat("upsert --file ", dir_, "/two.textproto"));
+
+  EXPECT_EQ(upsert.exit_code, 2) << upsert.output;
+  EXPECT_THAT(upsert.output, HasSubstr("exactly one"));
+  EXPECT_THAT(Kb("versions").output, Not(HasSubstr("1.0+2")));
+}
+
+TEST_F(DystoniaKbCliTest, InvalidUpsertExitsTwoAndWritesNothing) {
+  WriteFile(dir_ + "/bad.textproto",
+            "drug { id: \"bad\" name: \"bad\" rxcuis: \"x\" "
+            "acute { level: RISK_LEVEL_NONE } tardive { level: "
+            "RISK_LEVEL_NONE } }\n");
+
+  CommandResult upsert =
+      Kb(absl::StrCat("upsert --file ", dir_, "/bad.textproto"));
+
+  EXPECT_EQ(upsert.exit_code, 2) << upsert.output;
+  EXPECT_THAT(upsert.output, HasSubstr("RxCUI"));
+  EXPECT_THAT(Kb("versions").output, Not(HasSubstr("1.0+2")));
+}
+
+TEST_F(DystoniaKbCliTest, DeleteReferencedDrugExitsTwoNamingTheReference) {
+  CommandResult deleted = Kb("delete --drug betazol");
+
+  EXPECT_EQ(deleted.exit_code, 2) << deleted.output;
+  EXPECT_THAT(deleted.output, HasSubstr("combination 'gammax'"));
+}
+
+TEST_F(DystoniaKbCliTest, DeleteThenActivateRollsBack) {
+  CommandResult deleted = Kb("delete --drug gammax --reason withdrawn");
+  CommandResult rolled_back =
+      Kb("activate --sequence 1 --reason 'undo delete'");
+  CommandResult versions = Kb("versions");
+  CommandResult audit = Kb("audit --limit 2");
+
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  EXPECT_EQ(rolled_back.exit_code, 0) << rolled_back.output;
+  EXPECT_THAT(versions.output, HasSubstr("* 1.0+1"));
+  EXPECT_THAT(versions.output, HasSubstr("  1.0+2"));
+  EXPECT_THAT(audit.output, HasSubstr("delete_drug gammax"));
+  EXPECT_THAT(audit.output, HasSubstr("activate 1.0+1: 1.0+2 -> 1.0+1"));
+  EXPECT_THAT(audit.output, Not(HasSubstr("import")));  // beyond the limit
+}
+
+TEST_F(DystoniaKbCliTest, ActivateMissingVersionExitsOne) {
+  CommandResult activated = Kb("activate --sequence 9");
+
+  EXPECT_EQ(activated.exit_code, 1) << activated.output;
+  EXPECT_THAT(activated.output, HasSubstr("not stored"));
+}
+
+TEST_F(DystoniaKbCliTest, ExportsDiffShowTheEdit) {
+  ASSERT_EQ(Kb("delete --drug gammax").exit_code, 0);
+
+  CommandResult before =
+      Kb(absl::StrCat("export --sequence 1 --out ", dir_, "/v1"));
+  CommandResult after = Kb(absl::StrCat("export --out ", dir_, "/v2"));
+  CommandResult diff =
+      RunCommand(absl::StrCat("diff -r ", dir_, "/v1 ", dir_, "/v2"));
+
+  EXPECT_EQ(before.exit_code, 0) << before.output;
+  EXPECT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_EQ(diff.exit_code, 1) << diff.output;
+  EXPECT_THAT(diff.output, HasSubstr("drugs.textproto"));
+  EXPECT_THAT(diff.output, HasSubstr("< drug {"));
+  EXPECT_THAT(diff.output, HasSubstr("<   id: \"gammax\""));
+  EXPECT_THAT(diff.output, Not(HasSubstr("classes.textproto")));
+}
+
+TEST_F(DystoniaKbCliTest, MissingRequiredFlagsExitTwo) {
+  EXPECT_EQ(Kb("upsert").exit_code, 2);
+  EXPECT_EQ(Kb("delete").exit_code, 2);
+  EXPECT_EQ(Kb("activate").exit_code, 2);
+  EXPECT_EQ(Kb("export").exit_code, 2);
+  EXPECT_EQ(Kb("frobnicate").exit_code, 2);
+}
+
+// The tool opens the database itself: a server holding it blocks it.
+TEST_F(DystoniaKbCliTest, DatabaseHeldElsewhereExitsOneWithHint) {
+  auto holder = DrugStore::Open(db_);
+  ASSERT_THAT(holder, IsOk());
+
+  CommandResult versions = Kb("versions");
+
+  EXPECT_EQ(versions.exit_code, 1) << versions.output;
+  EXPECT_THAT(versions.output, HasSubstr("dystonia-server"));
+}
+
+}  // namespace
+}  // namespace dystonia
