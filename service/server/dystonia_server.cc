@@ -77,13 +77,16 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     }
     credentials = grpc::SslServerCredentials(ssl);
   }
-  server->service_ =
-      std::make_unique<RiskServiceImpl>(&server->knowledge_, &server->access_);
+  ServiceLimits limits;
+  limits.max_concurrent_streams = options.max_concurrent_streams;
+  server->service_ = std::make_unique<RiskServiceImpl>(
+      &server->knowledge_, &server->access_, &server->metrics_, limits);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   builder.RegisterService(server->service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
@@ -103,6 +106,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   if (!seeded.ok()) return fail(seeded.status());
   auto snapshot = KnowledgeSnapshot::Load(*server->store_);
   if (!snapshot.ok()) return fail(snapshot.status());
+  server->metrics_.SetKnowledgeVersion((*snapshot)->version());
   server->knowledge_.Set(*std::move(snapshot));
   server->service_->set_store(server->store_.get());
   if (!options.http_listen.empty()) {
@@ -121,6 +125,8 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     }
     HttpEdgeOptions http_options;
     http_options.jwt = server->jwt_.get();
+    http_options.metrics = &server->metrics_;
+    http_options.max_request_bytes = options.max_request_bytes;
     http_options.listen = options.http_listen;
     http_options.tls_cert = options.tls_cert;
     http_options.tls_key = options.tls_key;

@@ -48,6 +48,11 @@ struct ServerOptions {
   std::string cds_audience;
   // Also accept RS256 and ES256 JWTs. Default: false (RS384, ES384 only).
   bool cds_allow_sha256 = false;
+  // The largest request accepted, gRPC message or HTTP body; larger ones get
+  // RESOURCE_EXHAUSTED (HTTP 413). Default: 4 MiB.
+  int max_request_bytes = 4 << 20;
+  // Open CheckStreams across all clients. Default: 64.
+  int max_concurrent_streams = 64;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
@@ -89,6 +94,7 @@ class DystoniaServer {
 
   KnowledgeHolder knowledge_;
   AccessControl access_;
+  Metrics metrics_;
   std::unique_ptr<RiskServiceImpl> service_;
   std::unique_ptr<DrugStore> store_;
   // Declared after what they use, so they stop first.

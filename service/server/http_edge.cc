@@ -17,6 +17,30 @@ void AddCors(httplib::Response& response) {
                       "Content-Type, Authorization");
 }
 
+// The gRPC code closest to an HTTP status, for the metrics.
+absl::StatusCode HttpToStatusCode(int status) {
+  switch (status) {
+    case 200:
+    case 204:
+      return absl::StatusCode::kOk;
+    case 400:
+      return absl::StatusCode::kInvalidArgument;
+    case 401:
+      return absl::StatusCode::kUnauthenticated;
+    case 403:
+      return absl::StatusCode::kPermissionDenied;
+    case 404:
+    case 405:
+      return absl::StatusCode::kNotFound;
+    case 413:
+      return absl::StatusCode::kResourceExhausted;
+    case 503:
+      return absl::StatusCode::kUnavailable;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
@@ -48,8 +72,9 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     edge->server_ = std::make_unique<httplib::Server>();
   }
   auth::JwtValidator* jwt = options.jwt;
-  auto handle = [service, access, jwt](const httplib::Request& request,
-                                       httplib::Response& response) {
+  Metrics* metrics = options.metrics;
+  auto handle = [service, access, jwt, metrics](const httplib::Request& request,
+                                                httplib::Response& response) {
     auto refuse = [&response](const absl::Status& status) {
       response.status =
           status.code() == absl::StatusCode::kPermissionDenied ? 403 : 401;
@@ -70,8 +95,18 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
                                       Role::kReader);
       if (!caller.ok()) return refuse(caller.status());
     }
+    if (request.path == "/metrics" && metrics != nullptr) {
+      response.set_content(metrics->PrometheusText(),
+                           "text/plain; version=0.0.4");
+      return;
+    }
+    const absl::Time start = absl::Now();
     cds_hooks::HttpAnswer answer =
         service->Handle(request.method, request.path, request.body);
+    if (metrics != nullptr) {
+      metrics->RecordRequest(Method::kCdsHooks, HttpToStatusCode(answer.status),
+                             absl::Now() - start);
+    }
     response.status = answer.status;
     AddCors(response);
     response.set_content(answer.json, "application/json");
@@ -84,7 +119,7 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
         response.status = 204;
       });
   // A request body larger than this is refused before it is read.
-  edge->server_->set_payload_max_length(8 << 20);
+  edge->server_->set_payload_max_length(options.max_request_bytes);
   if (port == 0) {
     edge->port_ = edge->server_->bind_to_any_port(host);
   } else if (edge->server_->bind_to_port(host, port)) {

@@ -9,6 +9,7 @@
 #include "service/auth/jwt_validator.h"
 #include "service/cds_hooks/cds_hooks.h"
 #include "service/server/access_control.h"
+#include "service/server/metrics.h"
 
 namespace httplib {
 class Server;
@@ -26,6 +27,10 @@ struct HttpEdgeOptions {
   // Validates the EHR's JWT on every CDS Hooks request instead of bearer
   // tokens when set. Default: none.
   auth::JwtValidator* jwt = nullptr;
+  // Counts CDS Hooks calls and serves GET /metrics. Default: none.
+  Metrics* metrics = nullptr;
+  // Larger bodies are refused (413). Default: 4 MiB.
+  int max_request_bytes = 4 << 20;
 };
 
 // The HTTP/JSON port: CDS Hooks (discovery, the two services, feedback)

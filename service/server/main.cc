@@ -36,6 +36,11 @@ ABSL_FLAG(std::string, cds_audience, "",
           "https://cds.example.org/cds-services");
 ABSL_FLAG(bool, cds_allow_sha256, false,
           "also accept RS256/ES256 JWTs (RS384 and ES384 always)");
+ABSL_FLAG(int, max_request_bytes, 4 << 20,
+          "the largest gRPC message or HTTP body accepted");
+ABSL_FLAG(
+    int, max_concurrent_streams, 64,
+    "open CheckStreams across all clients; one more gets RESOURCE_EXHAUSTED");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "Seconds in-flight calls get to finish on SIGTERM or SIGINT");
 
@@ -64,6 +69,8 @@ int main(int argc, char** argv) {
   options.cds_jwks_file = absl::GetFlag(FLAGS_cds_jwks_file);
   options.cds_audience = absl::GetFlag(FLAGS_cds_audience);
   options.cds_allow_sha256 = absl::GetFlag(FLAGS_cds_allow_sha256);
+  options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";

@@ -84,23 +84,32 @@ void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
   grpc::SerializationTraits<Message>::Serialize(message, buffer, &own_buffer);
 }
 
+}  // namespace
+
+void CallGate::Finish(grpc::ServerUnaryReactor* reactor,
+                      const absl::Status& status) const {
+  if (metrics != nullptr) {
+    metrics->RecordRequest(method, status.code(), absl::Now() - start);
+  }
+  reactor->Finish(ToGrpcStatus(status));
+}
+
+namespace {
+
 // Runs a unary method: parse, take the serving snapshot, call `handler`
 // (snapshot, request -> StatusOr<response>), serialize, finish with the
 // mapped status.
 template <typename Request, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   absl::Status allowed,
+                                   const CallGate& gate,
                                    const KnowledgeHolder& holder,
                                    const grpc::ByteBuffer* request_bytes,
                                    grpc::ByteBuffer* response_bytes,
                                    Handler handler) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!allowed.ok()) {
-    reactor->Finish(ToGrpcStatus(allowed));
-    return reactor;
-  }
+  absl::Status status = gate.admitted;
   Request request;
-  absl::Status status = ParseRequest(*request_bytes, &request);
+  if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (status.ok()) {
@@ -108,7 +117,7 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
     status = response.status();
     if (status.ok()) Serialize(*response, response_bytes);
   }
-  reactor->Finish(ToGrpcStatus(status));
+  gate.Finish(reactor, status);
   return reactor;
 }
 
@@ -146,8 +155,10 @@ class CheckStreamReactor final
   static constexpr size_t kMaxQueuedResponses = 16;
 
   // A stream whose caller is not `allowed` ends at once with that status.
-  CheckStreamReactor(const KnowledgeHolder* holder, const absl::Status& allowed)
-      : holder_(holder) {
+  // `active`, when given, is decremented when the stream is done.
+  CheckStreamReactor(const KnowledgeHolder* holder, const absl::Status& allowed,
+                     Metrics* metrics, std::atomic<int>* active)
+      : holder_(holder), metrics_(metrics), active_(active) {
     if (!allowed.ok()) {
       finished_ = true;
       Finish(ToGrpcStatus(allowed));
@@ -163,7 +174,17 @@ class CheckStreamReactor final
       MaybeFinishLocked();
       return;
     }
+    const absl::Time start = absl::Now();
     CheckOne(*holder_, request_bytes_, &request_, &response_);
+    if (metrics_ != nullptr) {
+      metrics_->RecordRequest(
+          Method::kCheckStream,
+          response_.has_error()
+              ? static_cast<absl::StatusCode>(response_.error().code())
+              : absl::StatusCode::kOk,
+          absl::Now() - start);
+      metrics_->RecordFindings(response_);
+    }
     grpc::ByteBuffer bytes;
     Serialize(response_, &bytes);
     std::lock_guard<std::mutex> lock(mu_);
@@ -195,7 +216,10 @@ class CheckStreamReactor final
     MaybeFinishLocked();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (active_ != nullptr) active_->fetch_sub(1);
+    delete this;
+  }
 
  private:
   void StartNextWriteLocked() {
@@ -213,6 +237,8 @@ class CheckStreamReactor final
   }
 
   const KnowledgeHolder* holder_;
+  Metrics* metrics_;
+  std::atomic<int>* active_;
   // Only the reading side touches these (one read is outstanding at a time).
   grpc::ByteBuffer request_bytes_;
   v1::CheckRequest request_;
@@ -238,30 +264,42 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
   thread_local v1::CheckRequest request;
   thread_local v1::CheckResponse response;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status allowed = Allowed(context); !allowed.ok()) {
-    reactor->Finish(ToGrpcStatus(allowed));
-    return reactor;
-  }
+  const CallGate gate = Gate(context, Method::kCheck);
+  absl::Status status = gate.admitted;
   request.Clear();
-  absl::Status status = ParseRequest(*request_bytes, &request);
+  if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (status.ok()) status = RiskEngine::Assess(*knowledge, request, &response);
-  if (status.ok()) Serialize(response, response_bytes);
-  reactor->Finish(ToGrpcStatus(status));
+  if (status.ok()) {
+    Serialize(response, response_bytes);
+    if (metrics_ != nullptr) metrics_->RecordFindings(response);
+  }
+  gate.Finish(reactor, status);
   return reactor;
 }
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>*
 RiskServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
-  return new CheckStreamReactor(knowledge_, Allowed(context));
+  absl::Status admitted = Gate(context, Method::kCheckStream).admitted;
+  // A server-wide cap on open streams: each holds a reactor and a queue.
+  if (admitted.ok() &&
+      active_streams_.fetch_add(1) >= limits_.max_concurrent_streams) {
+    active_streams_.fetch_sub(1);
+    admitted = absl::ResourceExhaustedError(absl::StrCat(
+        "too many open CheckStreams (limit ", limits_.max_concurrent_streams,
+        "); retry later or use fewer streams"));
+    return new CheckStreamReactor(knowledge_, admitted, nullptr, nullptr);
+  }
+  return new CheckStreamReactor(knowledge_, admitted, metrics_,
+                                admitted.ok() ? &active_streams_ : nullptr);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetDrugRequest>(
-      context, Allowed(context), *knowledge_, request, response,
+      context, Gate(context, Method::kGetDrug), *knowledge_, request, response,
       [](const KnowledgeSnapshot& knowledge, const v1::GetDrugRequest& get) {
         return DescribeDrug(knowledge, get.query());
       });
@@ -271,7 +309,8 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchDrugsRequest>(
-      context, Allowed(context), *knowledge_, request, response,
+      context, Gate(context, Method::kSearchDrugs), *knowledge_, request,
+      response,
       [](const KnowledgeSnapshot& knowledge,
          const v1::SearchDrugsRequest& search)
           -> absl::StatusOr<v1::SearchDrugsResponse> {
@@ -291,7 +330,8 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
-      context, Allowed(context), *knowledge_, request, response,
+      context, Gate(context, Method::kGetKnowledgeBaseInfo), *knowledge_,
+      request, response,
       [](const KnowledgeSnapshot& knowledge,
          const v1::GetKnowledgeBaseInfoRequest&)
           -> absl::StatusOr<v1::KnowledgeBaseInfo> {
@@ -303,7 +343,8 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetFeedbackSummaryRequest>(
-      context, Allowed(context), *knowledge_, request, response,
+      context, Gate(context, Method::kGetFeedbackSummary), *knowledge_, request,
+      response,
       [this](const KnowledgeSnapshot&,
              const v1::GetFeedbackSummaryRequest& range)
           -> absl::StatusOr<v1::FeedbackSummary> {
@@ -323,6 +364,21 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
         return cds_hooks::SummarizeFeedback(feedback, range.from_unix_seconds(),
                                             range.to_unix_seconds());
       });
+}
+
+CallGate RiskServiceImpl::Gate(const grpc::CallbackServerContext* context,
+                               Method method) const {
+  CallGate gate;
+  gate.metrics = metrics_;
+  gate.method = method;
+  gate.start = absl::Now();
+  gate.admitted = Allowed(context);
+  if (gate.admitted.ok() &&
+      context->deadline() < std::chrono::system_clock::now()) {
+    gate.admitted = absl::DeadlineExceededError(
+        "the call's deadline passed before it was served");
+  }
+  return gate;
 }
 
 absl::Status RiskServiceImpl::Allowed(

@@ -4,13 +4,34 @@
 #include <atomic>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "service/server/access_control.h"
+#include "service/server/metrics.h"
 
 namespace dystonia {
+
+struct ServiceLimits {
+  // Open CheckStreams across all clients; one more gets RESOURCE_EXHAUSTED.
+  // Default: 64.
+  int max_concurrent_streams = 64;
+};
+
+// What every call goes through first: who the caller is, whether its
+// deadline already passed, and the timer for its metric.
+struct CallGate {
+  absl::Status admitted;
+  Metrics* metrics = nullptr;
+  Method method = Method::kCheck;
+  absl::Time start;
+
+  // Records the call's metric and finishes it with `status`.
+  void Finish(grpc::ServerUnaryReactor* reactor,
+              const absl::Status& status) const;
+};
 
 // Serves dystonia.v1.RiskService on gRPC's callback API.
 //
@@ -33,8 +54,13 @@ class RiskServiceImpl final
   // `knowledge` and `access` must outlive the service; a null `access`
   // lets every caller in (a loopback-only server without tokens).
   explicit RiskServiceImpl(const KnowledgeHolder* knowledge,
-                           const AccessControl* access = nullptr)
-      : knowledge_(knowledge), access_(access) {}
+                           const AccessControl* access = nullptr,
+                           Metrics* metrics = nullptr,
+                           ServiceLimits limits = {})
+      : knowledge_(knowledge),
+        access_(access),
+        metrics_(metrics),
+        limits_(limits) {}
 
   // The store GetFeedbackSummary reads; set once it is open (until then
   // the method answers UNAVAILABLE). Must outlive the service.
@@ -62,9 +88,14 @@ class RiskServiceImpl final
   // OK when the caller's "authorization" metadata carries a reader token
   // (or no tokens are configured).
   absl::Status Allowed(const grpc::CallbackServerContext* context) const;
+  CallGate Gate(const grpc::CallbackServerContext* context,
+                Method method) const;
 
   const KnowledgeHolder* knowledge_;
   const AccessControl* access_;
+  Metrics* metrics_;
+  const ServiceLimits limits_;
+  std::atomic<int> active_streams_{0};
   std::atomic<const DrugStore*> store_{nullptr};
 };
 
