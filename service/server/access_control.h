@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "grpcpp/server_context.h"
 
 namespace dystonia {
 
@@ -47,6 +48,9 @@ class AccessControl {
   bool enabled_ = false;
   std::vector<Token> tokens_;
 };
+
+// The "authorization" metadata of a gRPC call ("" when absent).
+absl::string_view AuthorizationMetadata(const grpc::ServerContextBase& context);
 
 // True for "127.0.0.1:N", "localhost:N", "[::1]:N": a listener only this
 // machine can reach.

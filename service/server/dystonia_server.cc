@@ -88,6 +88,9 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   builder.RegisterService(server->service_.get());
+  server->admin_service_ =
+      std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_);
+  builder.RegisterService(server->admin_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
@@ -109,6 +112,11 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   server->metrics_.SetKnowledgeVersion((*snapshot)->version());
   server->knowledge_.Set(*std::move(snapshot));
   server->service_->set_store(server->store_.get());
+  KnowledgeAdminOptions admin_options;
+  admin_options.holder = &server->knowledge_;
+  server->admin_ =
+      std::make_unique<KnowledgeAdmin>(server->store_.get(), admin_options);
+  server->admin_service_->set_admin(server->admin_.get());
   if (!options.http_listen.empty()) {
     server->cds_hooks_ = std::make_unique<cds_hooks::CdsHooksService>(
         &server->knowledge_, server->store_.get());

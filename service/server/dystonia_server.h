@@ -7,10 +7,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "drug_db/drug_store.h"
+#include "drug_db/knowledge_admin.h"
 #include "drug_db/knowledge_holder.h"
 #include "grpcpp/grpcpp.h"
 #include "service/auth/jwt_validator.h"
 #include "service/cds_hooks/cds_hooks.h"
+#include "service/server/admin_service_impl.h"
 #include "service/server/http_edge.h"
 #include "service/server/risk_service_impl.h"
 
@@ -98,6 +100,8 @@ class DystoniaServer {
   std::unique_ptr<RiskServiceImpl> service_;
   std::unique_ptr<DrugStore> store_;
   // Declared after what they use, so they stop first.
+  std::unique_ptr<KnowledgeAdmin> admin_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<cds_hooks::CdsHooksService> cds_hooks_;
   std::unique_ptr<auth::JwtValidator> jwt_;
   std::unique_ptr<HttpEdge> http_;

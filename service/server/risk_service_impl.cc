@@ -384,13 +384,8 @@ CallGate RiskServiceImpl::Gate(const grpc::CallbackServerContext* context,
 absl::Status RiskServiceImpl::Allowed(
     const grpc::CallbackServerContext* context) const {
   if (access_ == nullptr || !access_->enabled()) return absl::OkStatus();
-  const auto& metadata = context->client_metadata();
-  auto it = metadata.find("authorization");
-  const absl::string_view value =
-      it == metadata.end()
-          ? absl::string_view()
-          : absl::string_view(it->second.data(), it->second.size());
-  return access_->Authorize(value, Role::kReader).status();
+  return access_->Authorize(AuthorizationMetadata(*context), Role::kReader)
+      .status();
 }
 
 }  // namespace dystonia

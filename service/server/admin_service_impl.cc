@@ -1,0 +1,138 @@
+#include "service/server/admin_service_impl.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "service/server/status_conversion.h"
+
+namespace dystonia {
+
+absl::StatusOr<std::string> AdminServiceImpl::Actor(
+    grpc::CallbackServerContext* context) const {
+  if (admin_.load() == nullptr) {
+    return absl::UnavailableError(
+        "the knowledge base is loading; retry shortly");
+  }
+  absl::StatusOr<std::string> token_name =
+      access_ == nullptr
+          ? absl::StatusOr<std::string>("anonymous")
+          : access_->Authorize(AuthorizationMetadata(*context), Role::kAdmin);
+  if (!token_name.ok()) return token_name.status();
+  // Under mutual TLS the certificate names the person or system.
+  std::shared_ptr<const grpc::AuthContext> auth = context->auth_context();
+  if (auth != nullptr) {
+    for (const auto& subject : auth->FindPropertyValues("x509_subject")) {
+      return absl::StrCat(std::string(subject.data(), subject.size()),
+                          " (token ", *token_name, ")");
+    }
+  }
+  if (*token_name == "anonymous")
+    return std::string("anonymous (loopback, no tokens)");
+  return token_name;
+}
+
+template <typename Write>
+grpc::ServerUnaryReactor* AdminServiceImpl::RunWrite(
+    grpc::CallbackServerContext* context, v1::AdminWriteResponse* response,
+    Write write) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<std::string> actor = Actor(context);
+  if (!actor.ok()) {
+    reactor->Finish(ToGrpcStatus(actor.status()));
+    return reactor;
+  }
+  absl::StatusOr<AuditedWrite> written = write(*actor);
+  if (written.ok()) {
+    *response->mutable_version() = written->version;
+    *response->mutable_audit() = written->audit;
+    if (metrics_ != nullptr)
+      metrics_->SetKnowledgeVersion(written->version.version());
+  }
+  reactor->Finish(ToGrpcStatus(written.status()));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::UpsertDrug(
+    grpc::CallbackServerContext* context, const v1::UpsertDrugRequest* request,
+    v1::AdminWriteResponse* response) {
+  return RunWrite(context, response, [&](const std::string& actor) {
+    return admin_.load()->UpsertDrug(request->drug(), actor, request->reason());
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::DeleteDrug(
+    grpc::CallbackServerContext* context, const v1::DeleteDrugRequest* request,
+    v1::AdminWriteResponse* response) {
+  return RunWrite(context, response, [&](const std::string& actor) {
+    return admin_.load()->DeleteDrug(request->drug_id(), actor,
+                                     request->reason());
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::UpsertClass(
+    grpc::CallbackServerContext* context, const v1::UpsertClassRequest* request,
+    v1::AdminWriteResponse* response) {
+  return RunWrite(context, response, [&](const std::string& actor) {
+    return admin_.load()->UpsertClass(request->drug_class(), actor,
+                                      request->reason());
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ImportKnowledgeBase(
+    grpc::CallbackServerContext* context,
+    const v1::ImportKnowledgeBaseRequest* request,
+    v1::AdminWriteResponse* response) {
+  return RunWrite(context, response, [&](const std::string& actor) {
+    return admin_.load()->ImportText(request->text(), actor, request->reason());
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ActivateVersion(
+    grpc::CallbackServerContext* context,
+    const v1::ActivateVersionRequest* request,
+    v1::AdminWriteResponse* response) {
+  return RunWrite(context, response, [&](const std::string& actor) {
+    return admin_.load()->Activate(request->sequence(), actor,
+                                   request->reason());
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListVersions(
+    grpc::CallbackServerContext* context, const v1::ListVersionsRequest*,
+    v1::ListVersionsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status status = Actor(context).status();
+  if (status.ok()) {
+    absl::StatusOr<KnowledgeVersions> versions = admin_.load()->ListVersions();
+    status = versions.status();
+    if (versions.ok()) {
+      for (v1::KnowledgeVersionInfo& info : versions->versions) {
+        *response->add_versions() = std::move(info);
+      }
+      response->set_active_sequence(versions->active_sequence);
+    }
+  }
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetAuditLog(
+    grpc::CallbackServerContext* context, const v1::GetAuditLogRequest* request,
+    v1::GetAuditLogResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status status = Actor(context).status();
+  if (status.ok()) {
+    auto entries = admin_.load()->ReadAuditLog(request->from_unix_seconds(),
+                                               request->to_unix_seconds(),
+                                               request->limit());
+    status = entries.status();
+    if (entries.ok()) {
+      for (v1::AuditEntry& entry : *entries)
+        *response->add_entries() = std::move(entry);
+    }
+  }
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace dystonia

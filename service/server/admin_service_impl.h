@@ -1,0 +1,76 @@
+#ifndef DYSTONIA_SERVICE_SERVER_ADMIN_SERVICE_IMPL_H_
+#define DYSTONIA_SERVICE_SERVER_ADMIN_SERVICE_IMPL_H_
+
+#include <atomic>
+#include <string>
+
+#include "drug_db/knowledge_admin.h"
+#include "dystonia/v1/admin.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "service/server/access_control.h"
+#include "service/server/metrics.h"
+
+namespace dystonia {
+
+// Serves dystonia.v1.KnowledgeBaseAdmin: every call needs an admin token
+// (when tokens are configured). Writes go through KnowledgeAdmin, which
+// validates, commits the version with its audit entry in one synced batch
+// and swaps the serving snapshot before the call is acknowledged; the audit
+// names the caller (the client certificate subject under mutual TLS, else
+// the token's name).
+class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
+ public:
+  // Both must outlive the service.
+  AdminServiceImpl(const AccessControl* access, Metrics* metrics)
+      : access_(access), metrics_(metrics) {}
+
+  // The store's admin, once it is open (until then calls are UNAVAILABLE).
+  // Must outlive the service.
+  void set_admin(KnowledgeAdmin* admin) { admin_.store(admin); }
+
+  grpc::ServerUnaryReactor* UpsertDrug(
+      grpc::CallbackServerContext* context,
+      const v1::UpsertDrugRequest* request,
+      v1::AdminWriteResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteDrug(
+      grpc::CallbackServerContext* context,
+      const v1::DeleteDrugRequest* request,
+      v1::AdminWriteResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertClass(
+      grpc::CallbackServerContext* context,
+      const v1::UpsertClassRequest* request,
+      v1::AdminWriteResponse* response) override;
+  grpc::ServerUnaryReactor* ImportKnowledgeBase(
+      grpc::CallbackServerContext* context,
+      const v1::ImportKnowledgeBaseRequest* request,
+      v1::AdminWriteResponse* response) override;
+  grpc::ServerUnaryReactor* ListVersions(
+      grpc::CallbackServerContext* context,
+      const v1::ListVersionsRequest* request,
+      v1::ListVersionsResponse* response) override;
+  grpc::ServerUnaryReactor* ActivateVersion(
+      grpc::CallbackServerContext* context,
+      const v1::ActivateVersionRequest* request,
+      v1::AdminWriteResponse* response) override;
+  grpc::ServerUnaryReactor* GetAuditLog(
+      grpc::CallbackServerContext* context,
+      const v1::GetAuditLogRequest* request,
+      v1::GetAuditLogResponse* response) override;
+
+ private:
+  // The caller's name for the audit trail, or the auth error.
+  absl::StatusOr<std::string> Actor(grpc::CallbackServerContext* context) const;
+  // Runs a write: authorize, call `write`, fill `response`, finish.
+  template <typename Write>
+  grpc::ServerUnaryReactor* RunWrite(grpc::CallbackServerContext* context,
+                                     v1::AdminWriteResponse* response,
+                                     Write write);
+
+  std::atomic<KnowledgeAdmin*> admin_{nullptr};
+  const AccessControl* access_;
+  Metrics* metrics_;
+};
+
+}  // namespace dystonia
+
+#endif  // DYSTONIA_SERVICE_SERVER_ADMIN_SERVICE_IMPL_H_

@@ -1,0 +1,234 @@
+// KnowledgeBaseAdmin over gRPC against a real server with tokens: roles,
+// every RPC, the audit trail naming the caller, rollback, and a hot swap
+// under concurrent Check load with no failed call.
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "dystonia/v1/admin.grpc.pb.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/server/access_control.h"
+#include "service/server/dystonia_server.h"
+#include "tests/testing/knowledge_fixture.h"
+
+namespace dystonia {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kReaderToken[] = "reader-token-a";
+constexpr char kAdminToken[] = "admin-token-b";
+
+class AdminServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string tokens = testing::NewTempDir("admin-tokens") + "/tokens";
+    std::ofstream(tokens) << "ward-app reader " << Sha256Hex(kReaderToken)
+                          << "\n"
+                          << "kb-curator admin " << Sha256Hex(kAdminToken)
+                          << "\n";
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.db_path = testing::NewTempDir("admin-db");
+    options.knowledge_dir = testing::BundledKnowledgeDir();
+    options.tokens_file = tokens;
+    auto server = DystoniaServer::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+    channel_ = new std::shared_ptr<grpc::Channel>(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
+  }
+  static void TearDownTestSuite() {
+    delete channel_;
+    delete server_;
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context(const char* token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (token != nullptr)
+      context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    return context;
+  }
+  static std::unique_ptr<v1::KnowledgeBaseAdmin::Stub> Admin() {
+    return v1::KnowledgeBaseAdmin::NewStub(*channel_);
+  }
+  static v1::CheckResponse Check(const std::string& name,
+                                 grpc::Status* status = nullptr) {
+    auto stub = v1::RiskService::NewStub(*channel_);
+    v1::CheckRequest request;
+    request.mutable_patient()->set_age_years(40);
+    request.add_medications()->set_name(name);
+    v1::CheckResponse response;
+    grpc::Status result =
+        stub->Check(Context(kReaderToken).get(), request, &response);
+    if (status != nullptr) *status = result;
+    return response;
+  }
+  static v1::Drug Testazine(const std::string& brand) {
+    v1::Drug drug;
+    drug.set_id("testazine");
+    drug.set_name("testazine");
+    drug.add_brands(brand);
+    drug.mutable_acute()->set_level(v1::RISK_LEVEL_NONE);
+    drug.mutable_acute()->set_evidence(v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION);
+    drug.mutable_tardive()->set_level(v1::RISK_LEVEL_NONE);
+    drug.mutable_tardive()->set_evidence(
+        v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION);
+    return drug;
+  }
+
+  static inline DystoniaServer* server_ = nullptr;
+  static inline std::shared_ptr<grpc::Channel>* channel_ = nullptr;
+};
+
+TEST_F(AdminServiceTest, ReadersAndStrangersCannotWrite) {
+  v1::UpsertDrugRequest request;
+  *request.mutable_drug() = Testazine("Testax");
+  v1::AdminWriteResponse response;
+
+  EXPECT_EQ(Admin()
+                ->UpsertDrug(Context(nullptr).get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Admin()
+                ->UpsertDrug(Context(kReaderToken).get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetAuditLogResponse log;
+  EXPECT_EQ(Admin()
+                ->GetAuditLog(Context(kReaderToken).get(),
+                              v1::GetAuditLogRequest(), &log)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
+  const std::string before = server_->knowledge_version();
+  v1::UpsertDrugRequest upsert;
+  *upsert.mutable_drug() = Testazine("Testax");
+  upsert.set_reason("pilot formulary addition");
+  v1::AdminWriteResponse added;
+
+  ASSERT_TRUE(
+      Admin()->UpsertDrug(Context(kAdminToken).get(), upsert, &added).ok());
+  // Serving before the write was acknowledged, and stamped on answers.
+  v1::CheckResponse after = Check("Testax");
+  EXPECT_EQ(after.knowledge_base_version(), added.version().version());
+  ASSERT_EQ(after.assessed_size(), 1);
+  EXPECT_EQ(after.assessed(0).drug_id(), "testazine");
+  EXPECT_THAT(added.audit().actor(), HasSubstr("kb-curator"));
+  EXPECT_EQ(added.audit().action(), "upsert_drug");
+  EXPECT_EQ(added.audit().version_before(), before);
+  EXPECT_THAT(added.audit().new_value(), HasSubstr("Testax"));
+
+  // A write that does not validate changes nothing.
+  v1::UpsertDrugRequest invalid;
+  *invalid.mutable_drug() = Testazine("Haldol");  // another drug's brand
+  v1::AdminWriteResponse refused;
+  grpc::Status status =
+      Admin()->UpsertDrug(Context(kAdminToken).get(), invalid, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("Haldol"));
+  EXPECT_EQ(server_->knowledge_version(), added.version().version());
+
+  v1::UpsertClassRequest class_request;
+  class_request.mutable_drug_class()->set_id("test-class");
+  class_request.mutable_drug_class()->set_name("Test class");
+  v1::AdminWriteResponse class_added;
+  ASSERT_TRUE(
+      Admin()
+          ->UpsertClass(Context(kAdminToken).get(), class_request, &class_added)
+          .ok());
+
+  v1::DeleteDrugRequest remove;
+  remove.set_drug_id("testazine");
+  v1::AdminWriteResponse removed;
+  ASSERT_TRUE(
+      Admin()->DeleteDrug(Context(kAdminToken).get(), remove, &removed).ok());
+  EXPECT_EQ(Check("Testax").unrecognized_size(), 1);
+
+  // Roll back to the version that had testazine.
+  v1::ActivateVersionRequest rollback;
+  rollback.set_sequence(added.version().sequence());
+  rollback.set_reason("undo the delete");
+  v1::AdminWriteResponse activated;
+  ASSERT_TRUE(
+      Admin()
+          ->ActivateVersion(Context(kAdminToken).get(), rollback, &activated)
+          .ok());
+  EXPECT_EQ(Check("Testax").assessed_size(), 1);
+
+  v1::ListVersionsResponse versions;
+  ASSERT_TRUE(Admin()
+                  ->ListVersions(Context(kAdminToken).get(),
+                                 v1::ListVersionsRequest(), &versions)
+                  .ok());
+  EXPECT_EQ(versions.active_sequence(), added.version().sequence());
+  EXPECT_GE(versions.versions_size(), 4);
+
+  v1::GetAuditLogRequest log_request;
+  v1::GetAuditLogResponse log;
+  ASSERT_TRUE(
+      Admin()->GetAuditLog(Context(kAdminToken).get(), log_request, &log).ok());
+  std::vector<std::string> actions;
+  for (const v1::AuditEntry& entry : log.entries())
+    actions.push_back(entry.action());
+  EXPECT_THAT(actions, ::testing::IsSupersetOf({"upsert_drug", "upsert_class",
+                                                "delete_drug", "activate"}));
+}
+
+// Requests keep flowing while the knowledge base is swapped: no call fails
+// and every answer names a version that really served.
+TEST_F(AdminServiceTest, HotSwapUnderLoadLosesNoCall) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  absl::Mutex mu;
+  std::set<std::string> seen;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&] {
+      while (!stop) {
+        grpc::Status status;
+        v1::CheckResponse response = Check("haloperidol", &status);
+        if (!status.ok() ||
+            response.acute_dystonia().level() != v1::RISK_LEVEL_HIGH) {
+          ++failures;
+        }
+        absl::MutexLock lock(&mu);
+        seen.insert(response.knowledge_base_version());
+      }
+    });
+  }
+  std::set<std::string> produced = {server_->knowledge_version()};
+  for (int i = 0; i < 5; ++i) {
+    v1::UpsertDrugRequest request;
+    *request.mutable_drug() = Testazine(absl::StrCat("Swapax", i));
+    v1::AdminWriteResponse response;
+    ASSERT_TRUE(Admin()
+                    ->UpsertDrug(Context(kAdminToken).get(), request, &response)
+                    .ok());
+    produced.insert(response.version().version());
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  stop = true;
+  for (std::thread& client : clients) client.join();
+
+  EXPECT_EQ(failures, 0);
+  absl::MutexLock lock(&mu);
+  EXPECT_GE(seen.size(), 2u) << "the swaps should be visible to the clients";
+  for (const std::string& version : seen) {
+    EXPECT_TRUE(produced.count(version)) << version << " never served";
+  }
+}
+
+}  // namespace
+}  // namespace dystonia
