@@ -20,7 +20,7 @@ PACKAGES=(
 # Chromium) and runs the Python and Node client examples against a live
 # server. Asked for with `bash deploy/setup.sh test` (deploy/test.sh does).
 if [ "${1:-}" = test ]; then
-  PACKAGES+=(chromium python3 python3-grpcio python3-protobuf openssl)
+  PACKAGES+=(chromium python3 python3-grpcio python3-protobuf python3-yaml openssl)
   # Node and npm from Debian, unless a Node.js is already there (another
   # distribution's nodejs conflicts with Debian's npm package).
   command -v node >/dev/null || PACKAGES+=(nodejs)

@@ -25,11 +25,13 @@ std::string Sha256Hex(absl::string_view text) {
   return hex;
 }
 
-absl::string_view AuthorizationMetadata(const grpc::ServerContextBase& context) {
+absl::string_view AuthorizationMetadata(
+    const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
-  return it == metadata.end() ? absl::string_view()
-                              : absl::string_view(it->second.data(), it->second.size());
+  return it == metadata.end()
+             ? absl::string_view()
+             : absl::string_view(it->second.data(), it->second.size());
 }
 
 bool IsLoopbackAddress(absl::string_view listen) {

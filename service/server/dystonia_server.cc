@@ -79,8 +79,11 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   }
   ServiceLimits limits;
   limits.max_concurrent_streams = options.max_concurrent_streams;
+  if (options.log_requests)
+    server->request_log_ = std::make_unique<RequestLog>();
   server->service_ = std::make_unique<RiskServiceImpl>(
-      &server->knowledge_, &server->access_, &server->metrics_, limits);
+      &server->knowledge_, &server->access_, &server->metrics_, limits,
+      server->request_log_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

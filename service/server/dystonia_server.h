@@ -55,6 +55,8 @@ struct ServerOptions {
   int max_request_bytes = 4 << 20;
   // Open CheckStreams across all clients. Default: 64.
   int max_concurrent_streams = 64;
+  // One JSON line per request on stderr (see request_log.h). Default: false.
+  bool log_requests = false;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
@@ -97,6 +99,7 @@ class DystoniaServer {
   KnowledgeHolder knowledge_;
   AccessControl access_;
   Metrics metrics_;
+  std::unique_ptr<RequestLog> request_log_;
   std::unique_ptr<RiskServiceImpl> service_;
   std::unique_ptr<DrugStore> store_;
   // Declared after what they use, so they stop first.

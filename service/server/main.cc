@@ -41,6 +41,11 @@ ABSL_FLAG(int, max_request_bytes, 4 << 20,
 ABSL_FLAG(
     int, max_concurrent_streams, 64,
     "open CheckStreams across all clients; one more gets RESOURCE_EXHAUSTED");
+ABSL_FLAG(
+    bool, log_requests, false,
+    "one JSON line per request on stderr: method, status, latency, "
+    "knowledge version, request id (off by default: a client's request id "
+    "could carry a patient identifier)");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "Seconds in-flight calls get to finish on SIGTERM or SIGINT");
 
@@ -71,6 +76,7 @@ int main(int argc, char** argv) {
   options.cds_allow_sha256 = absl::GetFlag(FLAGS_cds_allow_sha256);
   options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.log_requests = absl::GetFlag(FLAGS_log_requests);
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";

@@ -86,10 +86,24 @@ void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
 
 }  // namespace
 
+absl::string_view MethodName(Method method) {
+  static constexpr absl::string_view kNames[] = {
+      "Check",       "CheckStream",          "GetDrug",
+      "SearchDrugs", "GetKnowledgeBaseInfo", "GetFeedbackSummary",
+      "CdsHooks"};
+  const int index = static_cast<int>(method);
+  return index >= 0 && index < static_cast<int>(Method::kCount) ? kNames[index]
+                                                                : "unknown";
+}
+
 void CallGate::Finish(grpc::ServerUnaryReactor* reactor,
                       const absl::Status& status) const {
-  if (metrics != nullptr) {
-    metrics->RecordRequest(method, status.code(), absl::Now() - start);
+  const absl::Duration latency = absl::Now() - start;
+  if (metrics != nullptr)
+    metrics->RecordRequest(method, status.code(), latency);
+  if (log != nullptr) {
+    log->Log(MethodName(method), status.code(), latency, knowledge_version,
+             request_id);
   }
   reactor->Finish(ToGrpcStatus(status));
 }
@@ -101,8 +115,7 @@ namespace {
 // mapped status.
 template <typename Request, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
-                                   const CallGate& gate,
-                                   const KnowledgeHolder& holder,
+                                   CallGate gate, const KnowledgeHolder& holder,
                                    const grpc::ByteBuffer* request_bytes,
                                    grpc::ByteBuffer* response_bytes,
                                    Handler handler) {
@@ -112,6 +125,9 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
   if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
+  if (gate.log != nullptr && knowledge != nullptr) {
+    gate.knowledge_version = knowledge->version();
+  }
   if (status.ok()) {
     auto response = handler(*knowledge, request);
     status = response.status();
@@ -157,8 +173,9 @@ class CheckStreamReactor final
   // A stream whose caller is not `allowed` ends at once with that status.
   // `active`, when given, is decremented when the stream is done.
   CheckStreamReactor(const KnowledgeHolder* holder, const absl::Status& allowed,
-                     Metrics* metrics, std::atomic<int>* active)
-      : holder_(holder), metrics_(metrics), active_(active) {
+                     Metrics* metrics, std::atomic<int>* active,
+                     RequestLog* log = nullptr)
+      : holder_(holder), metrics_(metrics), active_(active), log_(log) {
     if (!allowed.ok()) {
       finished_ = true;
       Finish(ToGrpcStatus(allowed));
@@ -184,6 +201,14 @@ class CheckStreamReactor final
               : absl::StatusCode::kOk,
           absl::Now() - start);
       metrics_->RecordFindings(response_);
+    }
+    if (log_ != nullptr) {
+      log_->Log(MethodName(Method::kCheckStream),
+                response_.has_error()
+                    ? static_cast<absl::StatusCode>(response_.error().code())
+                    : absl::StatusCode::kOk,
+                absl::Now() - start, response_.knowledge_base_version(),
+                response_.request_id());
     }
     grpc::ByteBuffer bytes;
     Serialize(response_, &bytes);
@@ -239,6 +264,7 @@ class CheckStreamReactor final
   const KnowledgeHolder* holder_;
   Metrics* metrics_;
   std::atomic<int>* active_;
+  RequestLog* log_;
   // Only the reading side touches these (one read is outstanding at a time).
   grpc::ByteBuffer request_bytes_;
   v1::CheckRequest request_;
@@ -264,13 +290,17 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
   thread_local v1::CheckRequest request;
   thread_local v1::CheckResponse response;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  const CallGate gate = Gate(context, Method::kCheck);
+  CallGate gate = Gate(context, Method::kCheck);
   absl::Status status = gate.admitted;
   request.Clear();
   if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (status.ok()) status = RiskEngine::Assess(*knowledge, request, &response);
+  if (log_ != nullptr) {
+    gate.request_id = request.request_id();
+    if (knowledge != nullptr) gate.knowledge_version = knowledge->version();
+  }
   if (status.ok()) {
     Serialize(response, response_bytes);
     if (metrics_ != nullptr) metrics_->RecordFindings(response);
@@ -292,7 +322,8 @@ RiskServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
     return new CheckStreamReactor(knowledge_, admitted, nullptr, nullptr);
   }
   return new CheckStreamReactor(knowledge_, admitted, metrics_,
-                                admitted.ok() ? &active_streams_ : nullptr);
+                                admitted.ok() ? &active_streams_ : nullptr,
+                                log_);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
@@ -370,6 +401,7 @@ CallGate RiskServiceImpl::Gate(const grpc::CallbackServerContext* context,
                                Method method) const {
   CallGate gate;
   gate.metrics = metrics_;
+  gate.log = log_;
   gate.method = method;
   gate.start = absl::Now();
   gate.admitted = Allowed(context);

@@ -11,8 +11,12 @@
 #include "grpcpp/grpcpp.h"
 #include "service/server/access_control.h"
 #include "service/server/metrics.h"
+#include "service/server/request_log.h"
 
 namespace dystonia {
+
+// The method's name in logs and metrics.
+absl::string_view MethodName(Method method);
 
 struct ServiceLimits {
   // Open CheckStreams across all clients; one more gets RESOURCE_EXHAUSTED.
@@ -25,8 +29,12 @@ struct ServiceLimits {
 struct CallGate {
   absl::Status admitted;
   Metrics* metrics = nullptr;
+  RequestLog* log = nullptr;
   Method method = Method::kCheck;
   absl::Time start;
+  // For the request log, filled in by the handler when known.
+  std::string knowledge_version;
+  std::string request_id;
 
   // Records the call's metric and finishes it with `status`.
   void Finish(grpc::ServerUnaryReactor* reactor,
@@ -56,10 +64,11 @@ class RiskServiceImpl final
   explicit RiskServiceImpl(const KnowledgeHolder* knowledge,
                            const AccessControl* access = nullptr,
                            Metrics* metrics = nullptr,
-                           ServiceLimits limits = {})
+                           ServiceLimits limits = {}, RequestLog* log = nullptr)
       : knowledge_(knowledge),
         access_(access),
         metrics_(metrics),
+        log_(log),
         limits_(limits) {}
 
   // The store GetFeedbackSummary reads; set once it is open (until then
@@ -94,6 +103,7 @@ class RiskServiceImpl final
   const KnowledgeHolder* knowledge_;
   const AccessControl* access_;
   Metrics* metrics_;
+  RequestLog* log_;
   const ServiceLimits limits_;
   std::atomic<int> active_streams_{0};
   std::atomic<const DrugStore*> store_{nullptr};

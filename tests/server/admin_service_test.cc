@@ -186,6 +186,43 @@ TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
                                                 "delete_drug", "activate"}));
 }
 
+TEST_F(AdminServiceTest, ImportKnowledgeBaseReplacesTheWholeBundle) {
+  v1::ImportKnowledgeBaseRequest bad;
+  bad.set_text(
+      "manifest { version: \"9\" }\ndrug { id: \"x\" name: \"x\" class_ids: "
+      "\"nope\" "
+      "acute { level: RISK_LEVEL_NONE } tardive { level: RISK_LEVEL_NONE } "
+      "}\n");
+  v1::AdminWriteResponse refused;
+  grpc::Status status =
+      Admin()->ImportKnowledgeBase(Context(kAdminToken).get(), bad, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("nope"));
+
+  v1::ImportKnowledgeBaseRequest good;
+  good.set_text(
+      "manifest { version: \"pilot-1\" }\n"
+      "drug { id: \"alphazine\" name: \"alphazine\" "
+      "acute { level: RISK_LEVEL_NONE evidence: "
+      "EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION } "
+      "tardive { level: RISK_LEVEL_NONE evidence: "
+      "EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION } }\n");
+  good.set_reason("pilot bundle");
+  v1::AdminWriteResponse imported;
+  ASSERT_TRUE(
+      Admin()
+          ->ImportKnowledgeBase(Context(kAdminToken).get(), good, &imported)
+          .ok());
+
+  EXPECT_THAT(imported.version().version(), ::testing::StartsWith("pilot-1+"));
+  EXPECT_EQ(imported.audit().action(), "import");
+  v1::CheckResponse response = Check("alphazine");
+  EXPECT_EQ(response.knowledge_base_version(), imported.version().version());
+  EXPECT_EQ(response.assessed_size(), 1);
+  EXPECT_EQ(Check("haloperidol").unrecognized_size(),
+            1);  // the old bundle is gone
+}
+
 // Requests keep flowing while the knowledge base is swapped: no call fails
 // and every answer names a version that really served.
 TEST_F(AdminServiceTest, HotSwapUnderLoadLosesNoCall) {

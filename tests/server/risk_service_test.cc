@@ -93,8 +93,8 @@ TEST_F(RiskServiceTest, ReflectionListsTheServices) {
                        std::chrono::seconds(10));
   grpc::CompletionQueue queue;
   auto call = stub.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-      &queue);
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -163,39 +163,40 @@ TEST_P(RiskServiceBadInputTest, IsInvalidArgumentNamingTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     BadInputs, RiskServiceBadInputTest,
-    ::testing::Values(
-        BadRequest{"MissingAge",
-                   [](v1::CheckRequest* r) {
-                     r->mutable_patient()->clear_age_years();
-                   },
-                   "patient.age_years"},
-        BadRequest{"NegativeAge",
-                   [](v1::CheckRequest* r) {
-                     r->mutable_patient()->set_age_years(-2);
-                   },
-                   "patient.age_years"},
-        BadRequest{"AbsurdAge",
-                   [](v1::CheckRequest* r) {
-                     r->mutable_patient()->set_age_years(300);
-                   },
-                   "patient.age_years"},
-        BadRequest{"EmptyName",
-                   [](v1::CheckRequest* r) {
-                     r->mutable_medications(1)->set_name("");
-                   },
-                   "medications[1].name"},
-        BadRequest{"LongName",
-                   [](v1::CheckRequest* r) {
-                     r->mutable_medications(0)->set_name(std::string(250, 'x'));
-                   },
-                   "medications[0].name"},
-        BadRequest{"TooManyMedications",
-                   [](v1::CheckRequest* r) {
-                     for (int i = 0; i < 101; ++i) {
-                       r->add_medications()->set_name("metformin");
-                     }
-                   },
-                   "medications"}),
+    ::testing::Values(BadRequest{"MissingAge",
+                                 [](v1::CheckRequest* r) {
+                                   r->mutable_patient()->clear_age_years();
+                                 },
+                                 "patient.age_years"},
+                      BadRequest{"NegativeAge",
+                                 [](v1::CheckRequest* r) {
+                                   r->mutable_patient()->set_age_years(-2);
+                                 },
+                                 "patient.age_years"},
+                      BadRequest{"AbsurdAge",
+                                 [](v1::CheckRequest* r) {
+                                   r->mutable_patient()->set_age_years(300);
+                                 },
+                                 "patient.age_years"},
+                      BadRequest{"EmptyName",
+                                 [](v1::CheckRequest* r) {
+                                   r->mutable_medications(1)->set_name("");
+                                 },
+                                 "medications[1].name"},
+                      BadRequest{"LongName",
+                                 [](v1::CheckRequest* r) {
+                                   r->mutable_medications(0)->set_name(
+                                       std::string(250, 'x'));
+                                 },
+                                 "medications[0].name"},
+                      BadRequest{"TooManyMedications",
+                                 [](v1::CheckRequest* r) {
+                                   for (int i = 0; i < 101; ++i) {
+                                     r->add_medications()->set_name(
+                                         "metformin");
+                                   }
+                                 },
+                                 "medications"}),
     [](const ::testing::TestParamInfo<BadRequest>& info) {
       return info.param.name;
     });
@@ -207,7 +208,8 @@ TEST_F(RiskServiceTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
   bytes[bytes.find("metforminX") + 9] = '\xff';
   grpc::ByteBuffer reply;
 
-  grpc::Status status = CallRaw("/dystonia.v1.RiskService/Check", bytes, &reply);
+  grpc::Status status =
+      CallRaw("/dystonia.v1.RiskService/Check", bytes, &reply);
 
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("medications[1].name"));

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -60,12 +61,47 @@ TEST(DystoniaServerTest, EmptyStoreWithBrokenKnowledgeFailsToStart) {
   EXPECT_EQ(server.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// A call in flight when shutdown starts is answered within the grace
+// period; new calls are refused.
+TEST(DystoniaServerTest, ShutdownLetsACallInFlightFinish) {
+  auto server = DystoniaServer::Start(LocalOptions(NewTempDir("inflight-db")));
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials());
+  auto stub = v1::RiskService::NewStub(channel);
+  grpc::ClientContext context;
+  auto stream = stub->CheckStream(&context);
+  v1::CheckRequest request;
+  request.mutable_patient()->set_age_years(19);
+  request.add_medications()->set_name("haloperidol");
+  v1::CheckResponse response;
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));  // the stream is open and serving
+
+  std::thread shutdown([&] { (*server)->Shutdown(absl::Seconds(5)); });
+  // Still in flight: the open stream keeps being answered during the grace.
+  ASSERT_TRUE(stream->Write(request));
+  EXPECT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.acute_dystonia().level(), v1::RISK_LEVEL_HIGH);
+  stream->WritesDone();
+  while (stream->Read(&response)) {
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  shutdown.join();
+  (*server)->Wait();
+
+  grpc::ClientContext late;
+  late.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  EXPECT_FALSE(stub->Check(&late, request, &response).ok());
+}
+
 TEST(DystoniaServerTest, ShutdownTurnsHealthNotServing) {
   auto server = DystoniaServer::Start(LocalOptions(NewTempDir("health-db")));
   ASSERT_TRUE(server.ok()) << server.status();
-  auto channel = grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", (*server)->port()),
-      grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials());
 
   (*server)->Shutdown(absl::ZeroDuration());
   (*server)->Wait();
@@ -98,7 +134,8 @@ void ExpectCleanExitOn(int signal_number) {
           "--shutdown_grace_seconds=1", static_cast<char*>(nullptr));
     _exit(127);
   }
-  auto channel = grpc::CreateChannel(listen, grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(listen, grpc::InsecureChannelCredentials());
   auto health = grpc::health::v1::Health::NewStub(channel);
   bool serving = false;
   for (int attempt = 0; attempt < 100 && !serving; ++attempt) {
@@ -106,11 +143,11 @@ void ExpectCleanExitOn(int signal_number) {
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::milliseconds(200));
     grpc::health::v1::HealthCheckResponse response;
-    serving = health->Check(&context, grpc::health::v1::HealthCheckRequest(),
-                            &response)
-                  .ok() &&
-              response.status() ==
-                  grpc::health::v1::HealthCheckResponse::SERVING;
+    serving =
+        health
+            ->Check(&context, grpc::health::v1::HealthCheckRequest(), &response)
+            .ok() &&
+        response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
     if (!serving) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_TRUE(serving) << "dystonia-server did not become SERVING";
@@ -123,9 +160,13 @@ void ExpectCleanExitOn(int signal_number) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
-TEST(DystoniaServerBinaryTest, SigtermExitsCleanly) { ExpectCleanExitOn(SIGTERM); }
+TEST(DystoniaServerBinaryTest, SigtermExitsCleanly) {
+  ExpectCleanExitOn(SIGTERM);
+}
 
-TEST(DystoniaServerBinaryTest, SigintExitsCleanly) { ExpectCleanExitOn(SIGINT); }
+TEST(DystoniaServerBinaryTest, SigintExitsCleanly) {
+  ExpectCleanExitOn(SIGINT);
+}
 
 }  // namespace
 }  // namespace dystonia
