@@ -90,6 +90,11 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+  // A client that sends and never reads must not make the server buffer
+  // without bound: fixed HTTP/2 flow-control windows (no BDP probing, which
+  // would grow them to tens of MB per connection) keep what gRPC accepts
+  // ahead of the bounded CheckStream queue small.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.RegisterService(server->service_.get());
   server->admin_service_ =
       std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_);
