@@ -5,10 +5,6 @@
 namespace dystonia {
 namespace {
 
-constexpr const char* kMethodNames[] = {
-    "Check",       "CheckStream",          "GetDrug",
-    "SearchDrugs", "GetKnowledgeBaseInfo", "GetFeedbackSummary",
-    "CdsHooks"};
 constexpr const char* kCodeNames[] = {"OK",
                                       "CANCELLED",
                                       "UNKNOWN",
@@ -30,6 +26,18 @@ constexpr const char* kLevelNames[] = {"UNSPECIFIED", "NONE", "LOW", "MODERATE",
                                        "HIGH"};
 
 }  // namespace
+
+absl::string_view MethodName(Method method) {
+  static constexpr absl::string_view kNames[] = {
+      "Check",       "CheckStream",          "GetDrug",
+      "SearchDrugs", "GetKnowledgeBaseInfo", "GetFeedbackSummary",
+      "CdsHooks"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) ==
+                static_cast<size_t>(Method::kCount));
+  const int index = static_cast<int>(method);
+  return index >= 0 && index < static_cast<int>(Method::kCount) ? kNames[index]
+                                                                : "unknown";
+}
 
 void Metrics::RecordRequest(Method method, absl::StatusCode code,
                             absl::Duration latency) {
@@ -72,8 +80,8 @@ std::string Metrics::PrometheusText() const {
           methods_[m].by_code[c].load(std::memory_order_relaxed);
       if (count == 0) continue;
       absl::StrAppend(&out, "dystonia_requests_total{method=\"",
-                      kMethodNames[m], "\",code=\"", kCodeNames[c], "\"} ",
-                      count, "\n");
+                      MethodName(static_cast<Method>(m)), "\",code=\"",
+                      kCodeNames[c], "\"} ", count, "\n");
     }
   }
   absl::StrAppend(
@@ -87,16 +95,17 @@ std::string Metrics::PrometheusText() const {
       const std::string le = b < kBucketsMicros.size()
                                  ? absl::StrCat(kBucketsMicros[b] / 1e6)
                                  : "+Inf";
-      absl::StrAppend(
-          &out, "dystonia_request_duration_seconds_bucket{method=\"",
-          kMethodNames[m], "\",le=\"", le, "\"} ", cumulative, "\n");
+      absl::StrAppend(&out,
+                      "dystonia_request_duration_seconds_bucket{method=\"",
+                      MethodName(static_cast<Method>(m)), "\",le=\"", le,
+                      "\"} ", cumulative, "\n");
     }
     absl::StrAppend(
         &out, "dystonia_request_duration_seconds_sum{method=\"",
-        kMethodNames[m], "\"} ",
+        MethodName(static_cast<Method>(m)), "\"} ",
         methods_[m].latency_sum_micros.load(std::memory_order_relaxed) / 1e6,
         "\n", "dystonia_request_duration_seconds_count{method=\"",
-        kMethodNames[m], "\"} ", cumulative, "\n");
+        MethodName(static_cast<Method>(m)), "\"} ", cumulative, "\n");
   }
   absl::StrAppend(
       &out,

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "dystonia/v1/risk_service.pb.h"
@@ -27,6 +28,9 @@ enum class Method {
   kCdsHooks,
   kCount,
 };
+
+// The method's name in metrics and the request log.
+absl::string_view MethodName(Method method);
 
 class Metrics {
  public:

@@ -86,16 +86,6 @@ void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
 
 }  // namespace
 
-absl::string_view MethodName(Method method) {
-  static constexpr absl::string_view kNames[] = {
-      "Check",       "CheckStream",          "GetDrug",
-      "SearchDrugs", "GetKnowledgeBaseInfo", "GetFeedbackSummary",
-      "CdsHooks"};
-  const int index = static_cast<int>(method);
-  return index >= 0 && index < static_cast<int>(Method::kCount) ? kNames[index]
-                                                                : "unknown";
-}
-
 void CallGate::Finish(grpc::ServerUnaryReactor* reactor,
                       const absl::Status& status) const {
   const absl::Duration latency = absl::Now() - start;
@@ -228,6 +218,7 @@ class CheckStreamReactor final
     writing_ = false;
     if (!ok) {
       failed_ = true;
+      ReleaseSlot();
       Finish(grpc::Status(grpc::StatusCode::CANCELLED,
                           "the client stopped reading"));
       return;
@@ -242,7 +233,7 @@ class CheckStreamReactor final
   }
 
   void OnDone() override {
-    if (active_ != nullptr) active_->fetch_sub(1);
+    ReleaseSlot();
     delete this;
   }
 
@@ -257,13 +248,22 @@ class CheckStreamReactor final
   void MaybeFinishLocked() {
     if (reads_done_ && !writing_ && queued_.empty() && !finished_ && !failed_) {
       finished_ = true;
+      ReleaseSlot();
       Finish(grpc::Status::OK);
     }
   }
 
+  // Frees the stream's place under the open-stream cap, once, before the
+  // client can see the stream end (so a client that opens the next stream
+  // right after never finds the old one still counted).
+  void ReleaseSlot() {
+    std::atomic<int>* active = active_.exchange(nullptr);
+    if (active != nullptr) active->fetch_sub(1);
+  }
+
   const KnowledgeHolder* holder_;
   Metrics* metrics_;
-  std::atomic<int>* active_;
+  std::atomic<std::atomic<int>*> active_;
   RequestLog* log_;
   // Only the reading side touches these (one read is outstanding at a time).
   grpc::ByteBuffer request_bytes_;

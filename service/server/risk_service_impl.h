@@ -15,9 +15,6 @@
 
 namespace dystonia {
 
-// The method's name in logs and metrics.
-absl::string_view MethodName(Method method);
-
 struct ServiceLimits {
   // Open CheckStreams across all clients; one more gets RESOURCE_EXHAUSTED.
   // Default: 64.
