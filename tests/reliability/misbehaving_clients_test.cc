@@ -33,9 +33,13 @@
 #include "gtest/gtest.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/process_stats.h"
 
 namespace dystonia {
 namespace {
+
+using ::dystonia::testing::CountFds;
+using ::dystonia::testing::StatusField;
 
 using Clock = std::chrono::steady_clock;
 using Stream = grpc::ClientReaderWriter<v1::CheckRequest, v1::CheckResponse>;
@@ -51,28 +55,6 @@ constexpr int kFdSlack = 4;
 // baseline is the highest count seen after a concurrent warm-up.
 constexpr int kThreadSlack = 12;
 
-int CountFds() {
-  int count = 0;
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count - 1;  // the directory stream itself
-}
-
-// A numeric field of /proc/self/status ("Threads", "VmRSS").
-long StatusField(const std::string& name) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(name + ":", 0) == 0) {
-      return std::stol(line.substr(name.size() + 1));
-    }
-  }
-  return -1;
-}
 int CountThreads() { return static_cast<int>(StatusField("Threads")); }
 
 // Polls `done` every 20 ms for up to `timeout`; true once it holds.

@@ -32,9 +32,13 @@
 #include "gtest/gtest.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/process_stats.h"
 
 namespace dystonia {
 namespace {
+
+using ::dystonia::testing::CountFds;
+using ::dystonia::testing::StatusField;
 
 using Clock = std::chrono::steady_clock;
 
@@ -47,29 +51,6 @@ constexpr long kRssGrowthBoundKb = 20 * 1024;
 constexpr int kFdGrowthBound = 8;
 constexpr int kThreadGrowthBound = 8;
 constexpr char kTestDrug[] = "soakazine";
-
-int CountFds() {
-  int count = 0;
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return -1;
-  while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
-  }
-  closedir(dir);
-  return count - 1;  // the directory stream itself
-}
-
-// A numeric field of /proc/self/status ("Threads", "VmRSS" in kB).
-long StatusField(const std::string& name) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(name + ":", 0) == 0) {
-      return std::stol(line.substr(name.size() + 1));
-    }
-  }
-  return -1;
-}
 
 struct Resources {
   long rss_kb = StatusField("VmRSS");
