@@ -146,8 +146,8 @@ int64_t DrugStore::Now() const {
       .count();
 }
 
-absl::StatusOr<std::string> DrugStore::VersionNameOf(int64_t sequence) const {
-  if (sequence == 0) return std::string();
+absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::ReadVersionInfo(
+    int64_t sequence) const {
   std::string value;
   const std::string key = VersionPrefix(sequence) + "info";
   rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
@@ -159,7 +159,14 @@ absl::StatusOr<std::string> DrugStore::VersionNameOf(int64_t sequence) const {
   v1::KnowledgeVersionInfo info;
   absl::Status parsed = ParseRecord(key, value, &info);
   if (!parsed.ok()) return parsed;
-  return info.version();
+  return info;
+}
+
+absl::StatusOr<std::string> DrugStore::VersionNameOf(int64_t sequence) const {
+  if (sequence == 0) return std::string();
+  absl::StatusOr<v1::KnowledgeVersionInfo> info = ReadVersionInfo(sequence);
+  if (!info.ok()) return info.status();
+  return info->version();
 }
 
 absl::StatusOr<v1::KnowledgeVersionInfo> DrugStore::Import(
@@ -267,17 +274,10 @@ absl::StatusOr<AuditedWrite> DrugStore::ActivateVersion(int64_t sequence,
   }
   absl::MutexLock lock(&import_mutex_);
   rocksdb::ReadOptions read;
-  std::string value;
-  const std::string key = VersionPrefix(sequence) + "info";
-  rocksdb::Status status = db_->Get(read, key, &value);
-  if (status.IsNotFound()) {
-    return absl::NotFoundError(
-        absl::StrCat("knowledge-base version ", sequence, " is not stored"));
-  }
-  if (!status.ok()) return FromRocksDbStatus(status, key);
-  v1::KnowledgeVersionInfo info;
-  absl::Status parsed = ParseRecord(key, value, &info);
-  if (!parsed.ok()) return parsed;
+  absl::StatusOr<v1::KnowledgeVersionInfo> stored_info =
+      ReadVersionInfo(sequence);
+  if (!stored_info.ok()) return stored_info.status();
+  v1::KnowledgeVersionInfo info = *std::move(stored_info);
 
   absl::StatusOr<int64_t> active = ReadCounter(db_.get(), read, kActiveKey);
   if (!active.ok()) return active.status();
@@ -301,7 +301,7 @@ absl::StatusOr<AuditedWrite> DrugStore::ActivateVersion(int64_t sequence,
             absl::StrCat(audit.sequence()));
   rocksdb::WriteOptions write;
   write.sync = options_.sync_writes;
-  status = db_->Write(write, &batch);
+  rocksdb::Status status = db_->Write(write, &batch);
   if (!status.ok()) return FromRocksDbStatus(status, "writing activation");
   return AuditedWrite{std::move(info), std::move(audit)};
 }

@@ -160,6 +160,10 @@ class DrugStore {
                      const DrugStoreOptions& options);
 
   int64_t Now() const;
+  // Reads the metadata of version `sequence`; kNotFound when it is not
+  // stored.
+  absl::StatusOr<v1::KnowledgeVersionInfo> ReadVersionInfo(
+      int64_t sequence) const;
   // Reads the name of version `sequence`; "" for 0 (no version).
   absl::StatusOr<std::string> VersionNameOf(int64_t sequence) const;
 

@@ -218,18 +218,6 @@ const std::vector<const v1::Citation*>* KnowledgeSnapshot::ResolvedCitations(
   return it == resolved_citations_.end() ? nullptr : &it->second;
 }
 
-std::vector<const v1::Citation*> KnowledgeSnapshot::CitationsOf(
-    const google::protobuf::RepeatedPtrField<std::string>& ids) const {
-  if (const auto* resolved = ResolvedCitations(ids)) return *resolved;
-  std::vector<const v1::Citation*> citations;
-  for (const std::string& id : ids) {
-    if (const v1::Citation* citation = FindCitation(id)) {
-      citations.push_back(citation);
-    }
-  }
-  return citations;
-}
-
 const v1::Citation* KnowledgeSnapshot::FindCitation(
     absl::string_view id) const {
   auto it = citation_by_id_.find(id);

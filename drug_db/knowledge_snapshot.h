@@ -96,11 +96,9 @@ class KnowledgeSnapshot {
 
   // Returns the citation `id`, or nullptr.
   const v1::Citation* FindCitation(absl::string_view id) const;
-  // The citations a list of ids in this snapshot's bundle names, resolved
-  // once at load (a check cites tens of them). A list from elsewhere is
-  // resolved on the spot.
-  std::vector<const v1::Citation*> CitationsOf(
-      const google::protobuf::RepeatedPtrField<std::string>& ids) const;
+  // The citations a citation_ids list inside this snapshot's bundle names,
+  // resolved once at load (a check cites tens of them); nullptr for a list
+  // from elsewhere.
   const std::vector<const v1::Citation*>* ResolvedCitations(
       const google::protobuf::RepeatedPtrField<std::string>& ids) const;
   const v1::DrugClass* FindClass(absl::string_view id) const;

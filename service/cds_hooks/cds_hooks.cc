@@ -486,7 +486,6 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
         Text(Get(*order, "resourceType")), "/", Text(Get(*order, "id")));
     *call.check.add_medications() = std::move(medication);
     call.draft_indexes.push_back(index);
-    call.references.push_back(reference);
     if (std::find(selections.begin(), selections.end(), reference) !=
         selections.end()) {
       call.selected_indexes.push_back(index);
@@ -509,8 +508,6 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
       medication.set_days_on_therapy(
           static_cast<int32_t>(std::max<int64_t>(0, order_day - *started)));
     }
-    call.references.push_back(
-        absl::StrCat("MedicationRequest/", Text(Get(*resource, "id"))));
     *call.check.add_medications() = std::move(medication);
   }
 

@@ -36,8 +36,6 @@ struct HookCall {
   // (order-select; empty means every draft).
   std::vector<int> draft_indexes;
   std::vector<int> selected_indexes;
-  // FHIR ids ("MedicationRequest/abc") by medication index.
-  std::vector<std::string> references;
   // Said on every card: how the patient was read (age from a partial
   // birthDate, age or sex not given).
   std::vector<std::string> notes;
