@@ -19,7 +19,7 @@ PACKAGES=(
 # The test suite renders the audit report in a real browser (headless
 # Chromium) and runs the Python and Node client examples against a live
 # server. Asked for with `bash deploy/setup.sh test` (deploy/test.sh does).
-if [ "${1:-}" = test ]; then
+if [[ " $* " == *" test "* ]]; then
   PACKAGES+=(chromium python3 python3-grpcio python3-protobuf python3-yaml openssl)
   # Node and npm from Debian, unless a Node.js is already there (another
   # distribution's nodejs conflicts with Debian's npm package).
@@ -29,8 +29,15 @@ fi
 
 # The load harness (bench/load.sh) also needs h2load and nghttp; asked for
 # with `bash deploy/setup.sh bench`, not needed to build, run or test.
-if [ "${1:-}" = bench ]; then
+if [[ " $* " == *" bench "* ]]; then
   PACKAGES+=(nghttp2-client util-linux)
+fi
+
+# The sanitizer and fuzzing run (deploy/sanitize.sh): clang, its sanitizer and
+# libFuzzer runtimes, and llvm-symbolizer for readable reports. Asked for
+# with `bash deploy/setup.sh sanitize`.
+if [[ " $* " == *" sanitize "* ]]; then
+  PACKAGES+=(clang libclang-rt-14-dev llvm)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 #include "clients/audit/prescription_reader.h"
 
 #include <algorithm>
+#include <fstream>
 #include <type_traits>
 #include <utility>
 
@@ -172,7 +173,8 @@ absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line) {
   return fields;
 }
 
-PrescriptionReader::PrescriptionReader(std::ifstream in, InputFormat format)
+PrescriptionReader::PrescriptionReader(std::unique_ptr<std::istream> in,
+                                       InputFormat format)
     : in_(std::move(in)), format_(format), column_(kFieldCount, -1) {}
 
 absl::StatusOr<std::unique_ptr<PrescriptionReader>> PrescriptionReader::Open(
@@ -187,19 +189,26 @@ absl::StatusOr<std::unique_ptr<PrescriptionReader>> PrescriptionReader::Open(
              absl::EndsWithIgnoreCase(path, ".json")) {
     chosen = InputFormat::kNdjson;
   }
+  return FromStream(std::make_unique<std::ifstream>(std::move(in)), chosen,
+                    path);
+}
+
+absl::StatusOr<std::unique_ptr<PrescriptionReader>>
+PrescriptionReader::FromStream(std::unique_ptr<std::istream> in,
+                               InputFormat format, absl::string_view name) {
   std::unique_ptr<PrescriptionReader> reader(
-      new PrescriptionReader(std::move(in), chosen));
-  if (chosen == InputFormat::kCsv) {
+      new PrescriptionReader(std::move(in), format));
+  if (format == InputFormat::kCsv) {
     if (absl::Status status = reader->ReadHeader(); !status.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(path, ": ", status.message()));
+          absl::StrCat(name, ": ", status.message()));
     }
   }
   return reader;
 }
 
 bool PrescriptionReader::ReadLine(std::string* line) {
-  if (!std::getline(in_, *line)) return false;
+  if (!std::getline(*in_, *line)) return false;
   ++line_number_;
   bytes_read_ += static_cast<int64_t>(line->size()) + 1;
   if (line_number_ == 1 && absl::StartsWith(*line, "\xEF\xBB\xBF"))

@@ -22,13 +22,14 @@
 // the server's judgement. Not thread-safe.
 
 #include <cstdint>
-#include <fstream>
 #include <functional>
+#include <istream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "dystonia/v1/risk_service.pb.h"
 
 namespace dystonia::audit {
@@ -61,6 +62,11 @@ class PrescriptionReader {
   static absl::StatusOr<std::unique_ptr<PrescriptionReader>> Open(
       const std::string& path, const InputFormat* format = nullptr);
 
+  // Reads `in` as `format`; `name` prefixes header errors (a path, "stdin").
+  static absl::StatusOr<std::unique_ptr<PrescriptionReader>> FromStream(
+      std::unique_ptr<std::istream> in, InputFormat format,
+      absl::string_view name);
+
   // Reads the next prescription into `out`; rows rejected on the way are
   // passed to `on_rejected`. Returns false at the end of the file.
   bool Next(Prescription* out,
@@ -73,7 +79,7 @@ class PrescriptionReader {
   InputFormat format() const { return format_; }
 
  private:
-  PrescriptionReader(std::ifstream in, InputFormat format);
+  PrescriptionReader(std::unique_ptr<std::istream> in, InputFormat format);
   absl::Status ReadHeader();
   bool NextCsv(Prescription* out,
                const std::function<void(const RejectedRow&)>& on_rejected);
@@ -82,7 +88,7 @@ class PrescriptionReader {
   // Reads one physical line without its line end; false at end of file.
   bool ReadLine(std::string* line);
 
-  std::ifstream in_;
+  std::unique_ptr<std::istream> in_;
   InputFormat format_;
   int64_t line_number_ = 0;
   int64_t rows_read_ = 0;

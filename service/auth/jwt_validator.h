@@ -70,6 +70,12 @@ struct VerifiedToken {
 // is empty, uses another scheme, or carries no token.
 absl::StatusOr<absl::string_view> BearerToken(
     absl::string_view authorization_header);
+// The answer is a view into the header: a temporary would leave it dangling.
+absl::StatusOr<absl::string_view> BearerToken(std::string&&) = delete;
+inline absl::StatusOr<absl::string_view> BearerToken(
+    const char* authorization_header) {
+  return BearerToken(absl::string_view(authorization_header));
+}
 
 class JwtValidator {
  public:

@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
 
 namespace dystonia::cds_hooks {
@@ -809,6 +810,12 @@ std::string WithoutLineComments(const std::string& text) {
 }
 
 absl::StatusOr<Value> ParseJson(const std::string& text) {
+  // JSON is UTF-8 (RFC 8259); protobuf's parser lets invalid bytes through
+  // into strings that cards would echo, making the answer invalid JSON.
+  if (!IsValidUtf8(text)) {
+    return absl::InvalidArgumentError(
+        "the body is not valid UTF-8 (JSON must be UTF-8, RFC 8259)");
+  }
   Value value;
   auto status = google::protobuf::util::JsonStringToMessage(
       WithoutLineComments(text), &value);

@@ -85,7 +85,10 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     };
     if (jwt != nullptr) {
       // CDS Hooks clients authenticate with a signed JWT (the spec's way).
-      auto token = auth::BearerToken(request.get_header_value("Authorization"));
+      // The token is a view into the header: keep the header alive.
+      const std::string authorization =
+          request.get_header_value("Authorization");
+      auto token = auth::BearerToken(authorization);
       absl::Status verified = token.ok()
                                   ? jwt->Verify(*token, absl::Now()).status()
                                   : token.status();

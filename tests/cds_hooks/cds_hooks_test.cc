@@ -325,6 +325,8 @@ TEST_F(CdsHooksTest, LegacyOpioidExampleIsJudgedWithoutCards) {
 TEST_F(CdsHooksTest, BadBodiesGet400WithAJsonError) {
   for (const auto& [body, expected] : std::map<std::string, std::string>{
            {"{not json", "not JSON"},
+           {"{\"hook\":\"order-sign\",\"context\":{\"x\":\"\xff\xfe\"}}",
+            "not valid UTF-8"},
            {"[1,2]", "not a JSON object"},
            {R"({"hook":"order-sign"})", "context"}}) {
     auto [status, json] =

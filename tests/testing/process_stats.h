@@ -12,6 +12,21 @@
 namespace dystonia::testing {
 
 // Open file descriptors of this process, or -1.
+// True in AddressSanitizer and ThreadSanitizer builds, whose allocators hold
+// freed memory back (ASan's quarantine) or add shadow memory: resident-memory
+// bounds measure the sanitizer there, not the code.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool kSanitizedBuild = true;
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+
 inline int CountFds() {
   int count = 0;
   DIR* dir = opendir("/proc/self/fd");
