@@ -16,8 +16,7 @@ only="${SANITIZE_ONLY:-}"
 # Reports name the source line; a test that trips a sanitizer fails.
 export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:abort_on_error=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/sanitizers/tsan.supp"
-export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$PWD/tests/sanitizers/tsan.supp"
 
 build() {
   local dir="$1" sanitizers="$2"

@@ -238,6 +238,13 @@ AuditResult RunAudit(const std::string& input_path,
           ? options.channel
           : grpc::CreateChannel(options.server,
                                 grpc::InsecureChannelCredentials());
+  // Connected first, through a failed attempt if need be: Debian's gRPC 1.51
+  // now and then takes a connect() in progress for a failure (fixed upstream,
+  // grpc/grpc#35064) and a stream opened then would fail at once. A server
+  // still unreachable after the wait fails the stream below, as before.
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::milliseconds(static_cast<int64_t>(
+                                options.connect_timeout_seconds * 1000)));
   auto stub = v1::RiskService::NewStub(channel);
   grpc::ClientContext context;
   auto stream = stub->CheckStream(&context);

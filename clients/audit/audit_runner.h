@@ -45,6 +45,9 @@ struct AuditOptions {
   v1::CheckView view = v1::CHECK_VIEW_FULL;
   // Where the progress line goes; nullptr for none. Default: none.
   std::ostream* progress = nullptr;
+  // How long to wait for the connection before the run starts, retrying a
+  // failed attempt. Default: 10 seconds.
+  double connect_timeout_seconds = 10;
 };
 
 struct AuditResult {

@@ -1,7 +1,7 @@
 // dystonia-audit: audits a prescription file through a dystonia-risk server.
 //   dystonia-audit --server HOST:PORT --out DIR [--quiet] [--window N]
 //                  [--format csv|ndjson] [--no_results] [--view full|basic]
-//                  FILE
+//                  [--connect_timeout SECONDS] FILE
 // Exit status: 0 every row assessed; 1 some rows rejected (see errors.csv);
 // 2 usage or unreadable input; 3 the run is incomplete (server unreachable
 // or lost); 4 an output could not be written.
@@ -22,7 +22,7 @@ int Usage(const char* problem) {
       "N]\n"
       "                      [--format csv|ndjson] [--no_results] [--view "
       "full|basic]\n"
-      "                      FILE\n"
+      "                      [--connect_timeout SECONDS] FILE\n"
       "FILE: CSV (one row per medication, header row) or NDJSON (one "
       "CheckRequest\n"
       "per line); see README.md, \"Audits\". Outputs in DIR: findings.csv,\n"
@@ -68,6 +68,13 @@ int main(int argc, char** argv) {
         return Usage("--format is csv or ndjson");
       }
       options.format = &format;
+    } else if (arg == "--connect_timeout") {
+      const char* v = value("--connect_timeout");
+      if (v == nullptr ||
+          !absl::SimpleAtod(v, &options.connect_timeout_seconds) ||
+          !(options.connect_timeout_seconds > 0)) {
+        return Usage("--connect_timeout needs a number of seconds above 0");
+      }
     } else if (arg == "--quiet") {
       options.progress = nullptr;
     } else if (arg == "--no_results") {

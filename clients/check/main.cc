@@ -26,12 +26,22 @@ int main(int argc, char** argv) {
                                      grpc::InsecureChannelCredentials());
   auto stub = dystonia::v1::RiskService::NewStub(channel);
   grpc::ClientContext context;
-  context.set_deadline(
-      std::chrono::system_clock::now() +
-      std::chrono::milliseconds(
-          static_cast<int64_t>(invocation->timeout_seconds * 1000)));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(
+                           invocation->timeout_seconds * 1000)));
+  // Rides out a failed connection attempt within the deadline: Debian's gRPC
+  // 1.51 now and then takes a connect() in progress for a failure (fixed
+  // upstream, grpc/grpc#35064).
+  context.set_wait_for_ready(true);
   dystonia::v1::CheckResponse response;
   grpc::Status status = stub->Check(&context, invocation->request, &response);
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+      channel->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY) {
+    std::cerr << "dystonia-check: " << invocation->server
+              << ": could not connect within " << invocation->timeout_seconds
+              << " s (is the server running?)\n";
+    return 1;
+  }
   if (!status.ok()) {
     std::cerr << "dystonia-check: " << invocation->server << ": "
               << status.error_message() << " (gRPC code "

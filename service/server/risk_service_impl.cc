@@ -15,6 +15,7 @@
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
 #include "service/server/status_conversion.h"
+#include "service/server/tsan_handoff.h"
 #include "service/server/wire_diagnosis.h"
 
 namespace dystonia {
@@ -168,13 +169,16 @@ class CheckStreamReactor final
       : holder_(holder), metrics_(metrics), active_(active), log_(log) {
     if (!allowed.ok()) {
       finished_ = true;
+      HandToGrpc(this);
       Finish(ToGrpcStatus(allowed));
       return;
     }
+    HandToGrpc(&request_bytes_);
     StartRead(&request_bytes_);
   }
 
   void OnReadDone(bool ok) override {
+    GrpcCallbackScope scope(&request_bytes_, this);
     if (!ok) {
       std::lock_guard<std::mutex> lock(mu_);
       reads_done_ = true;
@@ -207,6 +211,7 @@ class CheckStreamReactor final
     queued_.push_back(std::move(bytes));
     if (!writing_) StartNextWriteLocked();
     if (queued_.size() < kMaxQueuedResponses) {
+      HandToGrpc(&request_bytes_);
       StartRead(&request_bytes_);
     } else {
       read_paused_ = true;
@@ -214,11 +219,13 @@ class CheckStreamReactor final
   }
 
   void OnWriteDone(bool ok) override {
+    GrpcCallbackScope scope(&queued_, this);
     std::lock_guard<std::mutex> lock(mu_);
     writing_ = false;
     if (!ok) {
       failed_ = true;
       ReleaseSlot();
+      HandToGrpc(this);
       Finish(grpc::Status(grpc::StatusCode::CANCELLED,
                           "the client stopped reading"));
       return;
@@ -227,12 +234,14 @@ class CheckStreamReactor final
     if (!queued_.empty()) StartNextWriteLocked();
     if (read_paused_ && !failed_) {
       read_paused_ = false;
+      HandToGrpc(&request_bytes_);
       StartRead(&request_bytes_);
     }
     MaybeFinishLocked();
   }
 
   void OnDone() override {
+    BackFromGrpc(this);
     ReleaseSlot();
     delete this;
   }
@@ -240,6 +249,7 @@ class CheckStreamReactor final
  private:
   void StartNextWriteLocked() {
     writing_ = true;
+    HandToGrpc(&queued_);
     StartWrite(&queued_.front());
   }
 
@@ -249,6 +259,7 @@ class CheckStreamReactor final
     if (reads_done_ && !writing_ && queued_.empty() && !finished_ && !failed_) {
       finished_ = true;
       ReleaseSlot();
+      HandToGrpc(this);
       Finish(grpc::Status::OK);
     }
   }

@@ -165,6 +165,7 @@ TEST_F(AuditRunnerTest,
        UnreachableServerIsUnavailableAndTheReportSaysIncomplete) {
   AuditOptions options = Options();
   options.server = "127.0.0.1:1";  // nothing listens there
+  options.connect_timeout_seconds = 0.5;
 
   AuditResult result = RunAudit(Example("prescriptions.csv"), options);
 
@@ -261,7 +262,8 @@ TEST_F(AuditBinaryTest, UsageAndUnreachableServer) {
   EXPECT_EQ(Run("--server 127.0.0.1:1", &output), 2);
   EXPECT_THAT(output, HasSubstr("usage"));
   output.clear();
-  EXPECT_EQ(Run(absl::StrCat("--quiet --server 127.0.0.1:1 --out ",
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server 127.0.0.1:1 "
+                             "--connect_timeout 0.5 --out ",
                              testing::NewTempDir("x"), " ",
                              Example("prescriptions.csv")),
                 &output),

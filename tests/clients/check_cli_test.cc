@@ -39,7 +39,8 @@ TEST(CheckCliTest, RouteAbbreviationsAndEnumNamesAreAccepted) {
                                          "ROUTE_LONG_ACTING_INJECTABLE"});
 
   ASSERT_TRUE(invocation.ok()) << invocation.status();
-  EXPECT_EQ(invocation->request.medications(0).route(), v1::ROUTE_INTRAMUSCULAR);
+  EXPECT_EQ(invocation->request.medications(0).route(),
+            v1::ROUTE_INTRAMUSCULAR);
   EXPECT_EQ(invocation->request.medications(1).route(),
             v1::ROUTE_LONG_ACTING_INJECTABLE);
 }
@@ -55,8 +56,9 @@ TEST(CheckCliTest, MissingAgeIsInvalidArgument) {
 }
 
 TEST(CheckCliTest, UnknownRouteIsInvalidArgument) {
-  EXPECT_THAT(ParseCheckArguments({"--age", "4", "--med", "x", "--route", "nasal"}),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      ParseCheckArguments({"--age", "4", "--med", "x", "--route", "nasal"}),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(CheckCliTest, ReportShowsLevelsFindingsAndUnrecognized) {
@@ -98,9 +100,9 @@ class CheckBinaryTest : public testing::ServerTest {
  protected:
   // Runs dystonia-check with `arguments`; returns stdout, sets `exit_code`.
   static std::string Run(const std::string& arguments, int* exit_code) {
-    const std::string command =
-        absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/check/dystonia-check --server ",
-                     Address(), " ", arguments, " 2>&1");
+    const std::string command = absl::StrCat(
+        DYSTONIA_BINARY_DIR, "/clients/check/dystonia-check --server ",
+        Address(), " ", arguments, " 2>&1");
     FILE* pipe = popen(command.c_str(), "r");
     std::string output;
     char buffer[4096];
@@ -117,10 +119,10 @@ class CheckBinaryTest : public testing::ServerTest {
 TEST_F(CheckBinaryTest, YoungManGivenIntramuscularHaloperidolIsAcuteHigh) {
   int exit_code = -1;
 
-  const std::string output = Run(
-      "--age 19 --sex male --med haloperidol --route intramuscular "
-      "--med metformin",
-      &exit_code);
+  const std::string output =
+      Run("--age 19 --sex male --med haloperidol --route intramuscular "
+          "--med metformin",
+          &exit_code);
 
   EXPECT_EQ(exit_code, 0) << output;
   EXPECT_THAT(output, HasSubstr("Acute dystonia:      HIGH"));
@@ -132,9 +134,9 @@ TEST_F(CheckBinaryTest, YoungManGivenIntramuscularHaloperidolIsAcuteHigh) {
 TEST_F(CheckBinaryTest, OlderWomanOnHaloperidolForTwoYearsIsTardiveHigh) {
   int exit_code = -1;
 
-  const std::string output = Run(
-      "--age 75 --sex female --med haloperidol --status active --days 730",
-      &exit_code);
+  const std::string output =
+      Run("--age 75 --sex female --med haloperidol --status active --days 730",
+          &exit_code);
 
   EXPECT_EQ(exit_code, 0) << output;
   EXPECT_THAT(output, HasSubstr("Tardive dyskinesia:  HIGH"));
@@ -158,6 +160,18 @@ TEST_F(CheckBinaryTest, ServerRejectionIsReportedWithNonZeroExit) {
 
   EXPECT_EQ(exit_code, 1);
   EXPECT_THAT(output, HasSubstr("patient.age_years"));
+}
+
+TEST_F(CheckBinaryTest, UnreachableServerSaysSoWithinTheTimeout) {
+  int exit_code = -1;
+
+  // The later --server wins; nothing listens on port 1.
+  const std::string output =
+      Run("--server 127.0.0.1:1 --timeout 0.5 --age 30 --med haloperidol",
+          &exit_code);
+
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_THAT(output, HasSubstr("could not connect within 0.5 s"));
 }
 
 TEST_F(CheckBinaryTest, BadUsageExitsTwo) {

@@ -13,6 +13,7 @@
 // depends on the machine); the seed is printed at the start.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,6 +176,8 @@ class ServerProcess {
       return false;
     }
     if (pid == 0) {
+      // Dies with the test, even one a sanitizer stops.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (fd >= 0) {
         dup2(fd, STDERR_FILENO);

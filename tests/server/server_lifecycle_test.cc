@@ -1,6 +1,7 @@
 // The server's start-up and shutdown: seeding, restart on an existing store,
 // a bad knowledge base, and the dystonia-server binary's SIGTERM handling.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -128,6 +129,8 @@ void ExpectCleanExitOn(int signal_number) {
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
+    // Dies with the test, even one a sanitizer stops.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     execl(binary.c_str(), binary.c_str(), ("--listen=" + listen).c_str(),
           ("--db_path=" + db_path).c_str(),
           ("--knowledge_dir=" + BundledKnowledgeDir()).c_str(),
