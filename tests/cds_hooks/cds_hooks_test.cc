@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/server_fixture.h"
 
 namespace dystonia::cds_hooks {
 namespace {
@@ -56,11 +57,8 @@ const Value& Field(const Value& object, const std::string& name) {
 class CdsHooksTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
+    ServerOptions options = testing::LoopbackServerOptions("cds-db");
     options.http_listen = "127.0.0.1:0";
-    options.db_path = testing::NewTempDir("cds-db");
-    options.knowledge_dir = testing::BundledKnowledgeDir();
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();

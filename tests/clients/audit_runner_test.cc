@@ -179,10 +179,8 @@ TEST_F(AuditRunnerTest,
 // A server that goes away mid-run: a clear error, never a report that looks
 // complete, and the counts do not pretend to reconcile.
 TEST(AuditRunnerLostServerTest, ServerLostMidRunGivesAnIncompleteRun) {
-  ServerOptions server_options;
-  server_options.listen = "127.0.0.1:0";
-  server_options.db_path = testing::NewTempDir("lost-server-db");
-  server_options.knowledge_dir = testing::BundledKnowledgeDir();
+  ServerOptions server_options =
+      testing::LoopbackServerOptions("lost-server-db");
   auto server = DystoniaServer::Start(server_options);
   ASSERT_TRUE(server.ok()) << server.status();
   std::string csv = "prescription_id,age_years,sex,medication\n";

@@ -34,6 +34,7 @@
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/process_stats.h"
+#include "tests/testing/server_fixture.h"
 
 namespace dystonia {
 namespace {
@@ -220,11 +221,8 @@ std::vector<FrameHeader> ParseFrames(const std::string& bytes) {
 class MisbehavingClientsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
+    ServerOptions options = testing::LoopbackServerOptions("misbehaving-db");
     options.http_listen = "127.0.0.1:0";  // for /metrics
-    options.db_path = testing::NewTempDir("misbehaving-db");
-    options.knowledge_dir = testing::BundledKnowledgeDir();
     options.max_concurrent_streams = kStreamCap;
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();

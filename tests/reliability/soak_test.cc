@@ -33,6 +33,7 @@
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/process_stats.h"
+#include "tests/testing/server_fixture.h"
 
 namespace dystonia {
 namespace {
@@ -159,10 +160,7 @@ struct Tally {
 class SoakTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.db_path = testing::NewTempDir("soak-db");
-    options.knowledge_dir = testing::BundledKnowledgeDir();
+    ServerOptions options = testing::LoopbackServerOptions("soak-db");
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();

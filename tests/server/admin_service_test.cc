@@ -18,6 +18,7 @@
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/server_fixture.h"
 
 namespace dystonia {
 namespace {
@@ -35,10 +36,7 @@ class AdminServiceTest : public ::testing::Test {
                           << "\n"
                           << "kb-curator admin " << Sha256Hex(kAdminToken)
                           << "\n";
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.db_path = testing::NewTempDir("admin-db");
-    options.knowledge_dir = testing::BundledKnowledgeDir();
+    ServerOptions options = testing::LoopbackServerOptions("admin-db");
     options.tokens_file = tokens;
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/server_fixture.h"
 
 namespace dystonia {
 namespace {
@@ -23,11 +24,8 @@ using ::testing::HasSubstr;
 class LimitsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
+    ServerOptions options = testing::LoopbackServerOptions("limits-db");
     options.http_listen = "127.0.0.1:0";
-    options.db_path = testing::NewTempDir("limits-db");
-    options.knowledge_dir = testing::BundledKnowledgeDir();
     options.max_request_bytes = 64 * 1024;
     options.max_concurrent_streams = 2;
     auto server = DystoniaServer::Start(options);

@@ -18,6 +18,7 @@
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/server_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace dystonia {
@@ -126,11 +127,8 @@ TEST(ServerSecurityTest, WithoutTokensOnlyLoopbackListenersStart) {
 class TokenServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
+    ServerOptions options = testing::LoopbackServerOptions("token-db");
     options.http_listen = "127.0.0.1:0";
-    options.db_path = testing::NewTempDir("token-db");
-    options.knowledge_dir = testing::BundledKnowledgeDir();
     options.tokens_file = TokensFile();
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
@@ -213,11 +211,8 @@ TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
   }
   const std::string jwks_path = testing::NewTempDir("jwks") + "/jwks.json";
   std::ofstream(jwks_path) << jwks;
-  ServerOptions options;
-  options.listen = "127.0.0.1:0";
+  ServerOptions options = testing::LoopbackServerOptions("jwt-db");
   options.http_listen = "127.0.0.1:0";
-  options.db_path = testing::NewTempDir("jwt-db");
-  options.knowledge_dir = testing::BundledKnowledgeDir();
   options.cds_jwks_file = jwks_path;
   options.cds_audience = "https://cds.example.org/cds-services";
   auto server = DystoniaServer::Start(options);
@@ -289,11 +284,8 @@ const Pki& TestPki() {
 
 std::unique_ptr<DystoniaServer> StartTls(bool mutual) {
   const Pki& pki = TestPki();
-  ServerOptions options;
-  options.listen = "127.0.0.1:0";
+  ServerOptions options = testing::LoopbackServerOptions("tls-db");
   options.http_listen = "127.0.0.1:0";
-  options.db_path = testing::NewTempDir("tls-db");
-  options.knowledge_dir = testing::BundledKnowledgeDir();
   options.tls_cert = pki.server_cert;
   options.tls_key = pki.server_key;
   if (mutual) options.tls_client_ca = pki.ca_cert;

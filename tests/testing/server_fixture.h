@@ -12,21 +12,28 @@
 
 namespace dystonia::testing {
 
+// Options for a real dystonia-server on 127.0.0.1 (an ephemeral port) over a
+// fresh RocksDB store in a temp dir named after `db_name`, seeded from the
+// bundled knowledge base. Tests add what they exercise (HTTP, limits, auth).
+inline ServerOptions LoopbackServerOptions(const std::string& db_name) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.db_path = NewTempDir(db_name);
+  options.knowledge_dir = BundledKnowledgeDir();
+  return options;
+}
+
 // A real dystonia-server on 127.0.0.1 (an ephemeral port) over a fresh
 // RocksDB store seeded from the bundled knowledge base, shared by the tests
 // of one suite.
 class ServerTest : public ::testing::Test {
  public:
   static void SetUpTestSuite() {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.db_path = NewTempDir("server-db");
-    options.knowledge_dir = BundledKnowledgeDir();
-    auto server = DystoniaServer::Start(options);
+    auto server = DystoniaServer::Start(LoopbackServerOptions("server-db"));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
-    channel_ = new std::shared_ptr<grpc::Channel>(grpc::CreateChannel(
-        Address(), grpc::InsecureChannelCredentials()));
+    channel_ = new std::shared_ptr<grpc::Channel>(
+        grpc::CreateChannel(Address(), grpc::InsecureChannelCredentials()));
   }
 
   static void TearDownTestSuite() {
