@@ -25,7 +25,8 @@ namespace {
 //   meta/sequence                     -> last sequence handed out
 //   kb/<seq:010>/info                 -> KnowledgeVersionInfo
 //   kb/<seq:010>/citation/<id>        -> Citation (also class, drug, modifier,
-//                                        interaction, recommendation)
+//                                        interaction, recommendation,
+//                                        condition, caution)
 //   kb/<seq:010>/index/<key>          -> NameIndexEntry
 //   meta/audit_sequence               -> last audit entry sequence handed out
 //   audit/<seq:020>                   -> AuditEntry
@@ -251,6 +252,14 @@ absl::StatusOr<AuditedWrite> DrugStore::CommitVersion(
     batch.Put(absl::StrCat(prefix, "recommendation/", recommendation.id()),
               recommendation.SerializeAsString());
   }
+  for (const v1::ClinicalCondition& condition : bundle.condition()) {
+    batch.Put(absl::StrCat(prefix, "condition/", condition.id()),
+              condition.SerializeAsString());
+  }
+  for (const v1::Caution& caution : bundle.caution()) {
+    batch.Put(absl::StrCat(prefix, "caution/", caution.id()),
+              caution.SerializeAsString());
+  }
   batch.Put(rocksdb::Slice(kSequenceKey.data(), kSequenceKey.size()),
             absl::StrCat(sequence));
   batch.Put(rocksdb::Slice(kActiveKey.data(), kActiveKey.size()),
@@ -401,6 +410,10 @@ absl::StatusOr<StoredKnowledge> DrugStore::ReadVersion(int64_t sequence) const {
     } else if (rest.starts_with("recommendation/")) {
       status =
           ParseRecord(key, it->value(), stored.bundle.add_recommendation());
+    } else if (rest.starts_with("condition/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_condition());
+    } else if (rest.starts_with("caution/")) {
+      status = ParseRecord(key, it->value(), stored.bundle.add_caution());
     } else if (rest.starts_with("index/")) {
       rest.remove_prefix(6);
       stored.name_index.emplace_back(rest.ToString(), v1::NameIndexEntry());

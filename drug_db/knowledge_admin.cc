@@ -76,6 +76,16 @@ std::vector<std::string> ReferencesTo(const v1::KnowledgeBundle& bundle,
           absl::StrCat("recommendation '", recommendation.id(), "' (scope)"));
     }
   }
+  for (const v1::Caution& caution : bundle.caution()) {
+    if (Names(caution.drugs(), drug_id)) {
+      references.push_back(
+          absl::StrCat("caution '", caution.id(), "' (drugs)"));
+    }
+    if (Names(caution.co_medication(), drug_id)) {
+      references.push_back(
+          absl::StrCat("caution '", caution.id(), "' (co_medication)"));
+    }
+  }
   return references;
 }
 
@@ -93,6 +103,8 @@ void SortBundle(v1::KnowledgeBundle* bundle) {
   SortById(bundle->mutable_modifier());
   SortById(bundle->mutable_interaction());
   SortById(bundle->mutable_recommendation());
+  SortById(bundle->mutable_condition());
+  SortById(bundle->mutable_caution());
 }
 
 std::string ToText(const google::protobuf::Message& message) {

@@ -64,6 +64,12 @@ std::vector<std::pair<std::string, std::string>> RenderKnowledgeFiles(
                      RenderEntries(bundle.recommendation(), [](auto* b) {
                        return b->add_recommendation();
                      }));
+  files.emplace_back("conditions.textproto",
+                     RenderEntries(bundle.condition(),
+                                   [](auto* b) { return b->add_condition(); }));
+  files.emplace_back("cautions.textproto",
+                     RenderEntries(bundle.caution(),
+                                   [](auto* b) { return b->add_caution(); }));
   return files;
 }
 

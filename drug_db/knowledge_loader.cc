@@ -35,6 +35,10 @@ const char* BundleFieldName(EntryKind kind) {
       return "interaction";
     case EntryKind::kRecommendation:
       return "recommendation";
+    case EntryKind::kCondition:
+      return "condition";
+    case EntryKind::kCaution:
+      return "caution";
   }
   return "";
 }
@@ -63,8 +67,8 @@ struct LoadedKnowledge::ParsedFile {
   std::string name;
   TextFormat::ParseInfoTree tree;
   // Entries of each kind before this file's were added.
-  int offsets[7] = {0, 0, 0, 0, 0, 0, 0};
-  int counts[7] = {0, 0, 0, 0, 0, 0, 0};
+  int offsets[kEntryKindCount] = {};
+  int counts[kEntryKindCount] = {};
 };
 
 LoadedKnowledge::LoadedKnowledge() = default;
@@ -90,7 +94,7 @@ absl::Status LoadedKnowledge::AddText(absl::string_view file_name,
   }
   const google::protobuf::Descriptor* descriptor = parsed.GetDescriptor();
   const google::protobuf::Reflection* reflection = parsed.GetReflection();
-  for (int k = 0; k < 7; ++k) {
+  for (int k = 0; k < kEntryKindCount; ++k) {
     const FieldDescriptor* field =
         descriptor->FindFieldByName(BundleFieldName(static_cast<EntryKind>(k)));
     if (field->is_repeated()) {

@@ -20,7 +20,12 @@ enum class EntryKind {
   kModifier,
   kInteraction,
   kRecommendation,
+  kCondition,
+  kCaution,
 };
+
+// How many EntryKind values there are.
+inline constexpr int kEntryKindCount = 9;
 
 // Tells where an entry (or one field of it) of a merged bundle was written,
 // as "file:line", so validation errors point at the text a reviewer edits.

@@ -106,6 +106,13 @@ void KnowledgeSnapshot::Index(
   for (const v1::Recommendation& recommendation : bundle_.recommendation()) {
     ResolveCitationList(recommendation.citation_ids());
   }
+  for (const v1::Caution& caution : bundle_.caution()) {
+    ResolveCitationList(caution.citation_ids());
+  }
+  for (const v1::ClinicalCondition& condition : bundle_.condition()) {
+    ResolveCitationList(condition.citation_ids());
+  }
+  conditions_.Build(bundle_);
   // Scopes are resolved once here so that a check only walks short lists.
   for (DrugEntry& entry : drugs_) {
     for (int m = 0; m < bundle_.modifier_size(); ++m) {
@@ -135,6 +142,17 @@ void KnowledgeSnapshot::Index(
         entry.perpetrator_of.push_back(x);
       }
     }
+    for (int c = 0; c < bundle_.caution_size(); ++c) {
+      if (InScope(bundle_.caution(c).drugs(), entry)) {
+        entry.cautions.push_back(c);
+      }
+    }
+    // Contraindications first, for whoever lists a drug's cautions.
+    std::stable_sort(entry.cautions.begin(), entry.cautions.end(),
+                     [this](int a, int b) {
+                       return bundle_.caution(a).contraindicated() &&
+                              !bundle_.caution(b).contraindicated();
+                     });
   }
   for (auto& [key, index_entry] : names) {
     const int drug = FindDrug(index_entry.drug_id());

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "drug_db/condition_index.h"
 #include "drug_db/drug_store.h"
 #include "drug_db/name_index.h"
 #include "dystonia/v1/knowledge.pb.h"
@@ -36,6 +37,9 @@ struct DrugEntry {
   // Indexes into interactions() where this drug is substrate / perpetrator.
   std::vector<int> substrate_of;
   std::vector<int> perpetrator_of;
+  // Indexes into cautions() whose `drugs` scope holds this drug,
+  // contraindications first.
+  std::vector<int> cautions;
 };
 
 // What a name, brand or code in the index points at.
@@ -111,6 +115,12 @@ class KnowledgeSnapshot {
   const v1::Recommendation& recommendation(int i) const {
     return bundle_.recommendation(i);
   }
+  const v1::Caution& caution(int i) const { return bundle_.caution(i); }
+  const v1::ClinicalCondition& condition(int i) const {
+    return bundle_.condition(i);
+  }
+  // The patient conditions the knowledge base recognizes.
+  const ConditionIndex& conditions() const { return conditions_; }
 
   // True when `entry` is a drug the scope lists or a member of a class it
   // lists; an empty scope holds every drug.
@@ -131,6 +141,7 @@ class KnowledgeSnapshot {
   void ResolveCitationList(
       const google::protobuf::RepeatedPtrField<std::string>& ids);
   absl::flat_hash_map<std::string, const v1::DrugClass*> class_by_id_;
+  ConditionIndex conditions_;
   absl::flat_hash_map<std::string, NameHit> names_;
   absl::flat_hash_map<std::string, NameHit> rxcuis_;
   absl::flat_hash_map<std::string, NameHit> atc_codes_;

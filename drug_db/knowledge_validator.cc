@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
+#include "drug_db/condition_codes.h"
 #include "drug_db/name_normalizer.h"
 
 namespace dystonia {
@@ -77,6 +78,8 @@ class Validator {
     for (int i = 0; i < bundle_.recommendation_size(); ++i) {
       CheckRecommendation(i);
     }
+    for (int i = 0; i < bundle_.condition_size(); ++i) CheckCondition(i);
+    for (int i = 0; i < bundle_.caution_size(); ++i) CheckCaution(i);
     return problems_.ToStatus();
   }
 
@@ -112,6 +115,8 @@ class Validator {
     CollectIdsOf(bundle_.drug_class(), EntryKind::kDrugClass, "class",
                  &class_ids_);
     CollectIdsOf(bundle_.drug(), EntryKind::kDrug, "drug", &drug_ids_);
+    CollectIdsOf(bundle_.condition(), EntryKind::kCondition, "condition",
+                 &condition_ids_);
     for (const v1::DrugClass& drug_class : bundle_.drug_class()) {
       if (drug_class.atc_prefixes_size() == 0) continue;
       class_atc_prefixes_[drug_class.id()].assign(
@@ -124,6 +129,18 @@ class Validator {
                  "interaction", &rule_ids);
     CollectIdsOf(bundle_.recommendation(), EntryKind::kRecommendation,
                  "recommendation", &rule_ids);
+    CollectIdsOf(bundle_.caution(), EntryKind::kCaution, "caution", &rule_ids);
+  }
+
+  void CheckConditionIds(
+      const google::protobuf::RepeatedPtrField<std::string>& ids,
+      EntryKind kind, int index, absl::string_view owner) {
+    for (const std::string& id : ids) {
+      if (!condition_ids_.contains(id)) {
+        problems_.Add(kind, index, "", -1,
+                      absl::StrCat(owner, ": unknown condition '", id, "'"));
+      }
+    }
   }
 
   // Problems are located at `field` element `field_index`, or at element j
@@ -357,10 +374,14 @@ class Validator {
     for (int j = 0; j < drug.dose_thresholds_size(); ++j) {
       const v1::DoseThreshold& threshold = drug.dose_thresholds(j);
       if (threshold.syndrome() == v1::SYNDROME_UNSPECIFIED ||
-          !(threshold.daily_dose_mg() > 0)) {
+          !(threshold.daily_dose_mg() > 0 ||
+            threshold.daily_dose_mg_per_kg() > 0) ||
+          threshold.daily_dose_mg() < 0 ||
+          threshold.daily_dose_mg_per_kg() < 0) {
         problems_.Add(EntryKind::kDrug, i, "dose_thresholds", j,
                       absl::StrCat(owner, ": dose_thresholds[", j,
-                                   "] needs a syndrome and a positive dose"));
+                                   "] needs a syndrome and a positive dose "
+                                   "(daily_dose_mg or daily_dose_mg_per_kg)"));
       }
       CheckCitationIds(threshold.citation_ids(), EntryKind::kDrug, i,
                        "dose_thresholds",
@@ -398,6 +419,8 @@ class Validator {
     }
     CheckScope(modifier.scope(), EntryKind::kModifier, i, owner);
     CheckScope(condition.co_medication(), EntryKind::kModifier, i, owner);
+    CheckConditionIds(condition.patient_condition_ids(), EntryKind::kModifier,
+                      i, owner);
     CheckCitationIds(modifier.citation_ids(), EntryKind::kModifier, i,
                      "citation_ids", owner, true);
   }
@@ -440,8 +463,121 @@ class Validator {
                      i, "citation_ids", owner, true);
   }
 
+  void CheckCondition(int i) {
+    const v1::ClinicalCondition& condition = bundle_.condition(i);
+    const std::string owner =
+        absl::StrCat("condition '", condition.id(), "'");
+    if (condition.name().empty()) {
+      problems_.Add(EntryKind::kCondition, i, "name", -1,
+                    absl::StrCat(owner, ": name is missing"));
+    }
+    auto claim = [&](const std::string& raw, absl::string_view field, int j) {
+      const std::string key = NormalizeConditionName(raw);
+      if (key.empty()) {
+        problems_.Add(EntryKind::kCondition, i, field, j,
+                      absl::StrCat(owner, ": name '", raw, "' is empty"));
+        return;
+      }
+      auto [it, inserted] = claimed_conditions_.emplace(key, condition.id());
+      if (!inserted && it->second != condition.id()) {
+        problems_.Add(EntryKind::kCondition, i, field, j,
+                      absl::StrCat(owner, ": '", raw,
+                                   "' is already claimed by condition '",
+                                   it->second, "'"));
+      }
+    };
+    claim(condition.name(), "name", -1);
+    for (int j = 0; j < condition.synonyms_size(); ++j) {
+      claim(condition.synonyms(j), "synonyms", j);
+    }
+    for (int j = 0; j < condition.codes_size(); ++j) {
+      const v1::ConditionCode& code = condition.codes(j);
+      if (!IsKnownConditionCodeSystem(code.system()) ||
+          !IsWellFormedConditionCode(code.system(), code.code())) {
+        problems_.Add(EntryKind::kCondition, i, "codes", j,
+                      absl::StrCat(owner, ": code '", code.system(), "|",
+                                   code.code(),
+                                   "' is not a well-formed SNOMED CT, "
+                                   "ICD-10-CM or ICD-10 code"));
+        continue;
+      }
+      auto [it, inserted] = claimed_condition_codes_.emplace(
+          absl::StrCat(code.system(), "|",
+                       NormalizeConditionCode(code.system(), code.code())),
+          condition.id());
+      if (!inserted && it->second != condition.id()) {
+        problems_.Add(EntryKind::kCondition, i, "codes", j,
+                      absl::StrCat(owner, ": code '", code.code(),
+                                   "' is already claimed by condition '",
+                                   it->second, "'"));
+      }
+    }
+    if (condition.prior_drug_induced_dystonia() &&
+        ++prior_dystonia_conditions_ > 1) {
+      problems_.Add(EntryKind::kCondition, i, "prior_drug_induced_dystonia",
+                    -1,
+                    absl::StrCat(owner,
+                                 ": only one condition may stand for the "
+                                 "prior_drug_induced_dystonia flag (use "
+                                 "implies_prior_drug_induced_dystonia)"));
+    }
+    CheckCitationIds(condition.citation_ids(), EntryKind::kCondition, i,
+                     "citation_ids", owner, /*required=*/false);
+  }
+
+  void CheckCaution(int i) {
+    const v1::Caution& caution = bundle_.caution(i);
+    const std::string owner = absl::StrCat("caution '", caution.id(), "'");
+    const v1::Scope& drugs = caution.drugs();
+    if (drugs.class_ids().empty() && drugs.drug_ids().empty()) {
+      problems_.Add(EntryKind::kCaution, i, "drugs", -1,
+                    absl::StrCat(owner, ": drugs is required"));
+    }
+    const v1::Scope& co_medication = caution.co_medication();
+    const int triggers =
+        (caution.condition_ids().empty() ? 0 : 1) +
+        (caution.below_age_years() > 0 ? 1 : 0) +
+        (co_medication.class_ids().empty() && co_medication.drug_ids().empty()
+             ? 0
+             : 1);
+    if (triggers != 1 || caution.below_age_years() < 0) {
+      problems_.Add(EntryKind::kCaution, i, "", -1,
+                    absl::StrCat(owner,
+                                 ": exactly one trigger is required "
+                                 "(condition_ids, below_age_years or "
+                                 "co_medication)"));
+    }
+    if (caution.level() <= v1::RISK_LEVEL_NONE) {
+      problems_.Add(EntryKind::kCaution, i, "level", -1,
+                    absl::StrCat(owner, ": level above NONE is required"));
+    }
+    if (caution.contraindicated() &&
+        (caution.level() != v1::RISK_LEVEL_HIGH ||
+         caution.label_section().empty() || caution.jurisdiction().empty())) {
+      problems_.Add(EntryKind::kCaution, i, "contraindicated", -1,
+                    absl::StrCat(owner,
+                                 ": a contraindication is level HIGH and "
+                                 "names its jurisdiction and label_section"));
+    }
+    if (caution.statement().empty()) {
+      problems_.Add(EntryKind::kCaution, i, "statement", -1,
+                    absl::StrCat(owner, ": statement is required"));
+    }
+    CheckScope(drugs, EntryKind::kCaution, i, owner);
+    CheckScope(co_medication, EntryKind::kCaution, i, owner);
+    CheckConditionIds(caution.condition_ids(), EntryKind::kCaution, i, owner);
+    CheckCitationIds(caution.citation_ids(), EntryKind::kCaution, i,
+                     "citation_ids", owner, true);
+  }
+
   const v1::KnowledgeBundle& bundle_;
   Problems problems_;
+  absl::flat_hash_set<std::string> condition_ids_;
+  int prior_dystonia_conditions_ = 0;
+  // Normalized condition name or synonym -> the condition claiming it.
+  absl::flat_hash_map<std::string, std::string> claimed_conditions_;
+  // "system|code" -> the condition claiming it.
+  absl::flat_hash_map<std::string, std::string> claimed_condition_codes_;
   absl::flat_hash_set<std::string> citation_ids_;
   absl::flat_hash_set<std::string> class_ids_;
   absl::flat_hash_set<std::string> drug_ids_;

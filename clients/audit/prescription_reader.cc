@@ -9,6 +9,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "clients/common/condition_code.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
@@ -29,6 +32,8 @@ enum Field {
   kStatus,
   kDaysOnTherapy,
   kDoseIncreasedDaysAgo,
+  kConditions,
+  kWeightKg,
   kFieldCount,
 };
 
@@ -38,7 +43,8 @@ constexpr const char* kFieldNames[kFieldCount] = {
     "medication",      "rxcui",
     "atc_code",        "route",
     "daily_dose_mg",   "status",
-    "days_on_therapy", "dose_increased_days_ago"};
+    "days_on_therapy", "dose_increased_days_ago",
+    "conditions",      "weight_kg"};
 
 constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
 
@@ -116,6 +122,26 @@ absl::Status ParseNumber(absl::string_view field, absl::string_view text,
   if (!parsed) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": '", text, "' is not a number"));
+  }
+  return absl::OkStatus();
+}
+
+// The `conditions` column: ";"-separated, each a text ("Parkinson's
+// disease") or "SYSTEM|CODE" ("sct|49049000").
+absl::Status ParseConditions(absl::string_view text, v1::Patient* patient) {
+  for (absl::string_view item : absl::StrSplit(text, ';')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (item.empty()) continue;
+    if (item.find('|') != absl::string_view::npos) {
+      absl::StatusOr<v1::Condition> coded = ParseConditionCode(item);
+      if (!coded.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("conditions: ", coded.status().message()));
+      }
+      *patient->add_conditions() = *std::move(coded);
+    } else {
+      patient->add_conditions()->set_text(std::string(item));
+    }
   }
   return absl::OkStatus();
 }
@@ -403,20 +429,40 @@ bool PrescriptionReader::NextCsv(
       reject(parsed.message());
       continue;
     }
+    v1::Patient patient;
+    patient.set_age_years(age);
+    patient.set_sex(sex);
+    double weight = 0;
+    parsed = ParseNumber("weight_kg", field(fields, kWeightKg), &weight);
+    if (parsed.ok()) {
+      if (weight != 0) patient.set_weight_kg(weight);
+      parsed = ParseConditions(field(fields, kConditions), &patient);
+    }
+    if (!parsed.ok()) {
+      reject(parsed.message());
+      continue;
+    }
     medication.set_route(route);
     medication.set_status(status_word);
     medication.set_daily_dose_mg(dose);
     medication.set_days_on_therapy(days);
     medication.set_dose_increased_days_ago(increased);
+    // The patient is described on the prescription's first row; a later
+    // row may repeat it or leave weight and conditions empty.
+    const bool describes_patient =
+        patient.has_weight_kg() || !patient.conditions().empty();
     if (!started) {
       started = true;
       out->request.set_request_id(id);
-      out->request.mutable_patient()->set_age_years(age);
-      out->request.mutable_patient()->set_sex(sex);
+      *out->request.mutable_patient() = std::move(patient);
     } else if (age != out->request.patient().age_years() ||
-               sex != out->request.patient().sex()) {
-      reject(absl::StrCat("age_years/sex differ from line ", out->lines.front(),
-                          " of the same prescription"));
+               sex != out->request.patient().sex() ||
+               (describes_patient &&
+                !google::protobuf::util::MessageDifferencer::Equals(
+                    patient, out->request.patient()))) {
+      reject(absl::StrCat(
+          "age_years/sex/weight_kg/conditions differ from line ",
+          out->lines.front(), " of the same prescription"));
       continue;
     }
     out->names.push_back(!medication.name().empty()    ? medication.name()

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "clients/common/condition_code.h"
 
 namespace dystonia {
 namespace {
@@ -72,12 +73,17 @@ std::string CitationLine(const v1::Citation& citation) {
 
 std::string CheckUsage() {
   return R"(usage: dystonia-check --age YEARS [--sex male|female|other|unknown]
-         [--prior_dystonia] [--server HOST:PORT] [--json] [--request_id ID]
+         [--prior_dystonia] [--weight KG]
+         [--condition TEXT] [--condition_code SYSTEM|CODE] ...
+         [--server HOST:PORT] [--json] [--request_id ID]
          --med NAME [--route ROUTE] [--dose MG_PER_DAY]
                     [--status proposed|active] [--days DAYS_ON_THERAPY]
                     [--dose_increased_days_ago DAYS] [--rxcui CODE] [--atc CODE]
          [--med NAME ...]
-Medication options apply to the --med before them. Routes: oral,
+Medication options apply to the --med before them. --condition and
+--condition_code each add one of the patient's conditions (repeat them);
+SYSTEM is sct (SNOMED CT), icd10cm, icd10 or a code-system URI, e.g.
+--condition_code sct|49049000 --condition "Parkinson's disease". Routes: oral,
 intramuscular (im), intravenous (iv), long_acting_injectable (lai), rectal,
 transdermal, sublingual, other. Example:
   dystonia-check --age 19 --sex male --med Haldol --route intramuscular --med metformin
@@ -158,6 +164,18 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
                                         "unknown"));
       }
       request.mutable_patient()->set_sex(sex);
+    } else if (option == "weight") {
+      double weight = 0;
+      if (!absl::SimpleAtod(value, &weight)) {
+        return Bad(option, absl::StrCat("'", value, "' is not a number"));
+      }
+      request.mutable_patient()->set_weight_kg(weight);
+    } else if (option == "condition") {
+      request.mutable_patient()->add_conditions()->set_text(value);
+    } else if (option == "condition_code") {
+      absl::StatusOr<v1::Condition> condition = ParseConditionCode(value);
+      if (!condition.ok()) return Bad(option, condition.status().message());
+      *request.mutable_patient()->add_conditions() = *std::move(condition);
     } else if (option == "med") {
       current = request.add_medications();
       current->set_name(value);
@@ -221,6 +239,16 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
 std::string FormatCheckReport(const v1::CheckRequest& request,
                               const v1::CheckResponse& response) {
   std::string out;
+  if (response.contraindicated()) {
+    int count = 0;
+    for (const v1::Finding& finding : response.findings()) {
+      count += finding.contraindicated() ? 1 : 0;
+    }
+    absl::StrAppend(&out, "CONTRAINDICATED: ", count,
+                    count == 1 ? " labelled contraindication"
+                               : " labelled contraindications",
+                    " (first in the findings below)\n");
+  }
   absl::StrAppend(&out, "Acute dystonia:      ",
                   LevelWord(response.acute_dystonia().level()), "\n");
   absl::StrAppend(&out, "Tardive dyskinesia:  ",
@@ -233,10 +261,15 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
   }
   int number = 0;
   for (const v1::Finding& finding : response.findings()) {
-    absl::StrAppend(&out, "\n", ++number, ". [", LevelWord(finding.level()),
+    absl::StrAppend(&out, "\n", ++number, ". [",
+                    finding.contraindicated() ? "CONTRAINDICATED"
+                                              : LevelWord(finding.level()),
                     "] ", finding.summary(), "\n");
     absl::StrAppend(&out, "   kind: ", KindWord(finding.kind()),
                     "   rule: ", finding.id(), "\n");
+    if (!finding.label_section().empty()) {
+      absl::StrAppend(&out, "   label: ", finding.label_section(), "\n");
+    }
     if (!finding.detail().empty() && finding.detail() != finding.summary()) {
       absl::StrAppend(&out, "   ", finding.detail(), "\n");
     }
@@ -277,6 +310,22 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
   }
   if (response.assessed().empty() && response.unrecognized().empty()) {
     absl::StrAppend(&out, "  (none given)\n");
+  }
+  if (!request.patient().conditions().empty()) {
+    absl::StrAppend(&out, "\nConditions\n");
+  }
+  for (const v1::AssessedCondition& assessed : response.assessed_conditions()) {
+    absl::StrAppend(&out, "  ", assessed.condition_index() + 1, ". ",
+                    assessed.matched(), " -> ", assessed.name(),
+                    assessed.affects_judgement()
+                        ? "\n"
+                        : " (recognized; changes no judgement)\n");
+  }
+  for (const v1::UnrecognizedCondition& unrecognized :
+       response.unrecognized_conditions()) {
+    absl::StrAppend(&out, "  ", unrecognized.condition_index() + 1, ". ",
+                    unrecognized.text(),
+                    " -> NOT RECOGNIZED (not taken into account)\n");
   }
   return out;
 }

@@ -193,7 +193,9 @@ int main(int argc, char** argv) {
     if (!bundle.ok()) return Fail(bundle.status());
     std::cout << knowledge_dir << ": valid, " << bundle->drug_size()
               << " drugs, " << bundle->drug_class_size() << " classes, "
-              << bundle->citation_size() << " citations\n";
+              << bundle->citation_size() << " citations, "
+              << bundle->condition_size() << " conditions, "
+              << bundle->caution_size() << " cautions\n";
     return 0;
   }
   static const char* const kKnown[] = {"import", "info",   "versions",
@@ -235,6 +237,8 @@ int main(int argc, char** argv) {
               << bundle.modifier_size() << " modifiers, "
               << bundle.interaction_size() << " interactions, "
               << bundle.recommendation_size() << " recommendations, "
+              << bundle.condition_size() << " conditions, "
+              << bundle.caution_size() << " cautions, "
               << (*snapshot)->sorted_names().size()
               << " names (generic, synonyms, brands, forms)\n";
     return 0;

@@ -196,6 +196,60 @@ void FromConcept(const Value& concept, v1::Medication* medication) {
   if (!text.empty()) medication->set_name(text);
 }
 
+// ---------------------------------------------------------------- conditions
+
+// A FHIR Condition as a patient condition: its text, and the coding of the
+// first system the service reads, in order SNOMED CT, ICD-10-CM, ICD-10 (a
+// problem list often codes one condition in several systems).
+std::optional<v1::Condition> ConditionFrom(const Value& resource) {
+  // A refuted or mistaken entry is not the patient's condition. A resolved
+  // one still counts: a past dystonic reaction or tardive dyskinesia is
+  // exactly the history that matters.
+  const Value* verification = Get(resource, "verificationStatus");
+  for (const Value* coding : Elements(
+           verification == nullptr ? nullptr : Get(*verification, "coding"))) {
+    const std::string status = Text(Get(*coding, "code"));
+    if (status == "refuted" || status == "entered-in-error") return std::nullopt;
+  }
+  const Value* code = Get(resource, "code");
+  if (code == nullptr) return std::nullopt;
+  v1::Condition condition;
+  static constexpr absl::string_view kReadSystems[] = {
+      "http://snomed.info/sct", "http://hl7.org/fhir/sid/icd-10-cm",
+      "http://hl7.org/fhir/sid/icd-10"};
+  std::string display;
+  for (absl::string_view wanted : kReadSystems) {
+    for (const Value* coding : Elements(Get(*code, "coding"))) {
+      if (Text(Get(*coding, "system")) != wanted) continue;
+      const std::string value = Text(Get(*coding, "code"));
+      if (value.empty()) continue;
+      condition.set_system(std::string(wanted));
+      condition.set_code(value);
+      display = Text(Get(*coding, "display"));
+      break;
+    }
+    if (!condition.code().empty()) break;
+  }
+  for (const Value* coding : Elements(Get(*code, "coding"))) {
+    if (!display.empty()) break;
+    display = Text(Get(*coding, "display"));
+  }
+  const std::string text = Text(Get(*code, "text"));
+  condition.set_text(!text.empty() ? text : display);
+  if (condition.text().empty() && condition.code().empty()) return std::nullopt;
+  // The engine takes at most 200 characters: a longer text is cut (on a
+  // UTF-8 boundary) rather than the whole request refused.
+  if (condition.text().size() > 200) {
+    size_t cut = 200;
+    while (cut > 0 &&
+           (static_cast<unsigned char>(condition.text()[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    condition.mutable_text()->resize(cut);
+  }
+  return condition;
+}
+
 // The Medication a reference points at: "#id" in `contained`, or
 // "Medication/id" among `everything`.
 const Value* ResolveMedication(const Value& order, const std::string& reference,
@@ -512,6 +566,20 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
     *call.check.add_medications() = std::move(medication);
   }
 
+  // The patient's conditions from prefetch (problem list, diagnoses).
+  for (const Value* resource : prefetched) {
+    if (Text(Get(*resource, "resourceType")) != "Condition") continue;
+    if (call.check.patient().conditions_size() >= kMaxHookConditions) {
+      call.notes.push_back(absl::StrCat(
+          "Only the first ", kMaxHookConditions,
+          " of the patient's conditions were read."));
+      break;
+    }
+    if (std::optional<v1::Condition> condition = ConditionFrom(*resource)) {
+      *call.check.mutable_patient()->add_conditions() = *std::move(condition);
+    }
+  }
+
   AgeRange age;
   if (patient != nullptr) {
     age = AgeFrom(Text(Get(*patient, "birthDate")), order_day);
@@ -570,6 +638,17 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
   };
   const bool order_select =
       service_id == kOrderSelectService && !call.selected_indexes.empty();
+  std::vector<std::string> notes = call.notes;
+  if (response.unrecognized_conditions_size() > 0) {
+    std::vector<std::string> texts;
+    for (const v1::UnrecognizedCondition& unrecognized :
+         response.unrecognized_conditions()) {
+      texts.push_back(unrecognized.text());
+    }
+    notes.push_back(absl::StrCat(
+        "Not taken into account (condition not recognized): ",
+        absl::StrJoin(texts, "; "), "."));
+  }
   for (const v1::Finding* finding : findings) {
     if (order_select && !Intersects(*finding, call.selected_indexes)) continue;
     if (!Intersects(*finding, call.draft_indexes) &&
@@ -590,7 +669,7 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     const std::string uuid = NewCardUuid();
     *list->add_values() =
         Card(uuid, finding->summary(), Indicator(*finding),
-             MarkdownDetail(*finding, call.notes),
+             MarkdownDetail(*finding, notes),
              Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
                     FirstUrl(*finding)),
              std::move(links));
@@ -650,6 +729,9 @@ Value DiscoveryDocument() {
     Put(prefetch.mutable_struct_value(), "medications",
         std::string(
             "MedicationRequest?patient={{context.patientId}}&status=active"));
+    Put(prefetch.mutable_struct_value(), "conditions",
+        std::string(
+            "Condition?patient={{context.patientId}}&clinical-status=active"));
     Put(object, "prefetch", std::move(prefetch));
     *services.mutable_list_value()->add_values() = std::move(service);
   }

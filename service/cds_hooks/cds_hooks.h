@@ -25,6 +25,10 @@ inline constexpr char kOrderSelectService[] = "dystonia-risk-order-select";
 inline constexpr char kOrderSignService[] = "dystonia-risk-order-sign";
 
 // A hook request mapped to what the engine judges.
+// The most patient conditions read from one hook request's prefetch, within
+// the engine's request limit.
+inline constexpr int kMaxHookConditions = 100;
+
 struct HookCall {
   std::string hook;
   // Judged at the youngest possible age (acute dystonia is worse younger).

@@ -86,6 +86,16 @@ absl::StatusOr<v1::DrugProfile> DescribeDrug(const KnowledgeSnapshot& knowledge,
     *view->mutable_tardive() = ViewOf(knowledge, by_route.tardive());
   }
   profile.mutable_dose_thresholds()->CopyFrom(drug.dose_thresholds());
+  for (int c : entry.cautions) {
+    const v1::Caution& caution = knowledge.caution(c);
+    v1::CautionView* view = profile.add_cautions();
+    *view->mutable_caution() = caution;
+    for (const std::string& id : caution.citation_ids()) {
+      if (const v1::Citation* citation = knowledge.FindCitation(id)) {
+        *view->add_citations() = *citation;
+      }
+    }
+  }
   profile.mutable_ingredient_ids()->CopyFrom(drug.ingredient_ids());
   profile.set_matched_name(resolution.matched_name);
   profile.set_match_kind(resolution.match_kind);
@@ -117,6 +127,8 @@ v1::KnowledgeBaseInfo DescribeKnowledgeBase(const KnowledgeSnapshot& knowledge) 
   info.set_modifier_count(bundle.modifier_size());
   info.set_interaction_count(bundle.interaction_size());
   info.set_recommendation_count(bundle.recommendation_size());
+  info.set_condition_count(bundle.condition_size());
+  info.set_caution_count(bundle.caution_size());
   info.set_name_count(static_cast<int>(knowledge.sorted_names().size()));
   info.set_imported_at_unix_seconds(knowledge.info().imported_at_unix_seconds());
   std::map<std::string, int> by_publisher;

@@ -81,6 +81,40 @@ absl::Status ValidateMedication(const v1::Medication& medication, int index) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateCondition(const v1::Condition& condition, int index) {
+  auto path = [index](absl::string_view field) {
+    return absl::StrCat("patient.conditions[", index, "].", field);
+  };
+  for (auto [field, text] :
+       {std::pair<const char*, const std::string*>{"text", &condition.text()},
+        {"system", &condition.system()},
+        {"code", &condition.code()}}) {
+    if (!IsValidUtf8(*text)) return Invalid(path(field), "is not valid UTF-8");
+  }
+  const bool has_code = !absl::StripAsciiWhitespace(condition.code()).empty();
+  if (absl::StripAsciiWhitespace(condition.text()).empty() && !has_code) {
+    return Invalid(path("text"), "is empty (give a text, or a system and code)");
+  }
+  if (has_code && condition.system().empty()) {
+    return Invalid(path("system"),
+                   "is required with a code (e.g. http://snomed.info/sct)");
+  }
+  const int characters = CountCodePoints(condition.text());
+  if (characters > kMaxNameCharacters) {
+    return Invalid(path("text"), absl::StrCat(characters, " characters, at most ",
+                                              kMaxNameCharacters));
+  }
+  if (condition.system().size() > static_cast<size_t>(kMaxConditionCodeBytes) ||
+      condition.code().size() > static_cast<size_t>(kMaxConditionCodeBytes)) {
+    return Invalid(path(condition.code().size() > condition.system().size()
+                            ? "code"
+                            : "system"),
+                   absl::StrCat("longer than ", kMaxConditionCodeBytes,
+                                " bytes"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool IsValidUtf8(absl::string_view text) {
@@ -158,6 +192,23 @@ absl::Status ValidateCheckRequest(const v1::CheckRequest& request) {
   if (!v1::Sex_IsValid(patient.sex())) {
     return Invalid("patient.sex",
                    absl::StrCat("unknown value ", patient.sex()));
+  }
+  if (patient.has_weight_kg()) {
+    const double weight = patient.weight_kg();
+    if (!std::isfinite(weight) || weight <= 0 || weight > kMaxWeightKg) {
+      return Invalid("patient.weight_kg",
+                     absl::StrCat(weight, " is out of range (above 0, at most ",
+                                  kMaxWeightKg, ")"));
+    }
+  }
+  if (patient.conditions_size() > kMaxConditions) {
+    return Invalid("patient.conditions",
+                   absl::StrCat(patient.conditions_size(), " given, at most ",
+                                kMaxConditions));
+  }
+  for (int i = 0; i < patient.conditions_size(); ++i) {
+    absl::Status status = ValidateCondition(patient.conditions(i), i);
+    if (!status.ok()) return status;
   }
   if (request.medications_size() > kMaxMedications) {
     return Invalid("medications",

@@ -12,6 +12,11 @@ inline constexpr int kMaxMedications = 100;
 inline constexpr int kMaxNameCharacters = 200;
 inline constexpr int kMaxRequestIdBytes = 256;
 inline constexpr double kMaxAgeYears = 125;
+inline constexpr int kMaxConditions = 100;
+// A code-system URI or a code longer than this is not one.
+inline constexpr int kMaxConditionCodeBytes = 200;
+// Above the heaviest weight recorded in a person.
+inline constexpr double kMaxWeightKg = 650;
 
 // Checks a CheckRequest before it is judged. Returns kInvalidArgument whose
 // message names the field and the reason, e.g.

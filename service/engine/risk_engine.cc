@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -218,6 +219,33 @@ std::string SourceLabel(
   return absl::StrCat(" (", citation->publisher(), ")");
 }
 
+// A recognized condition of the patient: its ClinicalCondition index and its
+// position in Patient.conditions (-1 when it stands for the request's
+// prior_drug_induced_dystonia flag).
+struct PatientCondition {
+  int condition = -1;
+  int request_index = -1;
+};
+
+// One caution that applies, before the strongest per subject is kept.
+struct CautionHit {
+  const v1::Caution* caution = nullptr;
+  Finding::Kind kind = Finding::KIND_UNSPECIFIED;
+  const Judged* judged = nullptr;
+  // The other medication, for DRUG_COMBINATION.
+  const Judged* partner = nullptr;
+  // The matched condition, for DRUG_CONDITION.
+  const PatientCondition* condition = nullptr;
+  // What the hit is about: one drug and one condition, one drug and the
+  // age, or one pair of medications. Only the strongest hit per subject
+  // becomes a finding.
+  std::tuple<int, int, int> subject;
+};
+
+std::pair<int, int> OrderedPair(int a, int b) {
+  return a < b ? std::make_pair(a, b) : std::make_pair(b, a);
+}
+
 class Assessment {
  public:
   Assessment(const KnowledgeSnapshot& knowledge,
@@ -231,7 +259,9 @@ class Assessment {
   void Run() {
     response_->set_request_id(request_.request_id());
     response_->set_knowledge_base_version(knowledge_.version());
+    ResolveConditions();
     ResolveMedications();
+    JudgeCautions();
     FindInteractions();
     FindProphylaxis();
     for (const Judged& judged : judged_) {
@@ -248,6 +278,64 @@ class Assessment {
   const DrugEntry& DrugOf(int index) const { return knowledge_.drugs()[index]; }
   const std::string& NameOf(const Judged& judged) const {
     return judged.entry->drug->name();
+  }
+
+  void ResolveConditions() {
+    prior_dystonia_ = patient_.prior_drug_induced_dystonia();
+    const ConditionIndex& index = knowledge_.conditions();
+    for (int i = 0; i < patient_.conditions_size(); ++i) {
+      const v1::Condition& condition = patient_.conditions(i);
+      const ConditionHit hit =
+          index.Find(condition.text(), condition.system(), condition.code());
+      if (hit.condition < 0) {
+        v1::UnrecognizedCondition* unrecognized =
+            response_->add_unrecognized_conditions();
+        unrecognized->set_condition_index(i);
+        unrecognized->set_text(
+            !condition.text().empty()
+                ? condition.text()
+                : absl::StrCat(condition.system(), "|", condition.code()));
+        continue;
+      }
+      const v1::ClinicalCondition& known = knowledge_.condition(hit.condition);
+      v1::AssessedCondition* assessed = response_->add_assessed_conditions();
+      assessed->set_condition_index(i);
+      assessed->set_condition_id(known.id());
+      assessed->set_name(known.name());
+      assessed->set_match_kind(hit.by_code ? v1::AssessedCondition::CODE
+                                           : v1::AssessedCondition::TEXT);
+      assessed->set_matched(hit.matched);
+      assessed->set_affects_judgement(index.AffectsJudgement(hit.condition));
+      patient_conditions_.push_back({hit.condition, i});
+      prior_dystonia_ |= known.prior_drug_induced_dystonia() ||
+                         known.implies_prior_drug_induced_dystonia();
+    }
+    // The request's flag counts as the condition it stands for.
+    const int flagged = index.prior_dystonia_condition();
+    if (patient_.prior_drug_induced_dystonia() && flagged >= 0 &&
+        std::none_of(patient_conditions_.begin(), patient_conditions_.end(),
+                     [flagged](const PatientCondition& had) {
+                       return had.condition == flagged;
+                     })) {
+      patient_conditions_.push_back({flagged, -1});
+    }
+  }
+
+  // The first of the patient's conditions whose id is in `ids`, or -1.
+  int FirstPatientCondition(
+      const google::protobuf::RepeatedPtrField<std::string>& ids) const {
+    const PatientCondition* found = FindPatientCondition(ids);
+    return found == nullptr ? -1 : found->condition;
+  }
+  const PatientCondition* FindPatientCondition(
+      const google::protobuf::RepeatedPtrField<std::string>& ids) const {
+    for (const PatientCondition& had : patient_conditions_) {
+      const std::string& id = knowledge_.condition(had.condition).id();
+      for (const auto& wanted : ids) {
+        if (id == wanted) return &had;
+      }
+    }
+    return nullptr;
   }
 
   void ResolveMedications() {
@@ -327,6 +415,149 @@ class Assessment {
     }
   }
 
+  // Labelled contraindications and cautions: a drug in a patient with a
+  // condition, under an age, or with another drug. They hold whatever the
+  // phase of therapy: a steady drug in Parkinson's disease is as much a
+  // problem as a new one. One finding per subject (drug and condition, drug
+  // and age, pair of medications): the contraindication, else the highest
+  // level, speaks for it.
+  void JudgeCautions() {
+    std::vector<CautionHit> hits;
+    auto consider = [&hits](CautionHit hit) {
+      for (CautionHit& kept : hits) {
+        if (kept.subject != hit.subject) continue;
+        if (std::make_pair(hit.caution->contraindicated(),
+                           hit.caution->level()) >
+            std::make_pair(kept.caution->contraindicated(),
+                           kept.caution->level())) {
+          kept = hit;
+        }
+        return;
+      }
+      hits.push_back(hit);
+    };
+    for (const Judged& judged : judged_) {
+      for (int c : judged.entry->cautions) {
+        const v1::Caution& caution = knowledge_.caution(c);
+        if (std::find(caution.except_routes().begin(),
+                      caution.except_routes().end(),
+                      judged.route) != caution.except_routes().end()) {
+          continue;
+        }
+        CautionHit hit;
+        hit.caution = &caution;
+        hit.judged = &judged;
+        if (!caution.condition_ids().empty()) {
+          hit.condition = FindPatientCondition(caution.condition_ids());
+          if (hit.condition == nullptr) continue;
+          hit.kind = Finding::DRUG_CONDITION;
+          hit.subject = {judged.drug_index, -1 - hit.condition->condition, 0};
+          consider(hit);
+        } else if (caution.below_age_years() > 0) {
+          if (patient_.age_years() >= caution.below_age_years()) continue;
+          hit.kind = Finding::DRUG_AGE;
+          hit.subject = {judged.drug_index, 0, 1};
+          consider(hit);
+        } else {
+          hit.kind = Finding::DRUG_COMBINATION;
+          for (const Judged& other : judged_) {
+            if (other.medication_index == judged.medication_index) continue;
+            if (!knowledge_.InScope(caution.co_medication(), *other.entry)) {
+              continue;
+            }
+            hit.partner = &other;
+            const auto pair =
+                OrderedPair(judged.medication_index, other.medication_index);
+            hit.subject = {pair.first, pair.second, 2};
+            consider(hit);
+          }
+        }
+      }
+    }
+    for (const CautionHit& hit : hits) AddCautionFinding(hit);
+  }
+
+  void AddCautionFinding(const CautionHit& hit) {
+    const v1::Caution& caution = *hit.caution;
+    const Judged& judged = *hit.judged;
+    Finding* finding = response_->add_findings();
+    SetId(finding, caution.id(), ".", judged.entry->drug->id());
+    if (hit.partner != nullptr) {
+      absl::StrAppend(finding->mutable_id(), ".",
+                      hit.partner->entry->drug->id());
+    }
+    finding->set_kind(hit.kind);
+    finding->set_level(caution.level());
+    finding->set_contraindicated(caution.contraindicated());
+    finding->add_medication_indexes(judged.medication_index);
+    finding->add_drug_ids(judged.entry->drug->id());
+    if (hit.partner != nullptr) {
+      finding->add_medication_indexes(hit.partner->medication_index);
+      finding->add_drug_ids(hit.partner->entry->drug->id());
+      if (caution.contraindicated()) {
+        contraindicated_pairs_.emplace_back(
+            OrderedPair(judged.medication_index, hit.partner->medication_index),
+            finding);
+      }
+    }
+    if (hit.condition != nullptr && hit.condition->request_index >= 0) {
+      finding->add_condition_indexes(hit.condition->request_index);
+    }
+    if (!caution.label_section().empty()) {
+      absl::StrAppend(finding->mutable_label_section(),
+                      caution.jurisdiction().empty() ? "" : caution.jurisdiction(),
+                      caution.jurisdiction().empty() ? "" : " label, ",
+                      caution.label_section());
+    }
+    // "in Parkinson's disease", "under 1 year", "with citalopram".
+    std::string trigger;
+    if (hit.condition != nullptr) {
+      trigger = absl::StrCat(
+          "in ", knowledge_.condition(hit.condition->condition).name());
+    } else if (hit.partner != nullptr) {
+      trigger = absl::StrCat("with ", NameOf(*hit.partner));
+    } else {
+      trigger = absl::StrCat("under ", FormatAge(caution.below_age_years()));
+    }
+    const std::string whose =
+        caution.jurisdiction().empty()
+            ? ""
+            : absl::StrCat(" (", caution.jurisdiction(), " label)");
+    SetSummary(finding,
+               caution.contraindicated() ? "Contraindicated: " : "Caution: ",
+               NameOf(judged), " ", trigger, whose);
+    if (full_) {
+      finding->set_detail(
+          finding->label_section().empty()
+              ? caution.statement()
+              : absl::StrCat(caution.statement(), " (",
+                             finding->label_section(), ")"));
+      if (hit.condition != nullptr) {
+        absl::StrAppend(
+            finding->add_factors(),
+            knowledge_.condition(hit.condition->condition).name(),
+            hit.condition->request_index < 0
+                ? " (prior drug-induced dystonia)"
+                : " (patient condition)");
+      } else if (hit.partner != nullptr) {
+        absl::StrAppend(finding->add_factors(), NameOf(judged), " with ",
+                        NameOf(*hit.partner));
+      } else {
+        absl::StrAppend(finding->add_factors(), "age ",
+                        FormatAge(patient_.age_years()), ", under ",
+                        FormatAge(caution.below_age_years()));
+      }
+      if (!caution.advice().empty()) {
+        finding->add_recommendations(caution.advice());
+      }
+    }
+    CitationList citations(knowledge_, finding, full_);
+    citations.AddAll(caution.citation_ids());
+    if (caution.syndrome() != v1::SYNDROME_UNSPECIFIED) {
+      caution_syndromes_.emplace_back(finding, caution.syndrome());
+    }
+  }
+
   // One finding per substrate-perpetrator pair: when several rules match
   // (pimozide with paroxetine: a labelled contraindication and the CYP2D6
   // rule), the contraindication, else the highest level, speaks for the pair.
@@ -348,7 +579,34 @@ class Assessment {
           }
         }
         if (strongest == nullptr) continue;
-        AddInteractionFinding(*strongest, substrate, perpetrator);
+        const auto pair = OrderedPair(substrate.medication_index,
+                                      perpetrator.medication_index);
+        auto covered = std::find_if(
+            contraindicated_pairs_.begin(), contraindicated_pairs_.end(),
+            [&pair](const auto& entry) { return entry.first == pair; });
+        if (covered == contraindicated_pairs_.end()) {
+          AddInteractionFinding(*strongest, substrate, perpetrator);
+        } else if (full_) {
+          // The contraindication speaks for the pair; the label's exposure
+          // advice (another jurisdiction's dose cut) still belongs to it.
+          Finding* finding = covered->second;
+          absl::StrAppend(finding->add_factors(), NameOf(perpetrator),
+                          " also raises ", NameOf(substrate), " exposure (",
+                          strongest->mechanism(), ")");
+          finding->add_recommendations(strongest->advice());
+          for (const std::string& id : strongest->citation_ids()) {
+            const v1::Citation* citation = knowledge_.FindCitation(id);
+            if (citation == nullptr ||
+                std::any_of(finding->citations().begin(),
+                            finding->citations().end(),
+                            [&id](const v1::Citation& cited) {
+                              return cited.id() == id;
+                            })) {
+              continue;
+            }
+            *finding->add_citations() = *citation;
+          }
+        }
         substrate.raised_by.push_back(absl::StrCat(
             NameOf(perpetrator), " (", strongest->mechanism(), ")"));
         substrate.raising_interactions.push_back(strongest);
@@ -420,7 +678,8 @@ class Assessment {
   // what matched ("male, 19 years"); the BASIC view passes none and so
   // builds no text.
   bool ApplyModifier(const v1::RiskModifier& modifier, const Judged& judged,
-                     int syndrome, std::string* label) const {
+                     int syndrome, const v1::Liability& liability,
+                     std::string* label) const {
     const auto& c = modifier.condition();
     const double age = patient_.age_years();
     absl::InlinedVector<std::string, 4> parts;
@@ -437,12 +696,18 @@ class Assessment {
       if (label != nullptr) parts.push_back(FormatAge(age));
     }
     if (c.prior_drug_induced_dystonia()) {
-      if (!patient_.prior_drug_induced_dystonia()) return false;
+      if (!prior_dystonia_) return false;
       say("prior drug-induced dystonia");
     }
+    if (!c.patient_condition_ids().empty()) {
+      const int condition = FirstPatientCondition(c.patient_condition_ids());
+      if (condition < 0) return false;
+      say(knowledge_.condition(condition).name());
+    }
     if (!c.routes().empty()) {
-      if (std::find(c.routes().begin(), c.routes().end(), judged.route) ==
-          c.routes().end()) {
+      if (liability.route_effect_included() ||
+          std::find(c.routes().begin(), c.routes().end(), judged.route) ==
+              c.routes().end()) {
         return false;
       }
       say(RouteWord(judged.route), " route");
@@ -466,12 +731,24 @@ class Assessment {
       const v1::DoseThreshold* threshold =
           ThresholdFor(*judged.entry->drug, syndrome);
       const double dose = judged.medication->daily_dose_mg();
-      if (threshold == nullptr || !(dose > threshold->daily_dose_mg())) {
-        return false;
-      }
+      if (threshold == nullptr || !(dose > 0)) return false;
+      const bool above_absolute = threshold->daily_dose_mg() > 0 &&
+                                  dose > threshold->daily_dose_mg();
+      const bool above_by_weight =
+          threshold->daily_dose_mg_per_kg() > 0 && patient_.has_weight_kg() &&
+          dose > threshold->daily_dose_mg_per_kg() * patient_.weight_kg();
+      if (!above_absolute && !above_by_weight) return false;
       if (label != nullptr) {
-        parts.push_back(absl::StrFormat("%g mg/day, above %g mg/day", dose,
-                                        threshold->daily_dose_mg()));
+        parts.push_back(
+            above_absolute
+                ? absl::StrFormat("%g mg/day, above %g mg/day", dose,
+                                  threshold->daily_dose_mg())
+                : absl::StrFormat(
+                      "%g mg/day at %g kg, above %g mg/kg/day (%g mg/day)",
+                      dose, patient_.weight_kg(),
+                      threshold->daily_dose_mg_per_kg(),
+                      threshold->daily_dose_mg_per_kg() *
+                          patient_.weight_kg()));
       }
     }
     if (label != nullptr) {
@@ -481,37 +758,45 @@ class Assessment {
     return true;
   }
 
-  // Level of one finding: liability, then patient modifiers (capped for
-  // low-liability drugs), then context modifiers. Fills factors and
-  // citations.
-  int ApplyModifiers(const Judged& judged, int syndrome, int base,
-                     Finding* finding, CitationList* citations) const {
+  // Level of one finding: liability, then patient, history and context
+  // modifiers. Patient modifiers (age, sex, risk-factor conditions) do not
+  // lift a near-placebo agent (`patient_factors_capped`) above LOW; a
+  // previous reaction (HISTORY) and the context always apply. Fills factors
+  // and citations.
+  int ApplyModifiers(const Judged& judged, int syndrome,
+                     const v1::Liability& liability, Finding* finding,
+                     CitationList* citations) const {
+    const int base = liability.level();
     int patient_steps = 0;
-    int context_steps = 0;
+    int other_steps = 0;
     for (int m : judged.entry->modifiers[syndrome]) {
       const v1::RiskModifier& modifier = knowledge_.modifier(m);
       std::string label;
-      if (!ApplyModifier(modifier, judged, syndrome,
+      if (!ApplyModifier(modifier, judged, syndrome, liability,
                          full_ ? &label : nullptr)) {
         continue;
       }
       if (modifier.kind() == v1::RiskModifier::PATIENT) {
         patient_steps += modifier.steps();
       } else {
-        context_steps += modifier.steps();
+        other_steps += modifier.steps();
       }
       if (full_)
         absl::StrAppend(finding->add_factors(), label, ": ", modifier.factor(),
                         SourceLabel(knowledge_, modifier.citation_ids()));
       citations->AddAll(modifier.citation_ids());
     }
-    if (base <= v1::RISK_LEVEL_LOW && patient_steps > 0) {
-      if (full_)
-        finding->add_factors(
-            "patient factors do not lift a low-liability agent above LOW");
-      patient_steps = 0;
+    if (liability.patient_factors_capped() && patient_steps > 0) {
+      const int room = std::max(0, static_cast<int>(v1::RISK_LEVEL_LOW) - base);
+      if (patient_steps > room) {
+        if (full_)
+          finding->add_factors(
+              "near-placebo agent for this syndrome: age, sex and risk-factor "
+              "conditions do not lift it above LOW");
+        patient_steps = room;
+      }
     }
-    return base + patient_steps + context_steps;
+    return base + patient_steps + other_steps;
   }
 
   Finding* StartFinding(const Judged& judged, Finding::Kind kind,
@@ -567,8 +852,7 @@ class Assessment {
                             "acute-dystonia");
       finding->add_factors()->assign(judged.phase);
     }
-    int level =
-        ApplyModifiers(judged, kAcute, liability.level(), finding, &citations);
+    int level = ApplyModifiers(judged, kAcute, liability, finding, &citations);
     for (size_t k = 0; k < judged.raised_by.size(); ++k) {
       ++level;
       if (full_)
@@ -613,8 +897,8 @@ class Assessment {
       AppendLiabilityFactor(finding->add_factors(), judged, liability,
                             "tardive");
     }
-    int level = ApplyModifiers(judged, kTardive, liability.level(), finding,
-                               &citations);
+    int level =
+        ApplyModifiers(judged, kTardive, liability, finding, &citations);
     const bool older = patient_.age_years() >= RiskEngine::kOlderAdultAgeYears;
     const int needed = older ? RiskEngine::kTardiveExposureDaysOlderAdult
                              : RiskEngine::kTardiveExposureDays;
@@ -740,11 +1024,15 @@ class Assessment {
     }
   }
 
-  // Highest level first, then kind, then medication position; stable.
+  // Contraindications first, then the highest level, then kind, then
+  // medication position; stable.
   // Insertion sort over the element pointers: a check has tens of findings,
   // and moving pointers allocates nothing (std::stable_sort would).
   void SortFindings() {
     auto before = [](const Finding* a, const Finding* b) {
+      if (a->contraindicated() != b->contraindicated()) {
+        return a->contraindicated();
+      }
       if (a->level() != b->level()) return a->level() > b->level();
       if (a->kind() != b->kind()) return a->kind() < b->kind();
       return a->medication_indexes(0) < b->medication_indexes(0);
@@ -760,11 +1048,17 @@ class Assessment {
   }
 
   void Summarize() {
+    for (const Finding& finding : response_->findings()) {
+      if (finding.contraindicated()) {
+        response_->set_contraindicated(true);
+        break;
+      }
+    }
     SummarizeSyndrome(
         {Finding::ACUTE_DYSTONIA, Finding::DUPLICATE_DOPAMINE_BLOCKADE,
          Finding::EXPOSURE_INTERACTION},
-        response_->mutable_acute_dystonia());
-    SummarizeSyndrome({Finding::TARDIVE_DYSKINESIA},
+        v1::SYNDROME_ACUTE_DYSTONIA, response_->mutable_acute_dystonia());
+    SummarizeSyndrome({Finding::TARDIVE_DYSKINESIA}, v1::SYNDROME_TARDIVE,
                       response_->mutable_tardive_dyskinesia());
     v1::RiskSummary* acute = response_->mutable_acute_dystonia();
     if (any_steady_outside_window_ && acute->level() <= v1::RISK_LEVEL_NONE) {
@@ -778,12 +1072,26 @@ class Assessment {
     }
   }
 
+  // True when `finding` counts toward `syndrome`'s summary: one of `kinds`,
+  // or a caution about that syndrome.
+  bool CountsToward(const Finding& finding,
+                    std::initializer_list<Finding::Kind> kinds,
+                    v1::Syndrome syndrome) const {
+    if (std::find(kinds.begin(), kinds.end(), finding.kind()) != kinds.end()) {
+      return true;
+    }
+    for (const auto& [caution_finding, caution_syndrome] : caution_syndromes_) {
+      if (caution_finding == &finding) return caution_syndrome == syndrome;
+    }
+    return false;
+  }
+
   void SummarizeSyndrome(std::initializer_list<Finding::Kind> kinds,
+                         v1::Syndrome syndrome,
                          v1::RiskSummary* summary) const {
     int level = v1::RISK_LEVEL_NONE;
     for (const Finding& finding : response_->findings()) {
-      if (std::find(kinds.begin(), kinds.end(), finding.kind()) !=
-          kinds.end()) {
+      if (CountsToward(finding, kinds, syndrome)) {
         level = std::max(level, static_cast<int>(finding.level()));
       }
     }
@@ -795,8 +1103,7 @@ class Assessment {
     }
     for (const Finding& finding : response_->findings()) {
       if (finding.level() != level ||
-          std::find(kinds.begin(), kinds.end(), finding.kind()) ==
-              kinds.end()) {
+          !CountsToward(finding, kinds, syndrome)) {
         continue;
       }
       // Name the drug on lines that do not already start with it.
@@ -832,6 +1139,16 @@ class Assessment {
   // is LOW, not NONE. The lines say which (FULL view only).
   bool any_steady_outside_window_ = false;
   std::vector<std::string> steady_outside_window_;
+  // The patient's recognized conditions, and whether any of them (or the
+  // request's flag) is a previous drug-induced dystonia.
+  std::vector<PatientCondition> patient_conditions_;
+  bool prior_dystonia_ = false;
+  // Caution findings and the syndrome whose summary each raises.
+  std::vector<std::pair<const Finding*, v1::Syndrome>> caution_syndromes_;
+  // Medication pairs (lower index first) a contraindicated combination
+  // caution already speaks for, with its finding: their exposure
+  // interaction adds no second finding.
+  std::vector<std::pair<std::pair<int, int>, Finding*>> contraindicated_pairs_;
 };
 
 }  // namespace

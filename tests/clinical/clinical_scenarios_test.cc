@@ -50,6 +50,7 @@ std::string Describe(const v1::CheckResponse& response) {
       LevelName(response.tardive_dyskinesia().level())));
   for (const v1::Finding& finding : response.findings()) {
     lines.push_back(absl::StrCat("  ", v1::Finding::Kind_Name(finding.kind()),
+                                 finding.contraindicated() ? " CI" : "",
                                  " ", LevelName(finding.level()), ": ",
                                  finding.summary(), " [",
                                  absl::StrJoin(finding.factors(), "; "), "]"));
@@ -57,6 +58,16 @@ std::string Describe(const v1::CheckResponse& response) {
   for (const v1::UnrecognizedMedication& unrecognized :
        response.unrecognized()) {
     lines.push_back(absl::StrCat("  unrecognized: ", unrecognized.name()));
+  }
+  for (const v1::AssessedCondition& condition :
+       response.assessed_conditions()) {
+    lines.push_back(absl::StrCat("  condition: ", condition.matched(), " -> ",
+                                 condition.condition_id()));
+  }
+  for (const v1::UnrecognizedCondition& condition :
+       response.unrecognized_conditions()) {
+    lines.push_back(
+        absl::StrCat("  unrecognized condition: ", condition.text()));
   }
   return absl::StrJoin(lines, "\n");
 }
@@ -97,6 +108,31 @@ TEST_P(ClinicalScenarioTest, MatchesExpectation) {
         << v1::Finding::Kind_Name(kind) << " not expected\n"
         << described;
   }
+  for (v1::Finding::Kind kind : scenario.contraindicated) {
+    EXPECT_TRUE(std::any_of(response.findings().begin(),
+                            response.findings().end(),
+                            [kind](const v1::Finding& finding) {
+                              return finding.kind() == kind &&
+                                     finding.contraindicated();
+                            }))
+        << v1::Finding::Kind_Name(kind) << " contraindication expected\n"
+        << described;
+  }
+  // Contraindications come first.
+  if (response.contraindicated()) {
+    EXPECT_TRUE(response.findings(0).contraindicated()) << described;
+  }
+  // Every condition comes back, assessed or unrecognized, once.
+  std::vector<int> condition_seen(scenario.request.patient().conditions_size());
+  for (const v1::AssessedCondition& condition :
+       response.assessed_conditions()) {
+    ++condition_seen[condition.condition_index()];
+  }
+  for (const v1::UnrecognizedCondition& condition :
+       response.unrecognized_conditions()) {
+    ++condition_seen[condition.condition_index()];
+  }
+  EXPECT_THAT(condition_seen, ::testing::Each(1)) << described;
   // Every medication comes back, assessed as the expected drug or
   // unrecognized.
   std::vector<std::string> assessed(scenario.assessed.size(), "(missing)");

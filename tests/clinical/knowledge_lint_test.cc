@@ -1,6 +1,8 @@
 // Knowledge lint: quality gates over the bundled knowledge base beyond what
 // the importer's validator enforces on any bundle (which it also runs).
 
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -8,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -99,6 +102,10 @@ TEST(KnowledgeLintTest, EveryCitationIsUsedAndAttributable) {
   for (const auto& recommendation : Bundle().recommendation()) {
     use(recommendation.citation_ids());
   }
+  for (const auto& caution : Bundle().caution()) use(caution.citation_ids());
+  for (const auto& condition : Bundle().condition()) {
+    use(condition.citation_ids());
+  }
   for (const v1::Citation& citation : Bundle().citation()) {
     const std::string& id = citation.id();
     EXPECT_TRUE(used.contains(id)) << id << ": cited by nothing";
@@ -145,7 +152,8 @@ TEST(KnowledgeLintTest, EveryCodeLineNamesItsSource) {
     for (int number = 1; std::getline(in, line); ++number) {
       absl::string_view text = absl::StripLeadingAsciiWhitespace(line);
       if (!absl::StartsWith(text, "rxcuis:") &&
-          !absl::StartsWith(text, "atc_codes:")) {
+          !absl::StartsWith(text, "atc_codes:") &&
+          !absl::StartsWith(text, "codes {")) {
         continue;
       }
       ++code_lines;
@@ -226,6 +234,168 @@ TEST(KnowledgeLintTest, CoversTheAgentsTheModelNames) {
                          "perphenazine-amitriptyline",
                          "olanzapine-samidorphan"}) {
     EXPECT_GE(BundledKnowledge()->FindDrug(id), 0) << id;
+  }
+}
+
+// A contraindication says whose label and which section; every caution
+// says what the source says, in our words.
+TEST(KnowledgeLintTest, CautionsNameTheirLabelAndAreParaphrased) {
+  for (const v1::Caution& caution : Bundle().caution()) {
+    SCOPED_TRACE(caution.id());
+    EXPECT_TRUE(absl::StartsWith(caution.id(), "ci.") ||
+                absl::StartsWith(caution.id(), "caution."));
+    EXPECT_EQ(absl::StartsWith(caution.id(), "ci."), caution.contraindicated())
+        << "ci. ids are contraindications, caution. ids are not";
+    EXPECT_FALSE(caution.citation_ids().empty());
+    EXPECT_LE(caution.statement().size(), kMaxParaphraseLength);
+    EXPECT_LE(caution.advice().size(), kMaxParaphraseLength);
+    if (caution.contraindicated()) {
+      EXPECT_FALSE(caution.label_section().empty());
+      EXPECT_FALSE(caution.jurisdiction().empty());
+    }
+  }
+}
+
+// A condition that changes a judgement says why; one that is a risk factor
+// in its own right (a modifier names it) rests on a source of its own. One
+// named only by cautions is cited through them (every caution is cited).
+TEST(KnowledgeLintTest, ConditionsThatChangeAJudgementAreExplainedAndCited) {
+  absl::flat_hash_set<std::string> risk_factors;
+  for (const v1::RiskModifier& modifier : Bundle().modifier()) {
+    for (const std::string& id : modifier.condition().patient_condition_ids()) {
+      risk_factors.insert(id);
+    }
+  }
+  const ConditionIndex& conditions = BundledKnowledge()->conditions();
+  for (int i = 0; i < Bundle().condition_size(); ++i) {
+    const v1::ClinicalCondition& condition = Bundle().condition(i);
+    SCOPED_TRACE(condition.id());
+    EXPECT_FALSE(condition.note().empty());
+    if (risk_factors.contains(condition.id()) ||
+        condition.prior_drug_induced_dystonia() ||
+        condition.implies_prior_drug_induced_dystonia()) {
+      EXPECT_TRUE(conditions.AffectsJudgement(i));
+      EXPECT_FALSE(condition.citation_ids().empty());
+    }
+  }
+}
+
+// The contraindications and conditions issue 13 names are in the knowledge.
+TEST(KnowledgeLintTest, CarriesTheNamedContraindicationsAndConditions) {
+  for (const char* id :
+       {"parkinsons-disease", "dementia-with-lewy-bodies",
+        "history-tardive-dyskinesia", "history-drug-induced-dystonia",
+        "history-metoclopramide-dystonia", "diabetes-mellitus",
+        "mood-disorder", "wilsons-disease", "parkinsonism", "hypertension",
+        "asthma"}) {
+    bool found = false;
+    for (const v1::ClinicalCondition& condition : Bundle().condition()) {
+      found |= condition.id() == id;
+    }
+    EXPECT_TRUE(found) << id;
+  }
+  // Which drugs carry a contraindication with which trigger.
+  auto contraindicated = [](const std::string& drug, auto matches) {
+    const auto& knowledge = *BundledKnowledge();
+    const int index = knowledge.FindDrug(drug);
+    if (index < 0) return false;
+    for (int c : knowledge.drugs()[index].cautions) {
+      const v1::Caution& caution = knowledge.caution(c);
+      if (caution.contraindicated() && matches(caution)) return true;
+    }
+    return false;
+  };
+  auto with_condition = [](const char* id) {
+    return [id](const v1::Caution& caution) {
+      return std::find(caution.condition_ids().begin(),
+                       caution.condition_ids().end(),
+                       id) != caution.condition_ids().end();
+    };
+  };
+  EXPECT_TRUE(contraindicated("metoclopramide",
+                              with_condition("history-tardive-dyskinesia")));
+  EXPECT_TRUE(contraindicated(
+      "metoclopramide", with_condition("history-metoclopramide-dystonia")));
+  EXPECT_TRUE(contraindicated("metoclopramide",
+                              with_condition("parkinsons-disease")));
+  EXPECT_TRUE(contraindicated("metoclopramide", [](const v1::Caution& caution) {
+    return caution.below_age_years() == 1;
+  }));
+  EXPECT_TRUE(contraindicated("metoclopramide", [](const v1::Caution& caution) {
+    return std::find(caution.co_medication().drug_ids().begin(),
+                     caution.co_medication().drug_ids().end(),
+                     "levodopa") != caution.co_medication().drug_ids().end();
+  }));
+  EXPECT_TRUE(contraindicated("pimozide", [](const v1::Caution& caution) {
+    return std::find(caution.co_medication().drug_ids().begin(),
+                     caution.co_medication().drug_ids().end(),
+                     "citalopram") != caution.co_medication().drug_ids().end();
+  }));
+}
+
+// Remarks are for reviewers, but a remark that names a source or rule that
+// does not exist, or a tier the entry no longer has, misleads them.
+TEST(KnowledgeLintTest, RemarksNameRealIdsAndAgreeWithTheTiers) {
+  absl::flat_hash_set<std::string> ids;
+  for (const auto& citation : Bundle().citation()) ids.insert(citation.id());
+  for (const auto& drug : Bundle().drug()) ids.insert(drug.id());
+  for (const auto& drug_class : Bundle().drug_class()) {
+    ids.insert(drug_class.id());
+  }
+  for (const auto& modifier : Bundle().modifier()) ids.insert(modifier.id());
+  for (const auto& interaction : Bundle().interaction()) {
+    ids.insert(interaction.id());
+  }
+  for (const auto& caution : Bundle().caution()) ids.insert(caution.id());
+  for (const auto& condition : Bundle().condition()) {
+    ids.insert(condition.id());
+  }
+  for (const v1::Drug& drug : Bundle().drug()) {
+    SCOPED_TRACE(drug.id());
+    const std::string& remarks = drug.remarks();
+    // An id-shaped word in parentheses ("(pharmgkb-pimozide-cyp2d6)") or
+    // after "see " is a reference.
+    for (absl::string_view opener : {"(", "see "}) {
+      size_t at = 0;
+      while ((at = remarks.find(opener.data(), at, opener.size())) !=
+             std::string::npos) {
+        at += opener.size();
+        size_t end = at;
+        while (end < remarks.size() &&
+               (absl::ascii_islower(remarks[end]) ||
+                absl::ascii_isdigit(remarks[end]) || remarks[end] == '-' ||
+                remarks[end] == '.')) {
+          ++end;
+        }
+        std::string word = remarks.substr(at, end - at);
+        while (!word.empty() && word.back() == '.') word.pop_back();
+        if (std::count(word.begin(), word.end(), '-') < 2) continue;
+        EXPECT_TRUE(ids.contains(word))
+            << "remarks name '" << word << "', which is not an id";
+      }
+    }
+    // "acute LOW", "tardive MODERATE": must be the entry's tier.
+    for (const auto& [word, liability] :
+         {std::pair<const char*, const v1::Liability*>{"acute ", &drug.acute()},
+          {"tardive ", &drug.tardive()}}) {
+      size_t at = 0;
+      while ((at = remarks.find(word, at)) != std::string::npos) {
+        at += std::strlen(word);
+        for (v1::RiskLevel level :
+             {v1::RISK_LEVEL_NONE, v1::RISK_LEVEL_LOW, v1::RISK_LEVEL_MODERATE,
+              v1::RISK_LEVEL_HIGH}) {
+          const std::string name =
+              v1::RiskLevel_Name(level).substr(std::strlen("RISK_LEVEL_"));
+          if (remarks.compare(at, name.size(), name) != 0) continue;
+          const size_t after = at + name.size();
+          if (after < remarks.size() && absl::ascii_isalpha(remarks[after])) {
+            continue;
+          }
+          EXPECT_EQ(liability->level(), level)
+              << "remarks say '" << word << name << "'";
+        }
+      }
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
@@ -32,6 +33,11 @@ absl::StatusOr<v1::RiskLevel> ParseLevel(absl::string_view text) {
   return level;
 }
 
+// Parses "<N><unit>" (e.g. "400d", "30mg") into N.
+bool ParseAmount(absl::string_view text, absl::string_view unit, double* out) {
+  return absl::ConsumeSuffix(&text, unit) && absl::SimpleAtod(text, out);
+}
+
 absl::Status ParsePatient(absl::string_view text, v1::Patient* patient) {
   std::vector<absl::string_view> words =
       absl::StrSplit(text, ' ', absl::SkipEmpty());
@@ -52,18 +58,39 @@ absl::Status ParsePatient(absl::string_view text, v1::Patient* patient) {
     patient->set_age_years(age);
   }
   for (size_t i = 2; i < words.size(); ++i) {
-    if (words[i] != "prior") {
+    absl::string_view word = words[i];
+    double weight = 0;
+    if (word == "prior") {
+      patient->set_prior_drug_induced_dystonia(true);
+    } else if (absl::ConsumePrefix(&word, "wt:")) {
+      if (!ParseAmount(word, "kg", &weight)) {
+        return absl::InvalidArgumentError(absl::StrCat("wt:'", word, "'"));
+      }
+      patient->set_weight_kg(weight);
+    } else if (absl::ConsumePrefix(&word, "cond:")) {
+      // "cond:Parkinson's_disease" (text, "_" for spaces) or
+      // "cond:sct|49049000" / "cond:icd10cm|G20" (coded).
+      static const auto* systems =
+          new std::vector<std::pair<std::string, std::string>>{
+              {"sct|", "http://snomed.info/sct"},
+              {"icd10cm|", "http://hl7.org/fhir/sid/icd-10-cm"},
+              {"icd10|", "http://hl7.org/fhir/sid/icd-10"}};
+      v1::Condition* condition = patient->add_conditions();
+      for (const auto& [prefix, system] : *systems) {
+        if (absl::ConsumePrefix(&word, prefix)) {
+          condition->set_system(system);
+          condition->set_code(std::string(word));
+        }
+      }
+      if (condition->system().empty()) {
+        condition->set_text(absl::StrReplaceAll(word, {{"_", " "}}));
+      }
+    } else {
       return absl::InvalidArgumentError(
           absl::StrCat("patient word '", words[i], "'"));
     }
-    patient->set_prior_drug_induced_dystonia(true);
   }
   return absl::OkStatus();
-}
-
-// Parses "<N><unit>" (e.g. "400d", "30mg") into N.
-bool ParseAmount(absl::string_view text, absl::string_view unit, double* out) {
-  return absl::ConsumeSuffix(&text, unit) && absl::SimpleAtod(text, out);
 }
 
 absl::Status ParseMedication(absl::string_view text,
@@ -124,13 +151,19 @@ absl::Status ParseKinds(absl::string_view text, Scenario* scenario) {
   for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipEmpty())) {
     item = absl::StripAsciiWhitespace(item);
     const bool absent = absl::ConsumePrefix(&item, "!");
+    const bool contraindicated = absl::ConsumeSuffix(&item, "!ci");
     v1::Finding::Kind kind;
     if (!v1::Finding::Kind_Parse(std::string(item), &kind) ||
         kind == v1::Finding::KIND_UNSPECIFIED) {
       return absl::InvalidArgumentError(
           absl::StrCat("finding kind '", item, "'"));
     }
+    if (absent && contraindicated) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("finding kind '", item, "': ! and !ci together"));
+    }
     (absent ? scenario->absent : scenario->present).push_back(kind);
+    if (contraindicated) scenario->contraindicated.push_back(kind);
   }
   return absl::OkStatus();
 }

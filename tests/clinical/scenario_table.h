@@ -26,6 +26,8 @@ struct Scenario {
   // Finding kinds that must be present / must be absent.
   std::vector<v1::Finding::Kind> present;
   std::vector<v1::Finding::Kind> absent;
+  // Kinds of which a finding must be a labelled contraindication.
+  std::vector<v1::Finding::Kind> contraindicated;
   // Per medication, in order: the Drug id it must resolve to, or "?" for a
   // medication that must come back unrecognized.
   std::vector<std::string> assessed;
@@ -40,7 +42,10 @@ inline void PrintTo(const Scenario& scenario, std::ostream* os) {
 
 // Parses the table rows after the header and separator. Each row:
 // | id | patient | medications | acute | tardive | findings | assessed | source
-// | patient: "<M|F|-> <age|->" plus "prior" for a prior drug-induced dystonia.
+// | patient: "<M|F|-> <age|->" plus "prior" for a prior drug-induced dystonia,
+//   "wt:<N>kg" for the weight, "cond:<text>" ("_" for spaces) or
+//   "cond:sct|<code>", "cond:icd10cm|<code>", "cond:icd10|<code>" for a
+//   condition.
 // medications: ";"-separated; each is a name followed by options:
 //   @im @iv @lai @oral @rectal @patch @sl   route
 //   active:<N>d    ACTIVE for N days (default: PROPOSED)
@@ -48,7 +53,8 @@ inline void PrintTo(const Scenario& scenario, std::ostream* os) {
 //   dose:<N>mg     daily dose
 //   rxcui:<id> atc:<code>   codes (the name may then be empty)
 // levels: NONE, LOW, MODERATE, HIGH.
-// findings: ","-separated Finding kinds; "!KIND" must be absent; "-" none.
+// findings: ","-separated Finding kinds; "!KIND" must be absent; "KIND!ci"
+// must be present as a labelled contraindication; "-" none.
 absl::StatusOr<std::vector<Scenario>> ParseScenarioTable(
     absl::string_view markdown);
 

@@ -80,7 +80,8 @@ TEST_F(KnowledgeExportTest, WritesOneFilePerKind) {
       names,
       ElementsAre("manifest.textproto", "citations.textproto",
                   "classes.textproto", "drugs.textproto", "modifiers.textproto",
-                  "interactions.textproto", "recommendations.textproto"));
+                  "interactions.textproto", "recommendations.textproto",
+                  "conditions.textproto", "cautions.textproto"));
   EXPECT_THAT(files[3].second, HasSubstr("id: \"alphazine\""));
   EXPECT_THAT(files[3].second, Not(HasSubstr("manifest")));
 }

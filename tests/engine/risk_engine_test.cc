@@ -129,15 +129,40 @@ TEST(RiskEngineTest, LongTermQuetiapineInAdultIsAtMostLowForAcute) {
 }
 
 TEST(RiskEngineTest, NearPlaceboAgentIsNotLiftedAbovePatientFactors) {
-  v1::CheckRequest request = Request(
-      16, v1::SEX_MALE, {{"clozapine"}}, /*prior_dystonia=*/true);
-
-  v1::CheckResponse response = Assess(request);
+  // A 16-year-old boy: young, male and a child, yet clozapine stays LOW.
+  v1::CheckResponse response = Assess(Request(16, v1::SEX_MALE, {{"clozapine"}}));
 
   const v1::Finding* acute =
       FindingOf(response, v1::Finding::ACUTE_DYSTONIA, "clozapine");
   ASSERT_NE(acute, nullptr);
   EXPECT_EQ(acute->level(), v1::RISK_LEVEL_LOW);
+}
+
+TEST(RiskEngineTest, PriorDystonicReactionIsNeverCapped) {
+  // The review's case: a young man with a previous dystonia on amisulpride
+  // must not stay LOW while the same man on paliperidone reaches HIGH; and
+  // even a near-placebo agent is raised by a previous reaction.
+  for (const char* drug : {"amisulpride", "paliperidone", "clozapine"}) {
+    const v1::CheckResponse without =
+        Assess(Request(40, v1::SEX_FEMALE, {{drug}}));
+    const v1::CheckResponse with =
+        Assess(Request(40, v1::SEX_FEMALE, {{drug}}, /*prior_dystonia=*/true));
+    const v1::Finding* before =
+        FindingOf(without, v1::Finding::ACUTE_DYSTONIA, drug);
+    const v1::Finding* after = FindingOf(with, v1::Finding::ACUTE_DYSTONIA, drug);
+    ASSERT_NE(before, nullptr) << drug;
+    ASSERT_NE(after, nullptr) << drug;
+    EXPECT_GT(after->level(), before->level()) << drug;
+  }
+  auto young_man_with_prior = [](const std::string& drug) {
+    const v1::CheckResponse response =
+        Assess(Request(20, v1::SEX_MALE, {{drug}}, /*prior_dystonia=*/true));
+    const v1::Finding* acute =
+        FindingOf(response, v1::Finding::ACUTE_DYSTONIA, drug);
+    return acute == nullptr ? v1::RISK_LEVEL_NONE : acute->level();
+  };
+  EXPECT_EQ(young_man_with_prior("amisulpride"), v1::RISK_LEVEL_HIGH);
+  EXPECT_EQ(young_man_with_prior("paliperidone"), v1::RISK_LEVEL_HIGH);
 }
 
 TEST(RiskEngineTest, AcuteLiabilityFollowsTheNetworkMetaAnalysisOrder) {
