@@ -95,7 +95,8 @@ class CdsHooksTest : public ::testing::Test {
   static std::string Request(const std::string& patient,
                              const std::vector<std::string>& orders,
                              const std::vector<std::string>& active = {},
-                             const std::string& extra_context = "") {
+                             const std::string& extra_context = "",
+                             const std::vector<std::string>& conditions = {}) {
     std::string entries;
     for (const std::string& order : orders) {
       absl::StrAppend(&entries, entries.empty() ? "" : ",",
@@ -106,6 +107,11 @@ class CdsHooksTest : public ::testing::Test {
       absl::StrAppend(&prefetch_entries, prefetch_entries.empty() ? "" : ",",
                       "{\"resource\":", order, "}");
     }
+    std::string condition_entries;
+    for (const std::string& condition : conditions) {
+      absl::StrAppend(&condition_entries, condition_entries.empty() ? "" : ",",
+                      "{\"resource\":", condition, "}");
+    }
     return absl::StrCat(
         "{\"hook\":\"order-sign\",\"hookInstance\":\"d1577c69-dfbe-44ad-ba6d-"
         "3e05e953b2ea\","
@@ -115,7 +121,9 @@ class CdsHooksTest : public ::testing::Test {
         "]}},"
         "\"prefetch\":{\"patient\":",
         patient, ",\"medications\":{\"resourceType\":\"Bundle\",\"entry\":[",
-        prefetch_entries, "]}}}");
+        prefetch_entries,
+        "]},\"conditions\":{\"resourceType\":\"Bundle\",\"entry\":[",
+        condition_entries, "]}}}");
   }
 
   static std::string MedicationRequest(const std::string& id,
@@ -203,6 +211,73 @@ TEST_F(CdsHooksTest, ContraindicatedInteractionIsCritical) {
   for (const Value& card : cards)
     critical |= Field(card, "indicator").string_value() == "critical";
   EXPECT_TRUE(critical);
+}
+
+// A FHIR Condition coded in SNOMED CT (and ICD-10-CM), as a problem list
+// sends it.
+std::string Condition(const std::string& id, const std::string& codings,
+                      const std::string& extra = "") {
+  return absl::StrCat(
+      "{\"resourceType\":\"Condition\",\"id\":\"", id,
+      "\",\"clinicalStatus\":{\"coding\":[{\"system\":\"http://"
+      "terminology.hl7.org/CodeSystem/condition-clinical\",\"code\":"
+      "\"active\"}]},\"code\":{\"coding\":[",
+      codings, "]},\"subject\":{\"reference\":\"Patient/1\"}", extra, "}");
+}
+
+constexpr char kParkinsonsCodings[] =
+    R"({"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"G20.A1"},)"
+    R"j({"system":"http://snomed.info/sct","code":"49049000","display":"Parkinson's disease (disorder)"})j";
+
+TEST_F(CdsHooksTest, DiscoveryAsksForTheActiveConditions) {
+  httplib::Client client("127.0.0.1", server_->http_port());
+  auto result = client.Get("/cds-services");
+  ASSERT_TRUE(result);
+  const Value discovery = Parse(result->body);
+  for (const Value& service :
+       Field(discovery, "services").list_value().values()) {
+    EXPECT_EQ(Field(Field(service, "prefetch"), "conditions").string_value(),
+              "Condition?patient={{context.patientId}}&clinical-status=active");
+  }
+}
+
+TEST_F(CdsHooksTest, ContraindicationByPrefetchedConditionIsACriticalCardFirst) {
+  const std::string metoclopramide =
+      MedicationRequest("mr-m", R"({"text":"metoclopramide 10 mg"})");
+  const std::string older_man =
+      R"({"resourceType":"Patient","id":"1","gender":"male","birthDate":"1954-03-01"})";
+
+  std::vector<Value> cards = Cards(
+      kOrderSignService,
+      Request(older_man, {metoclopramide}, {}, "",
+              {Condition("c-1", kParkinsonsCodings),
+               Condition("c-2", R"({"system":"http://snomed.info/sct","code":"38341003","display":"Hypertensive disorder"})"),
+               Condition("c-3", R"({"system":"urn:local","code":"Z1","display":"local finding"})")}));
+
+  ASSERT_FALSE(cards.empty());
+  EXPECT_EQ(Field(cards[0], "indicator").string_value(), "critical");
+  EXPECT_THAT(Field(cards[0], "summary").string_value(),
+              HasSubstr("metoclopramide in Parkinson's disease"));
+  const std::string detail = Field(cards[0], "detail").string_value();
+  EXPECT_THAT(detail, HasSubstr("4.3"));
+  // The condition the service could not read is named, not dropped.
+  EXPECT_THAT(detail, HasSubstr("local finding"));
+}
+
+TEST_F(CdsHooksTest, RefutedConditionIsNotThePatients) {
+  const std::string metoclopramide =
+      MedicationRequest("mr-m", R"({"text":"metoclopramide 10 mg"})");
+  const std::string refuted = Condition(
+      "c-1", kParkinsonsCodings,
+      R"(,"verificationStatus":{"coding":[{"code":"refuted"}]})");
+
+  std::vector<Value> cards = Cards(
+      kOrderSignService,
+      Request(kYoungMan, {metoclopramide}, {}, "", {refuted}));
+
+  for (const Value& card : cards) {
+    EXPECT_NE(Field(card, "indicator").string_value(), "critical");
+  }
 }
 
 TEST_F(CdsHooksTest, BirthSexExtensionWinsOverGender) {

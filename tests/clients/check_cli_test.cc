@@ -95,6 +95,66 @@ TEST(CheckCliTest, ReportShowsLevelsFindingsAndUnrecognized) {
   EXPECT_THAT(report, HasSubstr("did you mean: haloperidol"));
 }
 
+TEST(CheckCliTest, ConditionsAndWeightDescribeThePatient) {
+  auto invocation = ParseCheckArguments(
+      {"--age", "72", "--weight", "61.5", "--condition", "Parkinson's disease",
+       "--condition_code", "sct|49049000", "--condition_code",
+       "icd10cm|G20.A1", "--condition_code", "urn:local|X1", "--med",
+       "metoclopramide"});
+
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  const v1::Patient& patient = invocation->request.patient();
+  EXPECT_DOUBLE_EQ(patient.weight_kg(), 61.5);
+  ASSERT_EQ(patient.conditions_size(), 4);
+  EXPECT_EQ(patient.conditions(0).text(), "Parkinson's disease");
+  EXPECT_EQ(patient.conditions(1).system(), "http://snomed.info/sct");
+  EXPECT_EQ(patient.conditions(1).code(), "49049000");
+  EXPECT_EQ(patient.conditions(2).system(),
+            "http://hl7.org/fhir/sid/icd-10-cm");
+  EXPECT_EQ(patient.conditions(3).system(), "urn:local");
+}
+
+TEST(CheckCliTest, ConditionCodeWithoutSystemIsInvalidArgument) {
+  EXPECT_THAT(ParseCheckArguments(
+                  {"--age", "40", "--condition_code", "49049000"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ParseCheckArguments({"--age", "40", "--weight", "heavy"}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST(CheckCliTest, ReportPutsContraindicationsFirstAndAccountsForConditions) {
+  v1::CheckRequest request;
+  request.add_medications()->set_name("metoclopramide");
+  request.mutable_patient()->add_conditions()->set_text("Parkinson's disease");
+  request.mutable_patient()->add_conditions()->set_text("gout");
+  v1::CheckResponse response;
+  response.set_contraindicated(true);
+  v1::Finding* finding = response.add_findings();
+  finding->set_contraindicated(true);
+  finding->set_level(v1::RISK_LEVEL_HIGH);
+  finding->set_summary(
+      "Contraindicated: metoclopramide in Parkinson's disease (EU label)");
+  finding->set_label_section("EU label, 4.3 Contraindications");
+  v1::AssessedCondition* assessed = response.add_assessed_conditions();
+  assessed->set_condition_index(0);
+  assessed->set_name("Parkinson's disease");
+  assessed->set_matched("Parkinson's disease");
+  assessed->set_affects_judgement(true);
+  v1::UnrecognizedCondition* unrecognized =
+      response.add_unrecognized_conditions();
+  unrecognized->set_condition_index(1);
+  unrecognized->set_text("gout");
+
+  const std::string report = FormatCheckReport(request, response);
+
+  EXPECT_EQ(report.find("CONTRAINDICATED: 1 labelled contraindication"), 0u)
+      << report;
+  EXPECT_THAT(report, HasSubstr("[CONTRAINDICATED] Contraindicated: "
+                                "metoclopramide in Parkinson's disease"));
+  EXPECT_THAT(report, HasSubstr("label: EU label, 4.3 Contraindications"));
+  EXPECT_THAT(report, HasSubstr("2. gout -> NOT RECOGNIZED"));
+}
+
 // The dystonia-check binary against a real server.
 class CheckBinaryTest : public testing::ServerTest {
  protected:
@@ -140,6 +200,20 @@ TEST_F(CheckBinaryTest, OlderWomanOnHaloperidolForTwoYearsIsTardiveHigh) {
 
   EXPECT_EQ(exit_code, 0) << output;
   EXPECT_THAT(output, HasSubstr("Tardive dyskinesia:  HIGH"));
+}
+
+TEST_F(CheckBinaryTest, MetoclopramideInParkinsonsDiseaseIsContraindicated) {
+  int exit_code = -1;
+
+  const std::string output = Run(
+      "--age 72 --sex male --condition_code 'sct|49049000' "
+      "--med metoclopramide",
+      &exit_code);
+
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_EQ(output.find("CONTRAINDICATED:"), 0u) << output;
+  EXPECT_THAT(output, HasSubstr("metoclopramide in Parkinson's disease"));
+  EXPECT_THAT(output, HasSubstr("-> Parkinson's disease"));
 }
 
 TEST_F(CheckBinaryTest, JsonPrintsTheProtobufJsonMapping) {

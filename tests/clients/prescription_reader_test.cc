@@ -74,6 +74,35 @@ TEST(PrescriptionReaderTest, GroupsConsecutiveRowsIntoPrescriptions) {
   EXPECT_THAT(all.prescriptions[1].names, ElementsAre("5093"));
 }
 
+TEST(PrescriptionReaderTest, ReadsConditionsAndWeightOfThePatient) {
+  ReadAll all = Read(WriteFile(
+      "c.csv",
+      "prescription_id,age_years,sex,medication,conditions,weight_kg\n"
+      "RX1,72,male,metoclopramide,\"Parkinson's disease; sct|49049000\",61\n"
+      "RX1,72,male,ondansetron,,\n"
+      "RX1,72,male,domperidone,gout,\n"
+      "RX2,30,female,haloperidol,\"icd10cm|G24.01\",\n"));
+
+  ASSERT_EQ(all.prescriptions.size(), 2u);
+  const v1::Patient& patient = all.prescriptions[0].request.patient();
+  EXPECT_DOUBLE_EQ(patient.weight_kg(), 61);
+  ASSERT_EQ(patient.conditions_size(), 2);
+  EXPECT_EQ(patient.conditions(0).text(), "Parkinson's disease");
+  EXPECT_EQ(patient.conditions(1).system(), "http://snomed.info/sct");
+  EXPECT_EQ(patient.conditions(1).code(), "49049000");
+  // A later row may leave the patient's columns empty; one that differs is
+  // rejected, never merged silently.
+  EXPECT_EQ(all.prescriptions[0].request.medications_size(), 2);
+  ASSERT_EQ(all.rejected.size(), 1u);
+  EXPECT_EQ(all.rejected[0].line, 4);
+  EXPECT_THAT(all.rejected[0].reason, HasSubstr("conditions"));
+  const v1::Patient& second = all.prescriptions[1].request.patient();
+  EXPECT_FALSE(second.has_weight_kg());
+  ASSERT_EQ(second.conditions_size(), 1);
+  EXPECT_EQ(second.conditions(0).system(),
+            "http://hl7.org/fhir/sid/icd-10-cm");
+}
+
 TEST(PrescriptionReaderTest, AcceptsBomCrlfQuotesAndAnyColumnOrder) {
   ReadAll all =
       Read(WriteFile("b.csv",

@@ -233,9 +233,21 @@ absl::StatusOr<std::vector<Scenario>> ParseScenarioTable(
     // The header and the |---| separator.
     if (++table_rows <= 2) continue;
     absl::ConsumeSuffix(&text, "|");
-    std::vector<std::string> cells;
-    for (absl::string_view cell : absl::StrSplit(text, '|')) {
-      cells.emplace_back(absl::StripAsciiWhitespace(cell));
+    // Cells split on "|"; "\|" is a "|" inside a cell (Markdown's escape),
+    // as in "cond:sct\|49049000".
+    std::vector<std::string> cells(1);
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '|') {
+        cells.back().push_back('|');
+        ++i;
+      } else if (text[i] == '|') {
+        cells.emplace_back();
+      } else {
+        cells.back().push_back(text[i]);
+      }
+    }
+    for (std::string& cell : cells) {
+      cell = std::string(absl::StripAsciiWhitespace(cell));
     }
     if (cells.size() != kColumns) {
       return RowError(line, absl::StrCat("expected ", kColumns, " cells, got ",

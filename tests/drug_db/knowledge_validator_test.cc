@@ -283,7 +283,116 @@ INSTANTIATE_TEST_SUITE_P(
   tardive { level: RISK_LEVEL_NONE }
 }
 )txt",
-                    "drug {"}),
+                    "drug {"},
+        InvalidCase{"CautionWithoutTrigger", R"txt(caution {
+  id: "caution.alphazine"
+  drugs { drug_ids: "alphazine" }
+  level: RISK_LEVEL_HIGH
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "caution {"},
+        InvalidCase{"CautionWithTwoTriggers", R"txt(condition { id: "pd" name: "pd" }
+caution {
+  id: "caution.alphazine"
+  drugs { drug_ids: "alphazine" }
+  condition_ids: "pd"
+  below_age_years: 1
+  level: RISK_LEVEL_HIGH
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "caution {"},
+        InvalidCase{"CautionNamesUnknownCondition", R"txt(caution {
+  id: "caution.alphazine"
+  drugs { drug_ids: "alphazine" }
+  condition_ids: "no-such-condition"
+  level: RISK_LEVEL_HIGH
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "caution {"},
+        InvalidCase{"ContraindicationWithoutLabelSection", R"txt(caution {
+  id: "ci.alphazine"
+  drugs { drug_ids: "alphazine" }
+  below_age_years: 1
+  level: RISK_LEVEL_HIGH
+  contraindicated: true
+  jurisdiction: "US"
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "contraindicated"},
+        InvalidCase{"CautionWithoutCitation", R"txt(caution {
+  id: "caution.alphazine"
+  drugs { drug_ids: "alphazine" }
+  below_age_years: 1
+  level: RISK_LEVEL_HIGH
+  statement: "s"
+}
+)txt",
+                    "caution {"},
+        InvalidCase{"MalformedConditionCode", R"txt(condition {
+  id: "pd"
+  name: "pd"
+  codes { system: "http://snomed.info/sct" code: "G20" }
+}
+)txt",
+                    "codes {"},
+        InvalidCase{"UnknownConditionCodeSystem", R"txt(condition {
+  id: "pd"
+  name: "pd"
+  codes { system: "urn:local" code: "123456" }
+}
+)txt",
+                    "codes {"},
+        InvalidCase{"ConditionCodeClaimedTwice", R"txt(condition {
+  id: "pd"
+  name: "pd"
+  codes { system: "http://hl7.org/fhir/sid/icd-10-cm" code: "G20" }
+}
+condition {
+  id: "parkinsonism"
+  name: "parkinsonism"
+  codes { system: "http://hl7.org/fhir/sid/icd-10-cm" code: "g20" }
+}
+)txt",
+                    "code: \"g20\""},
+        InvalidCase{"ConditionNameClaimedTwice", R"txt(condition { id: "pd" name: "Parkinson's disease" }
+condition {
+  id: "parkinsonism"
+  name: "parkinsonism"
+  synonyms: "Parkinsons disease"
+}
+)txt",
+                    "Parkinsons disease"},
+        InvalidCase{"TwoConditionsStandForThePriorDystoniaFlag", R"txt(condition {
+  id: "history-a"
+  name: "history a"
+  prior_drug_induced_dystonia: true
+}
+condition {
+  id: "history-b"
+  name: "history b"
+  prior_drug_induced_dystonia: true  # the second
+}
+)txt",
+                    "# the second"},
+        InvalidCase{"ModifierNamesUnknownCondition", R"txt(modifier {
+  id: "tardive.diabetes"
+  syndrome: SYNDROME_TARDIVE
+  kind: PATIENT
+  condition { patient_condition_ids: "no-such-condition" }
+  steps: 1
+  factor: "diabetes"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "modifier {"}),
     [](const ::testing::TestParamInfo<InvalidCase>& info) {
       return info.param.name;
     });
