@@ -8,14 +8,21 @@
 namespace dystonia {
 
 // Judges one patient's medication list for acute dystonia and tardive
-// dyskinesia / dystonia risk, following ../shared/CLINICAL.md:
+// dyskinesia / dystonia risk, following service/engine/CLINICAL_MODEL.md:
+//  - the patient's conditions are recognized by code or name; each comes back
+//    assessed or unrecognized;
+//  - labelled contraindications and cautions (a drug with a condition, under
+//    an age, or with another drug) are findings of their own, one per
+//    subject, contraindications first;
 //  - each recognized drug starts at its liability for the syndrome and route;
 //  - acute findings only in the acute window (proposed, started or dose
 //    raised within 7 days); tardive findings at full level for established
 //    exposure (90 days, 30 at age 60 or over), one step lower otherwise;
-//  - patient modifiers (age, sex, prior dystonia) cannot lift a LOW-liability
-//    drug above LOW; context modifiers (route, dose, exposure, a second
-//    dopamine blocker, an exposure-raising interaction) apply in full;
+//  - patient modifiers (age, sex, risk-factor conditions) cannot lift a
+//    liability marked patient_factors_capped above LOW; history modifiers (a
+//    previous drug-induced dystonia or EPS) and context modifiers (route,
+//    dose in mg/day or mg/kg/day, exposure, a second dopamine blocker, an
+//    exposure-raising interaction) apply in full;
 //  - anticholinergic prophylaxis in the list lowers acute findings one step,
 //    never below LOW;
 //  - duplicate dopamine blockade and exposure interactions are findings of
