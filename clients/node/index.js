@@ -76,7 +76,9 @@ function enumValue(fullName, prefix, word, what, aliases) {
       accepted.join(', '));
 }
 
-const PATIENT_FIELDS = ['age_years', 'sex', 'prior_drug_induced_dystonia'];
+const PATIENT_FIELDS = ['age_years', 'sex', 'prior_drug_induced_dystonia',
+                        'conditions', 'weight_kg'];
+const CONDITION_FIELDS = ['text', 'system', 'code'];
 const MEDICATION_FIELDS = [
   'name', 'rxcui', 'atc_code', 'route', 'daily_dose_mg', 'status',
   'days_on_therapy', 'dose_increased_days_ago',
@@ -91,8 +93,25 @@ function checkKeys(object, allowed, what) {
   }
 }
 
+// A dystonia.v1.Condition (plain object) from a text ("Parkinson's
+// disease") or { text, system, code } (system: a FHIR code-system URI such
+// as http://snomed.info/sct).
+function makeCondition(condition) {
+  if (typeof condition === 'string') condition = { text: condition };
+  if (!condition || typeof condition !== 'object') {
+    throw new TypeError('a condition must be an object or a text');
+  }
+  checkKeys(condition, CONDITION_FIELDS, 'condition');
+  return {
+    text: condition.text || '',
+    system: condition.system || '',
+    code: String(condition.code || ''),
+  };
+}
+
 // A dystonia.v1.Patient (plain object) from { age_years, sex,
-// prior_drug_induced_dystonia }. sex: female, male, other or unknown.
+// prior_drug_induced_dystonia, conditions, weight_kg }. sex: female, male,
+// other or unknown; conditions: as makeCondition takes them.
 function makePatient(patient) {
   patient = patient || {};
   checkKeys(patient, PATIENT_FIELDS, 'patient');
@@ -103,6 +122,15 @@ function makePatient(patient) {
   // age_years is proto3 `optional`: only sent when given.
   if (patient.age_years !== undefined && patient.age_years !== null) {
     message.age_years = Number(patient.age_years);
+  }
+  const conditions = patient.conditions || [];
+  if (!Array.isArray(conditions)) {
+    throw new TypeError('conditions must be an array');
+  }
+  message.conditions = conditions.map(makeCondition);
+  // weight_kg is proto3 `optional` too.
+  if (patient.weight_kg !== undefined && patient.weight_kg !== null) {
+    message.weight_kg = Number(patient.weight_kg);
   }
   return message;
 }
@@ -220,6 +248,7 @@ module.exports = {
   PROTO_DIR,
   grpc,
   levelName,
+  makeCondition,
   makeMedication,
   makePatient,
   makeRequest,

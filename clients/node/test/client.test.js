@@ -36,6 +36,23 @@ test('dystonia-risk-client', async (t) => {
       assert.ok(response.knowledge_base_version);
     });
 
+    await t.test('a contraindication by condition comes first', async () => {
+      const patient = {
+        age_years: 72, sex: 'male', weight_kg: 70,
+        conditions: [{ system: 'http://snomed.info/sct', code: '49049000' },
+                     'gout'],
+      };
+      const response = await client.check(patient, ['metoclopramide']);
+      assert.strictEqual(response.contraindicated, true);
+      assert.strictEqual(response.findings[0].contraindicated, true);
+      assert.strictEqual(response.findings[0].kind, 'DRUG_CONDITION');
+      assert.deepStrictEqual(
+          response.assessed_conditions.map((c) => c.condition_id),
+          ['parkinsons-disease']);
+      assert.deepStrictEqual(
+          response.unrecognized_conditions.map((c) => c.text), ['gout']);
+    });
+
     await t.test('basic view drops citations', async () => {
       const response = await client.check(YOUNG_MAN, [IM_HALOPERIDOL],
                                           { view: 'basic' });

@@ -32,6 +32,7 @@ __all__ = [
     "Client",
     "DEFAULT_TARGET",
     "level_name",
+    "make_condition",
     "make_medication",
     "make_patient",
     "make_request",
@@ -53,7 +54,9 @@ _ROUTE_ALIASES = {
     "pr": "RECTAL",
 }
 
-_PATIENT_FIELDS = ("age_years", "sex", "prior_drug_induced_dystonia")
+_PATIENT_FIELDS = ("age_years", "sex", "prior_drug_induced_dystonia",
+                   "conditions", "weight_kg")
+_CONDITION_FIELDS = ("text", "system", "code")
 _MEDICATION_FIELDS = ("name", "rxcui", "atc_code", "route", "daily_dose_mg",
                       "status", "days_on_therapy", "dose_increased_days_ago")
 
@@ -93,11 +96,33 @@ def _check_keys(values, allowed, what):
                          (what, ", ".join(unknown), ", ".join(allowed)))
 
 
+def make_condition(condition):
+    """A risk_service_pb2.Condition from a text, a dict or a Condition.
+
+    "Parkinson's disease", or {"system": "http://snomed.info/sct",
+    "code": "49049000", "text": "Parkinson's disease"}.
+    """
+    if isinstance(condition, risk_service_pb2.Condition):
+        return condition
+    if isinstance(condition, str):
+        return risk_service_pb2.Condition(text=condition)
+    if not isinstance(condition, dict):
+        raise ValueError("a condition must be a dict, a text or a "
+                         "Condition, not %r" % type(condition).__name__)
+    _check_keys(condition, _CONDITION_FIELDS, "condition")
+    return risk_service_pb2.Condition(
+        text=condition.get("text") or "",
+        system=condition.get("system") or "",
+        code=str(condition.get("code") or ""))
+
+
 def make_patient(patient):
     """A risk_service_pb2.Patient from a dict (or a Patient, returned as is).
 
-    {"age_years": 19, "sex": "male", "prior_drug_induced_dystonia": False};
-    sex is female, male, other or unknown.
+    {"age_years": 19, "sex": "male", "prior_drug_induced_dystonia": False,
+     "conditions": ["Parkinson's disease"], "weight_kg": 70};
+    sex is female, male, other or unknown; conditions as make_condition
+    takes them.
     """
     if isinstance(patient, risk_service_pb2.Patient):
         return patient
@@ -114,6 +139,13 @@ def make_patient(patient):
     age = patient.get("age_years")
     if age is not None:
         message.age_years = float(age)
+    conditions = patient.get("conditions") or []
+    if isinstance(conditions, (str, dict)):
+        raise ValueError("conditions must be a list")
+    message.conditions.extend(make_condition(c) for c in conditions)
+    weight = patient.get("weight_kg")
+    if weight is not None:
+        message.weight_kg = float(weight)
     return message
 
 

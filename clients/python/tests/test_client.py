@@ -52,6 +52,23 @@ class ClientTest(unittest.TestCase):
         self.assertTrue(acute[0].citations)  # FULL view by default
         self.assertTrue(response.knowledge_base_version)
 
+    def test_contraindication_by_condition_comes_first(self):
+        patient = {"age_years": 72, "sex": "male", "weight_kg": 70,
+                   "conditions": [
+                       {"system": "http://snomed.info/sct",
+                        "code": "49049000"},
+                       "gout"]}
+        response = self.client.check(patient, ["metoclopramide"])
+        self.assertTrue(response.contraindicated)
+        self.assertTrue(response.findings[0].contraindicated)
+        self.assertEqual(response.findings[0].kind,
+                         risk_service_pb2.Finding.DRUG_CONDITION)
+        self.assertEqual(
+            [c.condition_id for c in response.assessed_conditions],
+            ["parkinsons-disease"])
+        self.assertEqual(
+            [c.text for c in response.unrecognized_conditions], ["gout"])
+
     def test_basic_view_drops_citations(self):
         response = self.client.check(YOUNG_MAN, [IM_HALOPERIDOL],
                                      view="basic")
