@@ -67,7 +67,8 @@ class Outputs {
           absl::StrCat(dir, ": cannot write the outputs"));
     }
     findings_
-        << "prescription_id,kind,level,medications,summary,factors,citations\n";
+        << "prescription_id,kind,level,medications,summary,factors,citations,"
+           "contraindicated\n";
     errors_ << "line,prescription_id,reason\n";
     return absl::OkStatus();
   }
@@ -99,7 +100,8 @@ class Outputs {
                 << CsvField(absl::StrJoin(medications, "; ")) << ","
                 << CsvField(finding.summary()) << ","
                 << CsvField(absl::StrJoin(finding.factors(), " | ")) << ","
-                << CsvField(absl::StrJoin(citations, " | ")) << "\n";
+                << CsvField(absl::StrJoin(citations, " | ")) << ","
+                << (finding.contraindicated() ? "yes" : "no") << "\n";
     }
     if (results_.is_open()) {
       json_.clear();

@@ -85,7 +85,8 @@ TEST_F(AuditRunnerTest, AuditsTheCsvExampleAndReconciles) {
       Lines(options.out_dir + "/findings.csv");
   ASSERT_GT(findings.size(), 10u);
   EXPECT_EQ(findings[0],
-            "prescription_id,kind,level,medications,summary,factors,citations");
+            "prescription_id,kind,level,medications,summary,factors,citations,"
+            "contraindicated");
   EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"),
               HasSubstr("RX-1001,ACUTE_DYSTONIA,"));
   EXPECT_EQ(Lines(options.out_dir + "/errors.csv").size(),
@@ -115,8 +116,10 @@ TEST_F(AuditRunnerTest, BasicViewScreensWithTheSameLevels) {
   const std::vector<std::string> rows = Lines(basic.out_dir + "/findings.csv");
   EXPECT_EQ(rows.size(), Lines(full.out_dir + "/findings.csv").size());
   for (size_t i = 1; i < rows.size(); ++i) {
-    EXPECT_TRUE(absl::EndsWith(rows[i], ",,"))
-        << rows[i];  // no factors, no citations
+    // No factors, no citations; the contraindication flag stays.
+    EXPECT_TRUE(absl::EndsWith(rows[i], ",,,no") ||
+                absl::EndsWith(rows[i], ",,,yes"))
+        << rows[i];
   }
 }
 
