@@ -399,6 +399,41 @@ TEST(KnowledgeLintTest, RemarksNameRealIdsAndAgreeWithTheTiers) {
   }
 }
 
+// Provenance is the public source (repository and commit, file, section,
+// URL, date read), never the workstation it was gathered on: no tool names,
+// call counts, local paths or internal read ids in the knowledge files, their
+// sources/*.md or the review.
+TEST(KnowledgeLintTest, SpeaksOfPublicSourcesOnly) {
+  static constexpr const char* kWorkstationWords[] = {
+      "read_file", "find_string", "find_files", "look-up", "lookups",
+      "/work/", "kbtool", "validate-mine", "working tree", "helper",
+      "search tool"};
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(BundledKnowledgeDir())) {
+    files.push_back(entry.path());
+  }
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(BundledKnowledgeDir()) / "sources")) {
+    files.push_back(entry.path());
+  }
+  for (const fs::path& path : files) {
+    if (path.extension() != ".textproto" && path.extension() != ".md") {
+      continue;
+    }
+    std::ifstream in(path);
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      const std::string lower = absl::AsciiStrToLower(line);
+      for (const char* word : kWorkstationWords) {
+        EXPECT_FALSE(absl::StrContains(lower, word))
+            << path.filename().string() << ":" << number << ": '" << word
+            << "' describes the workstation, not the source: " << line;
+      }
+    }
+  }
+}
+
 TEST(KnowledgeLintTest, RecognizesThreeHundredCommonDrugsWithNoKnownRisk) {
   int no_known_risk = 0;
   for (const v1::Drug& drug : Bundle().drug()) {
