@@ -34,7 +34,8 @@ class RiskEngine {
  public:
   // Days after a start or dose increase that count as the acute window.
   static constexpr int kAcuteWindowDays = 7;
-  // Days of exposure that establish tardive risk (DSM-5 criteria).
+  // Days of exposure that establish tardive risk (DSM-IV research criteria:
+  // 3 months, 1 month at age 60 or over; dsm4-research-tardive).
   static constexpr int kTardiveExposureDays = 90;
   static constexpr int kTardiveExposureDaysOlderAdult = 30;
   static constexpr double kOlderAdultAgeYears = 60;

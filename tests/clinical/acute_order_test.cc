@@ -4,7 +4,7 @@
 // EPS table of the Region Hovedstaden guideline and the CNS Drugs review
 // (clozapine < quetiapine < olanzapine = ziprasidone < risperidone at higher
 // doses). drug_db/knowledge/sources/sga.md, "Acute EPS order", lists the
-// figures; CLINICAL.md gives the bands. Amisulpride sits with the MODERATE
+// figures; CLINICAL_MODEL.md gives the bands. Amisulpride sits with the MODERATE
 // band (12.2 % EPS next to paliperidone's 13.4 %, a full D2/D3 antagonist);
 // brexpiprazole stays with the near-placebo band on its label data (EPS 5 %
 // vs 4 % placebo in schizophrenia).
@@ -76,7 +76,7 @@ TEST(AcuteOrderTest, NearPlaceboAgentsAreLowNotNone) {
 }
 
 TEST(AcuteOrderTest, HighPotencyFirstGenerationAgentsAreHigh) {
-  // CLINICAL.md tier guidance.
+  // CLINICAL_MODEL.md tier guidance.
   for (const char* agent :
        {"haloperidol", "fluphenazine", "trifluoperazine", "pimozide",
         "thiothixene", "zuclopenthixol", "flupentixol", "droperidol"}) {

@@ -166,7 +166,7 @@ TEST(KnowledgeLintTest, EveryCodeLineNamesItsSource) {
 }
 
 TEST(KnowledgeLintTest, CoversTheAgentsTheModelNames) {
-  // CLINICAL.md and issue 3: antipsychotics of every generation, the
+  // CLINICAL_MODEL.md and issue 3: antipsychotics of every generation, the
   // dopamine-blocking antiemetics, the other agents with reports, the
   // prophylaxis agents, the inhibitors and the named combination products.
   for (const char* id : {"haloperidol",
