@@ -65,8 +65,33 @@ TEST(KnowledgeViewsTest, SearchLimitOutOfRangeIsInvalidArgument) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(KnowledgeViewsTest, DescribeDrugListsContraindicationsFirstWithSources) {
+  auto profile = DescribeDrug(*BundledKnowledge(), "Reglan");
+
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  ASSERT_FALSE(profile->cautions().empty());
+  bool seen_non_contraindication = false;
+  bool tardive_history = false;
+  for (const v1::CautionView& view : profile->cautions()) {
+    // Contraindications first, then the other cautions.
+    if (!view.caution().contraindicated()) seen_non_contraindication = true;
+    EXPECT_FALSE(seen_non_contraindication && view.caution().contraindicated())
+        << view.caution().id();
+    EXPECT_FALSE(view.citations().empty()) << view.caution().id();
+    for (const std::string& id : view.caution().condition_ids()) {
+      tardive_history |= id == "history-tardive-dyskinesia" &&
+                         view.caution().contraindicated();
+    }
+  }
+  EXPECT_TRUE(tardive_history);
+}
+
 TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsAndSources) {
   v1::KnowledgeBaseInfo info = DescribeKnowledgeBase(*BundledKnowledge());
+  EXPECT_EQ(info.condition_count(),
+            BundledKnowledge()->bundle().condition_size());
+  EXPECT_GT(info.condition_count(), 0);
+  EXPECT_GT(info.caution_count(), 0);
 
   EXPECT_EQ(info.drug_count(), BundledKnowledge()->bundle().drug_size());
   EXPECT_GT(info.citation_count(), 0);
