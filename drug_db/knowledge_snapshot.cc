@@ -163,6 +163,8 @@ void KnowledgeSnapshot::Index(
       rxcuis_.emplace(key.substr(6), std::move(hit));
     } else if (absl::StartsWith(key, "atc:")) {
       atc_codes_.emplace(key.substr(4), std::move(hit));
+    } else if (absl::StartsWith(key, "ndc:")) {
+      ndcs_.emplace(key.substr(4), std::move(hit));
     } else {
       sorted_names_.emplace_back(key, hit);
       names_.emplace(key, std::move(hit));
@@ -195,6 +197,11 @@ const NameHit* KnowledgeSnapshot::FindAtcCode(
     absl::string_view atc_code) const {
   auto it = atc_codes_.find(atc_code);
   return it == atc_codes_.end() ? nullptr : &it->second;
+}
+
+const NameHit* KnowledgeSnapshot::FindNdc(absl::string_view ndc11) const {
+  auto it = ndcs_.find(ndc11);
+  return it == ndcs_.end() ? nullptr : &it->second;
 }
 
 LetterCounts CountLetters(absl::string_view normalized) {

@@ -87,6 +87,8 @@ class KnowledgeSnapshot {
   const NameHit* FindName(absl::string_view normalized) const;
   const NameHit* FindRxcui(absl::string_view rxcui) const;
   const NameHit* FindAtcCode(absl::string_view atc_code) const;
+  // Returns the hit for an 11-digit NDC (see NdcCandidates), or nullptr.
+  const NameHit* FindNdc(absl::string_view ndc11) const;
   // Every normalized name and brand with its hit, in key order (for prefix
   // and near-miss search).
   const std::vector<std::pair<std::string, NameHit>>& sorted_names() const {
@@ -145,6 +147,7 @@ class KnowledgeSnapshot {
   absl::flat_hash_map<std::string, NameHit> names_;
   absl::flat_hash_map<std::string, NameHit> rxcuis_;
   absl::flat_hash_map<std::string, NameHit> atc_codes_;
+  absl::flat_hash_map<std::string, NameHit> ndcs_;
   std::vector<std::pair<std::string, NameHit>> sorted_names_;
   std::vector<LetterCounts> sorted_name_letters_;
 };

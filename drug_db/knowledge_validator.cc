@@ -336,6 +336,28 @@ class Validator {
       ClaimName(drug.atc_codes(j), "ATC code", drug.id(), i, "atc_codes", j,
                 absl::StrCat("atc:", drug.atc_codes(j)));
     }
+    for (int j = 0; j < drug.products_size(); ++j) {
+      const v1::ProductCode& product = drug.products(j);
+      const bool rxnorm = product.system() == v1::ProductCode::RXNORM;
+      const bool well_formed =
+          rxnorm ? IsWellFormedRxcui(product.code())
+                 : product.system() == v1::ProductCode::NDC &&
+                       product.code().size() == 11 &&
+                       NdcCandidates(product.code()).size() == 1;
+      if (!well_formed) {
+        problems_.Add(EntryKind::kDrug, i, "products", j,
+                      absl::StrCat(owner, ": product code '", product.code(),
+                                   "' is not an RxCUI or an 11-digit NDC "
+                                   "(system ",
+                                   v1::ProductCode::System_Name(
+                                       product.system()),
+                                   ")"));
+        continue;
+      }
+      ClaimName(product.code(), rxnorm ? "RxCUI" : "NDC", drug.id(), i,
+                "products", j,
+                absl::StrCat(rxnorm ? "rxcui:" : "ndc:", product.code()));
+    }
     for (int j = 0; j < drug.class_ids_size(); ++j) {
       if (!class_ids_.contains(drug.class_ids(j))) {
         problems_.Add(EntryKind::kDrug, i, "class_ids", j,

@@ -50,6 +50,16 @@ std::vector<std::pair<std::string, v1::NameIndexEntry>> BuildNameIndex(
       AddName(&index, absl::StrCat("atc:", atc), drug.id(),
               v1::NameIndexEntry::ATC_CODE, atc);
     }
+    for (const v1::ProductCode& product : drug.products()) {
+      const bool rxnorm = product.system() == v1::ProductCode::RXNORM;
+      AddName(&index,
+              absl::StrCat(rxnorm ? "rxcui:" : "ndc:", product.code()),
+              drug.id(),
+              rxnorm ? v1::NameIndexEntry::RXNORM_PRODUCT
+                     : v1::NameIndexEntry::NDC,
+              product.name().empty() ? product.code() : product.name(),
+              product.route());
+    }
   }
   // Stable: a drug's own name wins over a later synonym of the same key.
   std::stable_sort(index.begin(), index.end(),

@@ -66,4 +66,33 @@ bool IsWellFormedRxcui(absl::string_view code) {
   return true;
 }
 
+std::vector<std::string> NdcCandidates(absl::string_view ndc) {
+  std::vector<std::string> segments(1);
+  for (char c : ndc) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(c))) continue;
+    if (c == '-') {
+      segments.emplace_back();
+    } else if (absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      segments.back().push_back(c);
+    } else {
+      return {};
+    }
+  }
+  if (segments.size() == 3) {
+    const size_t a = segments[0].size(), b = segments[1].size(),
+                 c = segments[2].size();
+    if (a == 4 && b == 4 && c == 2) return {"0" + segments[0] + segments[1] + segments[2]};
+    if (a == 5 && b == 3 && c == 2) return {segments[0] + "0" + segments[1] + segments[2]};
+    if (a == 5 && b == 4 && c == 1) return {segments[0] + segments[1] + "0" + segments[2]};
+    if (a == 5 && b == 4 && c == 2) return {segments[0] + segments[1] + segments[2]};
+    return {};
+  }
+  if (segments.size() != 1) return {};
+  const std::string& digits = segments[0];
+  if (digits.size() == 11) return {digits};
+  if (digits.size() != 10) return {};
+  return {"0" + digits, digits.substr(0, 5) + "0" + digits.substr(5),
+          digits.substr(0, 9) + "0" + digits.substr(9)};
+}
+
 }  // namespace dystonia

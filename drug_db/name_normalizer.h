@@ -2,6 +2,7 @@
 #define DYSTONIA_DRUG_DB_NAME_NORMALIZER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -30,6 +31,13 @@ bool IsWellFormedAtcCode(absl::string_view code);
 
 // True for a well-formed RxCUI: 1 to 9 digits.
 bool IsWellFormedRxcui(absl::string_view code);
+
+// The 11-digit (5-4-2) forms an NDC as written may stand for, with spaces
+// dropped: one for a hyphenated 10-digit code (4-4-2, 5-3-2 or 5-4-1, the
+// short segment padded with a leading zero) or any 11-digit code; three for
+// 10 digits without hyphens, whose segments cannot be told apart. Empty when
+// `ndc` is not an NDC.
+std::vector<std::string> NdcCandidates(absl::string_view ndc);
 
 }  // namespace dystonia
 

@@ -34,6 +34,7 @@ enum Field {
   kDoseIncreasedDaysAgo,
   kConditions,
   kWeightKg,
+  kNdc,
   kFieldCount,
 };
 
@@ -44,7 +45,8 @@ constexpr const char* kFieldNames[kFieldCount] = {
     "atc_code",        "route",
     "daily_dose_mg",   "status",
     "days_on_therapy", "dose_increased_days_ago",
-    "conditions",      "weight_kg"};
+    "conditions",      "weight_kg",
+    "ndc"};
 
 constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
 
@@ -309,10 +311,10 @@ bool PrescriptionReader::NextNdjson(
     }
     out->lines.push_back(line_number_);
     for (const v1::Medication& medication : out->request.medications()) {
-      out->names.push_back(!medication.name().empty() ? medication.name()
-                           : !medication.rxcui().empty()
-                               ? medication.rxcui()
-                               : medication.atc_code());
+      out->names.push_back(!medication.name().empty()    ? medication.name()
+                           : !medication.rxcui().empty() ? medication.rxcui()
+                           : !medication.ndc().empty()   ? medication.ndc()
+                                                         : medication.atc_code());
     }
     return true;
   }
@@ -401,9 +403,13 @@ bool PrescriptionReader::NextCsv(
         std::string(absl::StripAsciiWhitespace(field(fields, kRxcui))));
     medication.set_atc_code(
         std::string(absl::StripAsciiWhitespace(field(fields, kAtcCode))));
+    medication.set_ndc(
+        std::string(absl::StripAsciiWhitespace(field(fields, kNdc))));
     if (medication.name().empty() && medication.rxcui().empty() &&
-        medication.atc_code().empty()) {
-      reject("medication: is empty (give a name, an rxcui or an atc_code)");
+        medication.atc_code().empty() && medication.ndc().empty()) {
+      reject(
+          "medication: is empty (give a name, an rxcui, an ndc or an "
+          "atc_code)");
       continue;
     }
     v1::Route route = v1::ROUTE_UNSPECIFIED;
@@ -467,6 +473,7 @@ bool PrescriptionReader::NextCsv(
     }
     out->names.push_back(!medication.name().empty()    ? medication.name()
                          : !medication.rxcui().empty() ? medication.rxcui()
+                         : !medication.ndc().empty()   ? medication.ndc()
                                                        : medication.atc_code());
     *out->request.add_medications() = std::move(medication);
     out->lines.push_back(line_number);

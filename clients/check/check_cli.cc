@@ -78,9 +78,12 @@ std::string CheckUsage() {
          [--server HOST:PORT] [--json] [--request_id ID]
          --med NAME [--route ROUTE] [--dose MG_PER_DAY]
                     [--status proposed|active] [--days DAYS_ON_THERAPY]
-                    [--dose_increased_days_ago DAYS] [--rxcui CODE] [--atc CODE]
+                    [--dose_increased_days_ago DAYS] [--rxcui CODE] [--ndc CODE]
+                    [--atc CODE]
          [--med NAME ...]
-Medication options apply to the --med before them. --condition and
+Medication options apply to the --med before them; --med "" with --rxcui
+(any RxNorm level: ingredient, SCD, SBD, ...) or --ndc (10 or 11 digits,
+hyphens optional) orders by code. --condition and
 --condition_code each add one of the patient's conditions (repeat them);
 SYSTEM is sct (SNOMED CT), icd10cm, icd10 or a code-system URI, e.g.
 --condition_code sct|49049000 --condition "Parkinson's disease". Routes: oral,
@@ -225,6 +228,9 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
     } else if (option == "atc") {
       if (absl::Status s = need_med(); !s.ok()) return s;
       current->set_atc_code(value);
+    } else if (option == "ndc") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      current->set_ndc(value);
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("unknown option --", option));

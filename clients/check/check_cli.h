@@ -23,7 +23,7 @@ struct CheckInvocation {
 
 // Parses dystonia-check's arguments (without the program name). Medication
 // options (--route, --dose, --status, --days, --dose_increased_days_ago,
-// --rxcui, --atc) apply to the --med before them; --condition,
+// --rxcui, --ndc, --atc) apply to the --med before them; --condition,
 // --condition_code and --weight describe the patient. Returns kInvalidArgument
 // naming the option and the reason.
 absl::StatusOr<CheckInvocation> ParseCheckArguments(

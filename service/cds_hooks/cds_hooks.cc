@@ -6,6 +6,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -17,8 +18,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/engine/name_resolver.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
+#include "service/engine/utf8_text.h"
 
 namespace dystonia::cds_hooks {
 namespace {
@@ -27,11 +30,21 @@ using google::protobuf::ListValue;
 using google::protobuf::Struct;
 using google::protobuf::Value;
 
-constexpr char kRxNormSystem[] = "http://www.nlm.nih.gov/research/umls/rxnorm";
+// RxNorm as EHRs write it: the FHIR URI, its https form and the HL7 OID.
+constexpr absl::string_view kRxNormSystems[] = {
+    "http://www.nlm.nih.gov/research/umls/rxnorm",
+    "https://www.nlm.nih.gov/research/umls/rxnorm",
+    "urn:oid:2.16.840.1.113883.6.88"};
+// NDC: the FHIR URI and the HL7 OID.
+constexpr absl::string_view kNdcSystems[] = {"http://hl7.org/fhir/sid/ndc",
+                                             "urn:oid:2.16.840.1.113883.6.69"};
 constexpr char kAtcSystem[] = "http://www.whocc.no/atc";
+constexpr char kSnomedSystem[] = "http://snomed.info/sct";
 constexpr char kBirthSexExtension[] =
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex";
 constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
+// CDS Hooks: a card's summary is under 140 characters.
+constexpr size_t kMaxCardSummaryCharacters = 140;
 constexpr char kOverrideSystem[] = "urn:dystonia-risk:override-reason";
 // Used when the request carries no birthDate: no age factor applies.
 constexpr double kAgeWhenUnknown = 40;
@@ -78,20 +91,27 @@ std::vector<const Value*> Elements(const Value* value) {
   return out;
 }
 
+// A resource the request carries, with the fullUrl of its Bundle entry (for
+// references by "urn:uuid:...").
+struct Referable {
+  std::string full_url;
+  const Value* resource = nullptr;
+};
+
 // The resources of a Bundle (entry[].resource), of an array of resources or
-// of bundles, or the resource itself.
-std::vector<const Value*> Resources(const Value* value) {
-  std::vector<const Value*> out;
+// of bundles, or the resource itself, with their entries' fullUrl.
+std::vector<Referable> Referables(const Value* value) {
+  std::vector<Referable> out;
   for (const Value* element : Elements(value)) {
     if (Text(Get(*element, "resourceType")) == "Bundle") {
       for (const Value* entry : Elements(Get(*element, "entry"))) {
         if (const Value* resource = Get(*entry, "resource"))
-          out.push_back(resource);
+          out.push_back({Text(Get(*entry, "fullUrl")), resource});
       }
     } else if (const Value* resource = Get(*element, "resource")) {
-      out.push_back(resource);
+      out.push_back({Text(Get(*element, "fullUrl")), resource});
     } else {
-      out.push_back(element);
+      out.push_back({"", element});
     }
   }
   return out;
@@ -180,17 +200,56 @@ v1::Sex SexOf(const Value& patient) {
 
 // ---------------------------------------------------------------- medications
 
-// Fills name, rxcui and atc_code from a CodeableConcept.
-void FromConcept(const Value& concept, v1::Medication* medication) {
+std::string Shortened(const std::string& text, size_t max_characters) {
+  std::string cut = text;
+  TruncateUtf8(&cut, max_characters);
+  return cut;
+}
+
+template <size_t N>
+bool OneOf(absl::string_view system, const absl::string_view (&systems)[N]) {
+  return std::find(std::begin(systems), std::end(systems), system) !=
+         std::end(systems);
+}
+
+// Fills name, rxcui, ndc and atc_code from a CodeableConcept. Codes come
+// before text: with `identify`, the first coding it recognizes (RxNorm at any
+// level, NDC or ATC, in the order written) is the one sent, so a second
+// coding or a misspelled text cannot hide a known code; without it, or when
+// none is known, the first code of each system is sent.
+void FromConcept(const Value& concept, const DrugIdentifier* identify,
+                 v1::Medication* medication) {
+  bool recognized = false;
   for (const Value* coding : Elements(Get(concept, "coding"))) {
     const std::string system = Text(Get(*coding, "system"));
     const std::string code = Text(Get(*coding, "code"));
-    if (system == kRxNormSystem && medication->rxcui().empty())
-      medication->set_rxcui(code);
-    if (system == kAtcSystem && medication->atc_code().empty())
-      medication->set_atc_code(code);
+    v1::Medication trial;
+    if (OneOf(system, kRxNormSystems)) {
+      trial.set_rxcui(code);
+    } else if (OneOf(system, kNdcSystems)) {
+      trial.set_ndc(code);
+    } else if (system == kAtcSystem) {
+      trial.set_atc_code(code);
+    }
     if (medication->name().empty())
       medication->set_name(Text(Get(*coding, "display")));
+    if (code.empty() || recognized ||
+        (trial.rxcui().empty() && trial.ndc().empty() &&
+         trial.atc_code().empty())) {
+      continue;
+    }
+    if (identify != nullptr && !(*identify)(trial).empty()) {
+      recognized = true;
+      medication->set_rxcui(trial.rxcui());
+      medication->set_ndc(trial.ndc());
+      medication->set_atc_code(trial.atc_code());
+      continue;
+    }
+    if (medication->rxcui().empty()) medication->set_rxcui(trial.rxcui());
+    if (medication->ndc().empty()) medication->set_ndc(trial.ndc());
+    if (medication->atc_code().empty()) {
+      medication->set_atc_code(trial.atc_code());
+    }
   }
   const std::string text = Text(Get(concept, "text"));
   if (!text.empty()) medication->set_name(text);
@@ -237,55 +296,95 @@ std::optional<v1::Condition> ConditionFrom(const Value& resource) {
   const std::string text = Text(Get(*code, "text"));
   condition.set_text(!text.empty() ? text : display);
   if (condition.text().empty() && condition.code().empty()) return std::nullopt;
-  // The engine takes at most 200 characters: a longer text is cut (on a
-  // UTF-8 boundary) rather than the whole request refused.
-  if (condition.text().size() > 200) {
-    size_t cut = 200;
-    while (cut > 0 &&
-           (static_cast<unsigned char>(condition.text()[cut]) & 0xC0) == 0x80) {
-      --cut;
-    }
-    condition.mutable_text()->resize(cut);
-  }
+  // The engine takes at most 200 characters: a longer text is cut rather
+  // than the whole request refused.
+  TruncateUtf8(condition.mutable_text(), kMaxNameCharacters);
   return condition;
 }
 
-// The Medication a reference points at: "#id" in `contained`, or
-// "Medication/id" among `everything`.
+// The Medication a reference points at: "#id" in `contained`; a Bundle
+// entry by its fullUrl ("urn:uuid:...", an absolute URL); or
+// "Medication/id" (relative or absolute) among `everything`.
 const Value* ResolveMedication(const Value& order, const std::string& reference,
-                               const std::vector<const Value*>& everything) {
+                               const std::vector<Referable>& everything) {
+  if (reference.empty()) return nullptr;
   if (absl::StartsWith(reference, "#")) {
     for (const Value* contained : Elements(Get(order, "contained"))) {
       if (Text(Get(*contained, "id")) == reference.substr(1)) return contained;
     }
     return nullptr;
   }
-  for (const Value* resource : everything) {
-    if (Text(Get(*resource, "resourceType")) == "Medication" &&
-        absl::EndsWith(reference, absl::StrCat("Medication/",
-                                               Text(Get(*resource, "id"))))) {
-      return resource;
+  for (const Referable& candidate : everything) {
+    if (Text(Get(*candidate.resource, "resourceType")) != "Medication") {
+      continue;
+    }
+    if (!candidate.full_url.empty() && candidate.full_url == reference) {
+      return candidate.resource;
+    }
+    const std::string id = Text(Get(*candidate.resource, "id"));
+    if (!id.empty() &&
+        absl::EndsWith(reference, absl::StrCat("Medication/", id))) {
+      return candidate.resource;
     }
   }
   return nullptr;
 }
 
+// SNOMED CT route codes, read in the FHIR "SNOMED CT Route Codes" value set
+// (hl7.org/fhir/stu3/valueset-route-codes.html, expansion of 19 Apr 2017).
+struct SnomedRoute {
+  absl::string_view code;
+  v1::Route route;
+};
+constexpr SnomedRoute kSnomedRoutes[] = {
+    {"26643006", v1::ROUTE_ORAL},         {"78421000", v1::ROUTE_INTRAMUSCULAR},
+    {"47625008", v1::ROUTE_INTRAVENOUS},  {"37161004", v1::ROUTE_RECTAL},
+    {"45890007", v1::ROUTE_TRANSDERMAL},  {"37839007", v1::ROUTE_SUBLINGUAL},
+    {"34206005", v1::ROUTE_OTHER},        {"46713006", v1::ROUTE_OTHER},
+    {"54471007", v1::ROUTE_OTHER}};
+
+// The route of a dosageInstruction.route: a SNOMED CT code first, then the
+// words and common abbreviations of its text and displays (IM, IV, PO, PR,
+// SL, SC).
 v1::Route RouteFrom(const Value* route) {
   if (route == nullptr) return v1::ROUTE_UNSPECIFIED;
+  for (const Value* coding : Elements(Get(*route, "coding"))) {
+    if (Text(Get(*coding, "system")) != kSnomedSystem) continue;
+    const std::string code = Text(Get(*coding, "code"));
+    for (const SnomedRoute& known : kSnomedRoutes) {
+      if (known.code == code) return known.route;
+    }
+  }
   std::string words = absl::AsciiStrToLower(Text(Get(*route, "text")));
   for (const Value* coding : Elements(Get(*route, "coding"))) {
     absl::StrAppend(&words, " ",
-                    absl::AsciiStrToLower(Text(Get(*coding, "display"))));
+                    absl::AsciiStrToLower(Text(Get(*coding, "display"))), " ",
+                    absl::AsciiStrToLower(Text(Get(*coding, "code"))));
   }
-  if (absl::StrContains(words, "intramuscular")) return v1::ROUTE_INTRAMUSCULAR;
-  if (absl::StrContains(words, "intravenous")) return v1::ROUTE_INTRAVENOUS;
-  if (absl::StrContains(words, "oral") || absl::StrContains(words, "mouth")) {
+  absl::flat_hash_set<std::string> tokens;
+  for (absl::string_view token :
+       absl::StrSplit(words, absl::ByAnyChar(" ,;/()-."), absl::SkipEmpty())) {
+    tokens.insert(std::string(token));
+  }
+  if (absl::StrContains(words, "intramuscular") || tokens.contains("im")) {
+    return v1::ROUTE_INTRAMUSCULAR;
+  }
+  if (absl::StrContains(words, "intravenous") || tokens.contains("iv")) {
+    return v1::ROUTE_INTRAVENOUS;
+  }
+  if (absl::StrContains(words, "oral") || absl::StrContains(words, "mouth") ||
+      tokens.contains("po")) {
     return v1::ROUTE_ORAL;
   }
-  if (absl::StrContains(words, "rectal")) return v1::ROUTE_RECTAL;
+  if (absl::StrContains(words, "rectal") || absl::StrContains(words, "rectum") ||
+      tokens.contains("pr")) {
+    return v1::ROUTE_RECTAL;
+  }
   if (absl::StrContains(words, "transdermal")) return v1::ROUTE_TRANSDERMAL;
-  if (absl::StrContains(words, "sublingual")) return v1::ROUTE_SUBLINGUAL;
-  if (!words.empty() && words != " ") return v1::ROUTE_OTHER;
+  if (absl::StrContains(words, "sublingual") || tokens.contains("sl")) {
+    return v1::ROUTE_SUBLINGUAL;
+  }
+  if (!tokens.empty()) return v1::ROUTE_OTHER;
   return v1::ROUTE_UNSPECIFIED;
 }
 
@@ -318,16 +417,22 @@ double DailyDoseMg(const Value& dosage) {
 
 // One MedicationRequest as a Medication.
 v1::Medication MedicationFrom(const Value& order,
-                              const std::vector<const Value*>& everything) {
+                              const std::vector<Referable>& everything,
+                              const DrugIdentifier* identify) {
   v1::Medication medication;
-  if (const Value* concept = Get(order, "medicationCodeableConcept")) {
-    FromConcept(*concept, &medication);
-  }
-  if (const Value* reference = Get(order, "medicationReference")) {
+  // R4 medicationCodeableConcept / medicationReference; R5 medication, a
+  // CodeableReference holding a concept or a reference.
+  const Value* r5 = Get(order, "medication");
+  const Value* concept = Get(order, "medicationCodeableConcept");
+  if (concept == nullptr && r5 != nullptr) concept = Get(*r5, "concept");
+  if (concept != nullptr) FromConcept(*concept, identify, &medication);
+  const Value* reference = Get(order, "medicationReference");
+  if (reference == nullptr && r5 != nullptr) reference = Get(*r5, "reference");
+  if (reference != nullptr) {
     const std::string target = Text(Get(*reference, "reference"));
     if (const Value* resolved = ResolveMedication(order, target, everything)) {
       if (const Value* code = Get(*resolved, "code"))
-        FromConcept(*code, &medication);
+        FromConcept(*code, identify, &medication);
     }
     if (medication.name().empty())
       medication.set_name(Text(Get(*reference, "display")));
@@ -444,7 +549,9 @@ Value Card(const std::string& uuid, const std::string& summary,
   Value card;
   Struct* object = card.mutable_struct_value();
   Put(object, "uuid", uuid);
-  Put(object, "summary", summary.substr(0, 140));
+  std::string cut = summary;
+  TruncateUtf8(&cut, kMaxCardSummaryCharacters);
+  Put(object, "summary", cut);
   Put(object, "indicator", indicator);
   Put(object, "detail", detail);
   Put(object, "source", std::move(source));
@@ -472,9 +579,27 @@ bool Intersects(const v1::Finding& finding, const std::vector<int>& indexes) {
   return false;
 }
 
+// How an order reads in a card: its text or code, else its reference.
+std::string OrderLabel(const v1::Medication& medication,
+                       const std::string& reference) {
+  if (!medication.name().empty()) return medication.name();
+  if (!medication.rxcui().empty()) return absl::StrCat("RxCUI ", medication.rxcui());
+  if (!medication.ndc().empty()) return absl::StrCat("NDC ", medication.ndc());
+  if (!medication.atc_code().empty()) return absl::StrCat("ATC ", medication.atc_code());
+  return reference;
+}
+
+// A status that means the order is not being given (FHIR R4 and R5
+// MedicationRequest.status).
+bool IsStoppedStatus(const std::string& status) {
+  return status == "cancelled" || status == "entered-in-error" ||
+         status == "stopped" || status == "completed" || status == "revoked";
+}
+
 }  // namespace
 
-absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
+absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
+                                        const DrugIdentifier* identify) {
   if (body.kind_case() != Value::kStructValue) {
     return absl::InvalidArgumentError("the body is not a JSON object");
   }
@@ -487,37 +612,29 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
   const Value* prefetch = Get(body, "prefetch");
 
   // Every resource the request carries, for medicationReference.
-  std::vector<const Value*> drafts = Resources(Get(*context, "draftOrders"));
-  for (const Value* legacy : Resources(Get(*context, "medications")))
-    drafts.push_back(legacy);
-  std::vector<const Value*> everything = drafts;
+  std::vector<Referable> everything = Referables(Get(*context, "draftOrders"));
+  for (const Referable& legacy : Referables(Get(*context, "medications")))
+    everything.push_back(legacy);
+  std::vector<const Value*> drafts;
+  for (const Referable& draft : everything) drafts.push_back(draft.resource);
   std::vector<const Value*> prefetched;
   const Value* patient = nullptr;
   if (prefetch != nullptr && prefetch->kind_case() == Value::kStructValue) {
     for (const auto& [name, value] : prefetch->struct_value().fields()) {
-      for (const Value* resource : Resources(&value)) {
-        if (Text(Get(*resource, "resourceType")) == "Patient") {
-          patient = resource;
+      for (const Referable& found : Referables(&value)) {
+        if (Text(Get(*found.resource, "resourceType")) == "Patient") {
+          patient = found.resource;
         } else {
-          prefetched.push_back(resource);
-          everything.push_back(resource);
+          prefetched.push_back(found.resource);
+          everything.push_back(found);
         }
       }
     }
   }
 
-  // The order's date: the first draft's authoredOn (or dateWritten), else now.
-  absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
-  absl::CivilDay order_day = today;
-  for (const Value* order : drafts) {
-    if (!IsMedicationOrder(*order)) continue;
-    auto day = ParseDay(Text(Get(*order, "authoredOn")));
-    if (!day) day = ParseDay(Text(Get(*order, "dateWritten")));
-    if (day) {
-      order_day = *day;
-      break;
-    }
-  }
+  // "Now" is the time of the request: a draft's authoredOn may be days old
+  // (a re-signed order) and says nothing of today's age or exposure.
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
 
   std::vector<std::string> selections;
   if (const Value* list = Get(*context, "selections")) {
@@ -528,17 +645,80 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
     }
   }
 
+  // Active medications from prefetch, by drug, so that a draft of the same
+  // drug continues that therapy rather than starting a new one.
+  struct Active {
+    v1::Medication medication;
+    std::string drug_id;
+    bool continued = false;
+  };
+  std::vector<Active> active;
+  for (const Value* resource : prefetched) {
+    if (!IsMedicationOrder(*resource) ||
+        Text(Get(*resource, "status")) != "active")
+      continue;
+    Active entry;
+    entry.medication = MedicationFrom(*resource, everything, identify);
+    if (entry.medication.name().empty() && entry.medication.rxcui().empty() &&
+        entry.medication.ndc().empty() && entry.medication.atc_code().empty()) {
+      call.not_judged.push_back(absl::StrCat(
+          "active order ", Text(Get(*resource, "resourceType")), "/",
+          Text(Get(*resource, "id")), ": no medication could be read"));
+      continue;
+    }
+    entry.medication.set_status(v1::MEDICATION_STATUS_ACTIVE);
+    if (auto started = ParseDay(Text(Get(*resource, "authoredOn")))) {
+      entry.medication.set_days_on_therapy(
+          static_cast<int32_t>(std::max<int64_t>(0, today - *started)));
+    }
+    if (identify != nullptr) entry.drug_id = (*identify)(entry.medication);
+    active.push_back(std::move(entry));
+  }
+
   for (const Value* order : drafts) {
     if (!IsMedicationOrder(*order)) continue;  // diet, imaging: not ours
-    v1::Medication medication = MedicationFrom(*order, everything);
+    const std::string reference = absl::StrCat(
+        Text(Get(*order, "resourceType")), "/", Text(Get(*order, "id")));
+    v1::Medication medication = MedicationFrom(*order, everything, identify);
+    const std::string status = Text(Get(*order, "status"));
+    if (IsStoppedStatus(status)) {
+      call.not_judged.push_back(absl::StrCat(
+          OrderLabel(medication, reference), ": order ", status,
+          ", not judged"));
+      continue;
+    }
     if (medication.name().empty() && medication.rxcui().empty() &&
-        medication.atc_code().empty()) {
+        medication.ndc().empty() && medication.atc_code().empty()) {
+      call.not_judged.push_back(absl::StrCat(
+          reference, ": no medication could be read (no code, text or "
+                     "resolvable reference)"));
       continue;
     }
     medication.set_status(v1::MEDICATION_STATUS_PROPOSED);
+    // A draft of a drug the patient already takes continues that therapy:
+    // judged as the active order (its start date), not as a new start, and
+    // not as a second blocker of itself.
+    if (identify != nullptr) {
+      const std::string drug_id = (*identify)(medication);
+      for (Active& entry : active) {
+        if (drug_id.empty() || entry.drug_id != drug_id || entry.continued) {
+          continue;
+        }
+        entry.continued = true;
+        medication.set_status(v1::MEDICATION_STATUS_ACTIVE);
+        medication.set_days_on_therapy(
+            entry.medication.days_on_therapy());
+        if (medication.route() == v1::ROUTE_UNSPECIFIED) {
+          medication.set_route(entry.medication.route());
+        }
+        call.notes.push_back(absl::StrCat(
+            OrderLabel(medication, reference),
+            " continues an active order of the same drug: judged as "
+            "continuing therapy"));
+        break;
+      }
+    }
     const int index = call.check.medications_size();
-    const std::string reference = absl::StrCat(
-        Text(Get(*order, "resourceType")), "/", Text(Get(*order, "id")));
     *call.check.add_medications() = std::move(medication);
     call.draft_indexes.push_back(index);
     if (std::find(selections.begin(), selections.end(), reference) !=
@@ -547,23 +727,22 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
     }
   }
   if (call.draft_indexes.empty())
-    return call;  // diet or imaging orders: no cards
-  // Active medications from prefetch, judged with the drafts.
-  for (const Value* resource : prefetched) {
-    if (!IsMedicationOrder(*resource) ||
-        Text(Get(*resource, "status")) != "active")
-      continue;
-    v1::Medication medication = MedicationFrom(*resource, everything);
-    if (medication.name().empty() && medication.rxcui().empty() &&
-        medication.atc_code().empty()) {
+    return call;  // diet or imaging orders, or none to judge: no risk cards
+  // The active medications the drafts do not continue, within the engine's
+  // limit: the drafts always fit.
+  int left_out = 0;
+  for (Active& entry : active) {
+    if (entry.continued) continue;
+    if (call.check.medications_size() >= kMaxMedications) {
+      ++left_out;
       continue;
     }
-    medication.set_status(v1::MEDICATION_STATUS_ACTIVE);
-    if (auto started = ParseDay(Text(Get(*resource, "authoredOn")))) {
-      medication.set_days_on_therapy(
-          static_cast<int32_t>(std::max<int64_t>(0, order_day - *started)));
-    }
-    *call.check.add_medications() = std::move(medication);
+    *call.check.add_medications() = std::move(entry.medication);
+  }
+  if (left_out > 0) {
+    call.notes.push_back(absl::StrCat(
+        left_out, " active medications were left out of the judgement (at "
+                  "most ", kMaxMedications, " medications per request)."));
   }
 
   // The patient's conditions from prefetch (problem list, diagnoses).
@@ -582,7 +761,7 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now) {
 
   AgeRange age;
   if (patient != nullptr) {
-    age = AgeFrom(Text(Get(*patient, "birthDate")), order_day);
+    age = AgeFrom(Text(Get(*patient, "birthDate")), today);
     call.check.mutable_patient()->set_sex(SexOf(*patient));
   }
   if (!age.known) {
@@ -661,7 +840,7 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
         continue;
       Value link;
       Put(link.mutable_struct_value(), "label",
-          citation.title().substr(0, 120));
+          Shortened(citation.title(), 120));
       Put(link.mutable_struct_value(), "url", citation.url());
       Put(link.mutable_struct_value(), "type", std::string("absolute"));
       *links.mutable_list_value()->add_values() = std::move(link);
@@ -675,27 +854,32 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
              std::move(links));
     issue(uuid, finding->id());
   }
-  if (response.unrecognized_size() > 0) {
+  if (response.unrecognized_size() > 0 || !call.not_judged.empty()) {
     std::vector<std::string> names;
     std::string detail =
-        "These medications were not recognized, so no dystonia judgement "
-        "covers them:\n";
+        "These orders were not checked, so no dystonia judgement covers "
+        "them:\n";
     for (const v1::UnrecognizedMedication& unrecognized :
          response.unrecognized()) {
       names.push_back(unrecognized.name());
-      absl::StrAppend(&detail, "\n- ", unrecognized.name());
+      absl::StrAppend(&detail, "\n- ", unrecognized.name(),
+                      ": not recognized");
       if (!unrecognized.suggestions().empty()) {
         absl::StrAppend(&detail, " (did you mean ",
                         absl::StrJoin(unrecognized.suggestions(), ", "), "?)");
       }
+    }
+    for (const std::string& not_judged : call.not_judged) {
+      names.push_back(not_judged.substr(0, not_judged.find(':')));
+      absl::StrAppend(&detail, "\n- ", not_judged);
     }
     const std::string uuid = NewCardUuid();
     *list->add_values() =
         Card(uuid,
              absl::StrCat("Not checked for dystonia risk: ",
                           absl::StrJoin(names, ", ")),
-             "info", detail, Source("unrecognized-medications", "UNRECOGNIZED"),
-             Value());
+             "info", detail,
+             Source("unrecognized-medications", "UNRECOGNIZED"), Value());
     issue(uuid, "unrecognized-medications");
   }
   Value body;
@@ -939,22 +1123,32 @@ HttpAnswer CdsHooksService::Hook(const std::string& service_id,
   absl::StatusOr<Value> json = ParseJson(body);
   if (!json.ok()) return Error(400, std::string(json.status().message()));
   const absl::Time now = absl::Now();
-  absl::StatusOr<HookCall> call = MapHookRequest(*json, now);
+  std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
+  if (knowledge == nullptr)
+    return Error(503, "the knowledge base is loading; retry shortly");
+  const DrugIdentifier identify =
+      [&knowledge](const v1::Medication& medication) -> std::string {
+    const Resolution resolution = NameResolver::Resolve(*knowledge, medication);
+    return resolution.drug < 0
+               ? std::string()
+               : knowledge->drugs()[resolution.drug].drug->id();
+  };
+  absl::StatusOr<HookCall> call = MapHookRequest(*json, now, &identify);
   if (!call.ok()) return Error(400, std::string(call.status().message()));
-  if (call->draft_indexes.empty()) {
+  if (call->draft_indexes.empty() && call->not_judged.empty()) {
     Value no_cards;
     (*no_cards.mutable_struct_value()->mutable_fields())["cards"]
         .mutable_list_value();
     return JsonAnswer(200, no_cards);
   }
-  std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
-  if (knowledge == nullptr)
-    return Error(503, "the knowledge base is loading; retry shortly");
   v1::CheckResponse response;
-  absl::Status status = RiskEngine::Assess(*knowledge, call->check, &response);
+  absl::Status status = absl::OkStatus();
+  if (!call->draft_indexes.empty()) {
+    status = RiskEngine::Assess(*knowledge, call->check, &response);
+  }
   if (!status.ok()) return Error(400, std::string(status.message()));
   v1::CheckResponse older;
-  if (call->older_check) {
+  if (call->older_check && !call->draft_indexes.empty()) {
     status = RiskEngine::Assess(*knowledge, *call->older_check, &older);
     if (!status.ok()) return Error(400, std::string(status.message()));
   }

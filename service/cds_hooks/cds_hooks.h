@@ -7,6 +7,7 @@
 // judge). No HTTP here: CdsHooksService maps (method, path, body) to
 // (status, JSON); service/server puts it on a port.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ inline constexpr char kOrderSignService[] = "dystonia-risk-order-sign";
 // the engine's request limit.
 inline constexpr int kMaxHookConditions = 100;
 
+// Returns the knowledge base's drug id for a medication ("" when it is not
+// recognized), so that the mapping can prefer codes the service knows and
+// tell a continued order from a new one without knowing the knowledge base.
+using DrugIdentifier = std::function<std::string(const v1::Medication&)>;
+
 struct HookCall {
   std::string hook;
   // Judged at the youngest possible age (acute dystonia is worse younger).
@@ -41,17 +47,24 @@ struct HookCall {
   std::vector<int> draft_indexes;
   std::vector<int> selected_indexes;
   // Said on every card: how the patient was read (age from a partial
-  // birthDate, age or sex not given).
+  // birthDate, age or sex not given), orders judged as continuing therapy.
   std::vector<std::string> notes;
+  // Orders that were not judged, each with why (stopped or completed, no
+  // medication readable): named in the "not checked" card, never dropped.
+  std::vector<std::string> not_judged;
 };
 
 // Maps a CDS Hooks request body (already parsed from JSON) to a HookCall.
-// `now` stands in for the order time when no authoredOn is given.
-// kInvalidArgument naming the field for a body that cannot be read (not an
-// object, no context). Orders that are not medications (diet, imaging) are
-// skipped: a call with none to judge has empty draft_indexes.
+// `now` is the time of the request: ages and days on therapy are counted to
+// it. `identify` (may be null) recognizes medications: with it, the first
+// known coding of an order is used and a draft of a drug in an active
+// prefetched order continues that therapy. kInvalidArgument naming the field
+// for a body that cannot be read (not an object, no context). Orders that
+// are not medications (diet, imaging) are skipped; medication orders that
+// are stopped or unreadable are listed in `not_judged`.
 absl::StatusOr<HookCall> MapHookRequest(const google::protobuf::Value& body,
-                                        absl::Time now);
+                                        absl::Time now,
+                                        const DrugIdentifier* identify = nullptr);
 
 // The cards for `call` from the engine's answers (`older` may be null).
 // Appends the issued cards' records to `issues`.

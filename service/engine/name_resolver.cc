@@ -176,6 +176,10 @@ MatchKind ToMatchKind(v1::NameIndexEntry::Kind kind) {
       return v1::AssessedMedication::ATC_CODE;
     case v1::NameIndexEntry::FORM:
       return v1::AssessedMedication::FORM;
+    case v1::NameIndexEntry::RXNORM_PRODUCT:
+      return v1::AssessedMedication::RXNORM_PRODUCT;
+    case v1::NameIndexEntry::NDC:
+      return v1::AssessedMedication::NDC;
     default:
       return v1::AssessedMedication::NAME;
   }
@@ -290,15 +294,29 @@ Resolution NameResolver::Resolve(const KnowledgeSnapshot& knowledge,
   if (!medication.rxcui().empty()) {
     hit = knowledge.FindRxcui(NormalizeRxcui(medication.rxcui()));
   }
+  if (hit == nullptr && !medication.ndc().empty()) {
+    // A 10-digit NDC without hyphens may stand for three 11-digit ones:
+    // taken only when exactly one of them is known.
+    const NameHit* only = nullptr;
+    int matches = 0;
+    for (const std::string& candidate : NdcCandidates(medication.ndc())) {
+      if (const NameHit* found = knowledge.FindNdc(candidate)) {
+        only = found;
+        ++matches;
+      }
+    }
+    if (matches == 1) hit = only;
+  }
   if (hit == nullptr && !medication.atc_code().empty()) {
     hit = knowledge.FindAtcCode(NormalizeAtcCode(medication.atc_code()));
   }
   if (hit == nullptr) return ResolveText(knowledge, medication.name());
-  // A code names the drug; the name's words may still say the route.
+  // A code names the drug (and a product code its dose form's route); the
+  // name's words may still say a more specific route.
   Resolution resolution = FromHit(*hit);
   if (!medication.name().empty()) {
-    resolution.route_hint =
-        ResolveText(knowledge, medication.name()).route_hint;
+    ConsiderRoute(ResolveText(knowledge, medication.name()).route_hint,
+                  &resolution.route_hint);
   }
   return resolution;
 }

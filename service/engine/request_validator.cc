@@ -29,11 +29,17 @@ absl::Status ValidateMedication(const v1::Medication& medication, int index) {
       return Invalid(FieldPath(index, field), "is not valid UTF-8");
     }
   }
-  const bool has_code =
-      !medication.rxcui().empty() || !medication.atc_code().empty();
+  const bool has_code = !medication.rxcui().empty() ||
+                        !medication.atc_code().empty() ||
+                        !medication.ndc().empty();
   if (absl::StripAsciiWhitespace(medication.name()).empty() && !has_code) {
     return Invalid(FieldPath(index, "name"),
-                   "is empty (give a name, an rxcui or an atc_code)");
+                   "is empty (give a name, an rxcui, an ndc or an atc_code)");
+  }
+  if (!medication.ndc().empty() && NdcCandidates(medication.ndc()).empty()) {
+    return Invalid(FieldPath(index, "ndc"),
+                   "is not an NDC (10 digits with hyphens 4-4-2, 5-3-2 or "
+                   "5-4-1, or 10 or 11 digits)");
   }
   const int characters = CountCodePoints(medication.name());
   if (characters > kMaxNameCharacters) {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "service/engine/name_resolver.h"
 #include "service/engine/request_validator.h"
+#include "service/engine/utf8_text.h"
 
 namespace dystonia {
 namespace {
@@ -119,17 +120,6 @@ RiskLevel Clamp(int level) {
                  static_cast<int>(v1::RISK_LEVEL_HIGH)));
 }
 
-// Cuts `text` to at most `limit` bytes on a UTF-8 boundary, marking the cut.
-void TruncateInPlace(std::string* text, size_t limit) {
-  if (text->size() <= limit) return;
-  size_t cut = limit - 3;
-  while (cut > 0 && (static_cast<unsigned char>((*text)[cut]) & 0xC0) == 0x80) {
-    --cut;
-  }
-  text->resize(cut);
-  text->append("...");
-}
-
 // Writes a finding's summary in place: a reused response keeps the string's
 // capacity, so this allocates nothing after the first check on a thread.
 template <typename... Pieces>
@@ -137,7 +127,7 @@ void SetSummary(Finding* finding, const Pieces&... pieces) {
   std::string* summary = finding->mutable_summary();
   summary->clear();
   absl::StrAppend(summary, pieces...);
-  TruncateInPlace(summary, RiskEngine::kMaxSummaryLength);
+  TruncateUtf8(summary, RiskEngine::kMaxSummaryLength);
 }
 
 template <typename... Pieces>
@@ -347,10 +337,10 @@ class Assessment {
             response_->add_unrecognized();
         unrecognized->set_medication_index(i);
         const std::string& shown =
-            !medication.name().empty()
-                ? medication.name()
-                : (!medication.rxcui().empty() ? medication.rxcui()
-                                               : medication.atc_code());
+            !medication.name().empty()    ? medication.name()
+            : !medication.rxcui().empty() ? medication.rxcui()
+            : !medication.ndc().empty()   ? medication.ndc()
+                                          : medication.atc_code();
         unrecognized->set_name(shown);
         for (std::string& suggestion :
              NameResolver::Suggest(knowledge_, medication.name())) {

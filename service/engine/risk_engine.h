@@ -39,7 +39,8 @@ class RiskEngine {
   static constexpr int kTardiveExposureDays = 90;
   static constexpr int kTardiveExposureDaysOlderAdult = 30;
   static constexpr double kOlderAdultAgeYears = 60;
-  // Longest finding summary, for CDS Hooks cards.
+  // Longest finding summary in characters (code points), for CDS Hooks
+  // cards.
   static constexpr int kMaxSummaryLength = 140;
 
   // Validates `request` and fills `response`. Returns kInvalidArgument

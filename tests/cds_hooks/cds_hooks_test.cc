@@ -280,6 +280,138 @@ TEST_F(CdsHooksTest, RefutedConditionIsNotThePatients) {
   }
 }
 
+// Real orders, as EHRs send them (issue 14).
+
+bool HasCardWith(const std::vector<Value>& cards, const std::string& text,
+                 const std::string& indicator = "") {
+  for (const Value& card : cards) {
+    if (absl::StrContains(Field(card, "summary").string_value(), text) &&
+        (indicator.empty() ||
+         Field(card, "indicator").string_value() == indicator)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Summaries(const std::vector<Value>& cards) {
+  std::string out;
+  for (const Value& card : cards) {
+    absl::StrAppend(&out, Field(card, "indicator").string_value(), ": ",
+                    Field(card, "summary").string_value(), "\n");
+  }
+  return out;
+}
+
+TEST_F(CdsHooksTest, AKnownCodeWinsOverAMisspelledText) {
+  // RxNorm under its https form, a second unknown coding first, and a
+  // misspelled text: the code still names haloperidol.
+  const std::string order = MedicationRequest(
+      "mr-h",
+      R"({"coding":[{"system":"urn:oid:2.16.840.1.113883.6.88","code":"999999999"},)"
+      R"({"system":"https://www.nlm.nih.gov/research/umls/rxnorm","code":"5093"}],)"
+      R"("text":"haloperidal 5 mg"})");
+
+  std::vector<Value> cards = Cards(kOrderSignService, Request(kYoungMan, {order}));
+
+  EXPECT_TRUE(HasCardWith(cards, "Acute dystonia risk HIGH: haloperidol"))
+      << Summaries(cards);
+  EXPECT_FALSE(HasCardWith(cards, "Not checked")) << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, SnomedRouteCodeAndAbbreviationsAreRead) {
+  for (const char* route :
+       {R"({"coding":[{"system":"http://snomed.info/sct","code":"78421000"}]})",
+        R"({"text":"IM"})"}) {
+    const std::string order = MedicationRequest(
+        "mr-h", R"({"text":"haloperidol 5 mg"})",
+        absl::StrCat(R"(,"dosageInstruction":[{"route":)", route, "}]"));
+    std::vector<Value> cards =
+        Cards(kOrderSignService, Request(kYoungMan, {order}));
+    EXPECT_TRUE(HasCardWith(cards, "haloperidol intramuscular"))
+        << route << "\n" << Summaries(cards);
+  }
+}
+
+TEST_F(CdsHooksTest, R5MedicationConceptIsRead) {
+  const std::string order = absl::StrCat(
+      R"({"resourceType":"MedicationRequest","id":"mr-r5","status":"draft",)"
+      R"("intent":"order","medication":{"concept":{"coding":[{"system":)"
+      R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"5093",)"
+      R"("display":"haloperidol"}]}}})");
+
+  std::vector<Value> cards = Cards(kOrderSignService, Request(kYoungMan, {order}));
+
+  EXPECT_TRUE(HasCardWith(cards, "Acute dystonia risk HIGH: haloperidol"))
+      << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, BundleReferenceByFullUrlIsResolved) {
+  const std::string body = absl::StrCat(
+      R"({"hook":"order-sign","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea",)"
+      R"("context":{"userId":"Practitioner/1","patientId":"1","draftOrders":)"
+      R"({"resourceType":"Bundle","entry":[)"
+      R"({"fullUrl":"urn:uuid:0c3b1a8e-44d4-4b47-9e0d-6a1c1f0f0a11","resource":)"
+      R"({"resourceType":"Medication","code":{"text":"haloperidol 5 mg"}}},)"
+      R"({"resource":{"resourceType":"MedicationRequest","id":"mr-ref","status":"draft",)"
+      R"("medicationReference":{"reference":"urn:uuid:0c3b1a8e-44d4-4b47-9e0d-6a1c1f0f0a11"}}}]}},)"
+      R"("prefetch":{"patient":)", kYoungMan, "}}");
+
+  std::vector<Value> cards = Cards(kOrderSignService, body);
+
+  EXPECT_TRUE(HasCardWith(cards, "haloperidol")) << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, StoppedAndUnreadableOrdersAreNamedNotDropped) {
+  const std::string completed = absl::StrCat(
+      R"({"resourceType":"MedicationRequest","id":"mr-done","status":"completed",)"
+      R"("medicationCodeableConcept":{"text":"haloperidol 5 mg"}})");
+  const std::string unreadable =
+      R"({"resourceType":"MedicationRequest","id":"mr-blank","status":"draft"})";
+  const std::string risperidone =
+      MedicationRequest("mr-r", R"({"text":"risperidone 1 mg"})");
+
+  std::vector<Value> cards = Cards(
+      kOrderSignService, Request(kYoungMan, {completed, unreadable, risperidone}));
+
+  // The completed haloperidol is not judged as a new start ...
+  EXPECT_FALSE(HasCardWith(cards, "haloperidol", "warning")) << Summaries(cards);
+  // ... and both orders are named on the "not checked" card.
+  std::string detail;
+  for (const Value& card : cards) {
+    if (absl::StrContains(Field(card, "summary").string_value(),
+                          "Not checked")) {
+      detail = Field(card, "detail").string_value();
+    }
+  }
+  EXPECT_THAT(detail, HasSubstr("haloperidol 5 mg: order completed"));
+  EXPECT_THAT(detail, HasSubstr("MedicationRequest/mr-blank"));
+  EXPECT_TRUE(HasCardWith(cards, "risperidone")) << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, ADraftOfAnActiveDrugContinuesTherapy) {
+  const std::string draft =
+      MedicationRequest("mr-new", R"({"text":"haloperidol 5 mg"})");
+  const std::string started = absl::FormatTime(
+      "%Y-%m-%d", absl::Now() - absl::Hours(24 * 121), absl::UTCTimeZone());
+  const std::string active = absl::StrCat(
+      R"({"resourceType":"MedicationRequest","id":"mr-old","status":"active",)"
+      R"("authoredOn":")", started,
+      R"(","medicationCodeableConcept":{"coding":[{"system":)"
+      R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"5093"}]}})");
+  const std::string older_woman =
+      R"({"resourceType":"Patient","id":"1","gender":"female","birthDate":"1950-03-01"})";
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(older_woman, {draft}, {active}));
+
+  EXPECT_FALSE(HasCardWith(cards, "new start")) << Summaries(cards);
+  EXPECT_FALSE(HasCardWith(cards, "dopamine blockers together"))
+      << Summaries(cards);
+  EXPECT_TRUE(HasCardWith(cards, "Tardive dyskinesia risk HIGH: haloperidol, 121 days"))
+      << Summaries(cards);
+}
+
 TEST_F(CdsHooksTest, BirthSexExtensionWinsOverGender) {
   const std::string patient =
       R"({"resourceType":"Patient","gender":"female","birthDate":"2007-03-01","extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex","valueCode":"M"}]})";

@@ -138,6 +138,8 @@ absl::Status ParseMedication(absl::string_view text,
       medication->set_rxcui(std::string(word));
     } else if (absl::ConsumePrefix(&word, "atc:")) {
       medication->set_atc_code(std::string(word));
+    } else if (absl::ConsumePrefix(&word, "ndc:")) {
+      medication->set_ndc(std::string(word));
     } else {
       name.push_back(word);
     }

@@ -51,7 +51,7 @@ inline void PrintTo(const Scenario& scenario, std::ostream* os) {
 //   active:<N>d    ACTIVE for N days (default: PROPOSED)
 //   inc:<N>d       dose increased N days ago
 //   dose:<N>mg     daily dose
-//   rxcui:<id> atc:<code>   codes (the name may then be empty)
+//   rxcui:<id> ndc:<code> atc:<code>   codes (the name may then be empty)
 // levels: NONE, LOW, MODERATE, HIGH.
 // findings: ","-separated Finding kinds; "!KIND" must be absent; "KIND!ci"
 // must be present as a labelled contraindication; "-" none.

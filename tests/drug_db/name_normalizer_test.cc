@@ -46,6 +46,22 @@ TEST(NameNormalizerTest, SpellingsOfOneNameShareAKey) {
   EXPECT_EQ(spaced, hyphenated);
 }
 
+TEST(NameNormalizerTest, NdcsBecomeTheirElevenDigitForms) {
+  using ::testing::ElementsAre;
+  EXPECT_THAT(NdcCandidates("0781-1391-01"), ElementsAre("00781139101"));
+  EXPECT_THAT(NdcCandidates("68382-080-01"), ElementsAre("68382008001"));
+  EXPECT_THAT(NdcCandidates("12345-6789-1"), ElementsAre("12345678901"));
+  EXPECT_THAT(NdcCandidates("12345-6789-01"), ElementsAre("12345678901"));
+  EXPECT_THAT(NdcCandidates(" 12345678901 "), ElementsAre("12345678901"));
+  // Ten digits without hyphens: the three paddings it may stand for.
+  EXPECT_THAT(NdcCandidates("1234567890"),
+              ElementsAre("01234567890", "12345067890", "12345678900"));
+  EXPECT_TRUE(NdcCandidates("123-456").empty());
+  EXPECT_TRUE(NdcCandidates("12345-678-9012").empty());
+  EXPECT_TRUE(NdcCandidates("NDC 12345678901").empty());
+  EXPECT_TRUE(NdcCandidates("").empty());
+}
+
 TEST(NameNormalizerTest, AtcCodeIsUpperCasedWithoutSpaces) {
   EXPECT_EQ(NormalizeAtcCode(" n05ad01 "), "N05AD01");
   EXPECT_EQ(NormalizeAtcCode("n05 ad 01"), "N05AD01");

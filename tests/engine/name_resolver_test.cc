@@ -49,6 +49,31 @@ INSTANTIATE_TEST_SUITE_P(
                       NameCase{"Symbyax", "olanzapine-fluoxetine"},
                       NameCase{"metformin ER 500 mg", "metformin"}));
 
+TEST(NameResolverTest, ProductCodesResolveWithTheirLevelAndRoute) {
+  v1::Medication scd;
+  scd.set_rxcui("310672");  // haloperidol 5 MG Oral Tablet
+  Resolution by_scd = NameResolver::Resolve(*BundledKnowledge(), scd);
+  ASSERT_GE(by_scd.drug, 0);
+  EXPECT_EQ(BundledKnowledge()->drugs()[by_scd.drug].drug->id(), "haloperidol");
+  EXPECT_EQ(by_scd.match_kind, v1::AssessedMedication::RXNORM_PRODUCT);
+  EXPECT_EQ(by_scd.route_hint, v1::ROUTE_ORAL);
+
+  for (const char* ndc : {"68382-080-01", "68382008001"}) {
+    v1::Medication by_ndc;
+    by_ndc.set_ndc(ndc);
+    Resolution resolution = NameResolver::Resolve(*BundledKnowledge(), by_ndc);
+    ASSERT_GE(resolution.drug, 0) << ndc;
+    EXPECT_EQ(BundledKnowledge()->drugs()[resolution.drug].drug->id(),
+              "haloperidol");
+    EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::NDC);
+  }
+
+  v1::Medication ingredient;
+  ingredient.set_rxcui("5093");
+  EXPECT_EQ(NameResolver::Resolve(*BundledKnowledge(), ingredient).match_kind,
+            v1::AssessedMedication::RXCUI);
+}
+
 TEST(NameResolverTest, NearMissIsNotGuessed) {
   Resolution resolution =
       NameResolver::ResolveText(*BundledKnowledge(), "haloperidal");
