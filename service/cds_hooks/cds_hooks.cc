@@ -137,6 +137,8 @@ struct AgeRange {
   double oldest = kAgeWhenUnknown;
   bool known = false;
   bool partial = false;
+  // The birth date gives an age below 0 or above the engine's limit.
+  bool impossible = false;
 };
 
 // Whole years from `birth` to `on`.
@@ -174,8 +176,14 @@ AgeRange AgeFrom(const std::string& birth_date, absl::CivilDay on) {
   } else {
     return range;
   }
-  range.youngest = std::max(0.0, range.youngest);
-  range.oldest = std::max(0.0, range.oldest);
+  // A birth date after the order (a data-entry slip) gives no age: judging
+  // it as a newborn would raise infant contraindications on an adult.
+  if (range.oldest < 0 || range.youngest < 0 ||
+      range.oldest > kMaxAgeYears) {
+    range = AgeRange();
+    range.impossible = true;
+    return range;
+  }
   range.known = true;
   return range;
 }
@@ -764,7 +772,11 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
     age = AgeFrom(Text(Get(*patient, "birthDate")), today);
     call.check.mutable_patient()->set_sex(SexOf(*patient));
   }
-  if (!age.known) {
+  if (age.impossible) {
+    call.notes.push_back(absl::StrCat(
+        "The patient's birth date (", Text(Get(*patient, "birthDate")),
+        ") gives an impossible age: judged without age factors."));
+  } else if (!age.known) {
     call.notes.push_back(
         "The patient's birth date was not available: judged without age "
         "factors.");

@@ -412,6 +412,25 @@ TEST_F(CdsHooksTest, ADraftOfAnActiveDrugContinuesTherapy) {
       << Summaries(cards);
 }
 
+TEST_F(CdsHooksTest, FutureBirthDateIsANoteNotAnInfant) {
+  const std::string future =
+      R"({"resourceType":"Patient","id":"1","gender":"female","birthDate":"2999-01-01"})";
+  const std::string metoclopramide =
+      MedicationRequest("mr-m", R"({"text":"metoclopramide 10 mg"})");
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(future, {metoclopramide}));
+
+  ASSERT_FALSE(cards.empty());
+  for (const Value& card : cards) {
+    // Not judged as under 1 year: no infant contraindication.
+    EXPECT_NE(Field(card, "indicator").string_value(), "critical")
+        << Summaries(cards);
+  }
+  EXPECT_THAT(Field(cards[0], "detail").string_value(),
+              HasSubstr("impossible age"));
+}
+
 TEST_F(CdsHooksTest, BirthSexExtensionWinsOverGender) {
   const std::string patient =
       R"({"resourceType":"Patient","gender":"female","birthDate":"2007-03-01","extension":[{"url":"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex","valueCode":"M"}]})";
