@@ -569,15 +569,6 @@ Value Card(const std::string& uuid, const std::string& summary,
   return card;
 }
 
-std::string FirstUrl(const v1::Finding& finding) {
-  for (const v1::Citation& citation : finding.citations()) {
-    if (absl::StartsWith(citation.url(), "https://") ||
-        absl::StartsWith(citation.url(), "http://")) {
-      return citation.url();
-    }
-  }
-  return "";
-}
 
 bool Intersects(const v1::Finding& finding, const std::vector<int>& indexes) {
   for (int index : finding.medication_indexes()) {
@@ -617,6 +608,14 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
   }
   HookCall call;
   call.hook = Text(Get(body, "hook"));
+  // CDS Hooks 2.0 requires hookInstance, and the order hooks
+  // context.patientId.
+  if (Text(Get(body, "hookInstance")).empty()) {
+    return absl::InvalidArgumentError("hookInstance: is missing");
+  }
+  if (Text(Get(*context, "patientId")).empty()) {
+    return absl::InvalidArgumentError("context.patientId: is missing");
+  }
   const Value* prefetch = Get(body, "prefetch");
 
   // Every resource the request carries, for medicationReference.
@@ -652,6 +651,7 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
       }
     }
   }
+  call.has_selections = !selections.empty();
 
   // Active medications from prefetch, by drug, so that a draft of the same
   // drug continues that therapy rather than starting a new one.
@@ -803,7 +803,8 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
 Value BuildCards(const HookCall& call, const std::string& service_id,
                  const v1::CheckResponse& response,
                  const v1::CheckResponse* older, absl::Time now,
-                 std::vector<v1::CardIssue>* issues) {
+                 std::vector<v1::CardIssue>* issues,
+                 const std::string& source_url) {
   std::vector<const v1::Finding*> findings;
   for (const v1::Finding& finding : response.findings()) {
     if (older != nullptr && finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
@@ -827,8 +828,11 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     record.set_issued_unix_seconds(issued);
     issues->push_back(std::move(record));
   };
-  const bool order_select =
-      service_id == kOrderSelectService && !call.selected_indexes.empty();
+  // order-select with selections judges every order but shows cards only for
+  // the selected ones; selections that match no order select nothing.
+  const bool order_select = service_id == kOrderSelectService &&
+                            (call.has_selections ||
+                             !call.selected_indexes.empty());
   std::vector<std::string> notes = call.notes;
   if (response.unrecognized_conditions_size() > 0) {
     std::vector<std::string> texts;
@@ -862,7 +866,7 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
         Card(uuid, finding->summary(), Indicator(*finding),
              MarkdownDetail(*finding, notes),
              Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
-                    FirstUrl(*finding)),
+                    source_url),
              std::move(links));
     issue(uuid, finding->id());
   }
@@ -968,11 +972,16 @@ absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
         feedback.set_override_reason_display(Text(Get(*reason, "display")));
       }
     }
+    // CDS Hooks 2.0: outcomeTimestamp is required.
     const std::string timestamp = Text(Get(entry, "outcomeTimestamp"));
     absl::Time outcome_time = now;
     std::string error;
-    if (!timestamp.empty() && !absl::ParseTime(absl::RFC3339_full, timestamp,
-                                               &outcome_time, &error)) {
+    if (timestamp.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".outcomeTimestamp: is missing"));
+    }
+    if (!absl::ParseTime(absl::RFC3339_full, timestamp, &outcome_time,
+                         &error)) {
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".outcomeTimestamp: '", timestamp,
                        "' is not an RFC 3339 time"));
@@ -1147,6 +1156,14 @@ HttpAnswer CdsHooksService::Hook(const std::string& service_id,
   };
   absl::StatusOr<HookCall> call = MapHookRequest(*json, now, &identify);
   if (!call.ok()) return Error(400, std::string(call.status().message()));
+  // CDS Hooks 2.0: the hook named must be the service's.
+  const std::string expected_hook =
+      service_id == kOrderSelectService ? "order-select" : "order-sign";
+  if (call->hook != expected_hook) {
+    return Error(400, absl::StrCat("hook: '", call->hook, "' is not ",
+                                   expected_hook, ", the hook of ",
+                                   service_id));
+  }
   if (call->draft_indexes.empty() && call->not_judged.empty()) {
     Value no_cards;
     (*no_cards.mutable_struct_value()->mutable_fields())["cards"]
@@ -1165,8 +1182,10 @@ HttpAnswer CdsHooksService::Hook(const std::string& service_id,
     if (!status.ok()) return Error(400, std::string(status.message()));
   }
   std::vector<v1::CardIssue> issues;
-  Value cards = BuildCards(*call, service_id, response,
-                           call->older_check ? &older : nullptr, now, &issues);
+  Value cards =
+      BuildCards(*call, service_id, response,
+                 call->older_check ? &older : nullptr, now, &issues,
+                 options_.knowledge_url);
   if (!issues.empty()) (void)store_->RecordCardIssues(issues);
   return JsonAnswer(200, cards);
 }
@@ -1179,10 +1198,16 @@ HttpAnswer CdsHooksService::Feedback(const std::string& service_id,
       MapFeedback(*json, service_id, absl::Now());
   if (!feedback.ok())
     return Error(400, std::string(feedback.status().message()));
-  for (v1::CardFeedback& entry : *feedback) {
+  for (size_t i = 0; i < feedback->size(); ++i) {
+    v1::CardFeedback& entry = (*feedback)[i];
     absl::StatusOr<v1::CardIssue> issue =
         store_->FindCardIssue(entry.card_uuid());
-    if (issue.ok()) entry.set_rule_id(issue->rule_id());
+    if (!issue.ok() || issue->service_id() != service_id) {
+      return Error(400, absl::StrCat("feedback[", i, "].card: '",
+                                     entry.card_uuid(),
+                                     "' is not a card this service issued"));
+    }
+    entry.set_rule_id(issue->rule_id());
   }
   absl::Status stored = store_->RecordFeedback(*feedback);
   if (!stored.ok()) return Error(500, std::string(stored.message()));

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ struct HookCall {
   // (order-select; empty means every draft).
   std::vector<int> draft_indexes;
   std::vector<int> selected_indexes;
+  // context.selections was given (and so limits the cards, even when it
+  // matches no order).
+  bool has_selections = false;
   // Said on every card: how the patient was read (age from a partial
   // birthDate, age or sex not given), orders judged as continuing therapy.
   std::vector<std::string> notes;
@@ -68,12 +72,16 @@ absl::StatusOr<HookCall> MapHookRequest(const google::protobuf::Value& body,
 
 // The cards for `call` from the engine's answers (`older` may be null).
 // Appends the issued cards' records to `issues`.
+// Each card's source names the service and the rule; its url is
+// `source_url` (a page about the knowledge base, not one of the papers: those
+// are the card's links), left out when empty.
 google::protobuf::Value BuildCards(const HookCall& call,
                                    const std::string& service_id,
                                    const v1::CheckResponse& response,
                                    const v1::CheckResponse* older,
                                    absl::Time now,
-                                   std::vector<v1::CardIssue>* issues);
+                                   std::vector<v1::CardIssue>* issues,
+                                   const std::string& source_url = "");
 
 // The discovery document (GET /cds-services).
 google::protobuf::Value DiscoveryDocument();
@@ -98,12 +106,19 @@ struct HttpAnswer {
 // {"error": message} with `status`, JSON-escaped.
 HttpAnswer ErrorAnswer(int status, const std::string& message);
 
+struct CdsHooksOptions {
+  // The address of a page about the knowledge base (its version, sources
+  // and review), given as every card's source.url. Default: "" (no url).
+  std::string knowledge_url;
+};
+
 // The endpoint logic. Thread-safe.
 class CdsHooksService {
  public:
   // `store` keeps card issues and feedback; both outlive this.
-  CdsHooksService(const KnowledgeHolder* knowledge, DrugStore* store)
-      : knowledge_(knowledge), store_(store) {}
+  CdsHooksService(const KnowledgeHolder* knowledge, DrugStore* store,
+                  CdsHooksOptions options = {})
+      : knowledge_(knowledge), store_(store), options_(std::move(options)) {}
 
   // GET /cds-services, POST /cds-services/{id}, POST
   // /cds-services/{id}/feedback. 404 for anything else, 400 with
@@ -119,6 +134,7 @@ class CdsHooksService {
 
   const KnowledgeHolder* knowledge_;
   DrugStore* store_;
+  const CdsHooksOptions options_;
 };
 
 }  // namespace dystonia::cds_hooks

@@ -126,8 +126,10 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
       std::make_unique<KnowledgeAdmin>(server->store_.get(), admin_options);
   server->admin_service_->set_admin(server->admin_.get());
   if (!options.http_listen.empty()) {
+    cds_hooks::CdsHooksOptions cds_options;
+    cds_options.knowledge_url = options.cds_knowledge_url;
     server->cds_hooks_ = std::make_unique<cds_hooks::CdsHooksService>(
-        &server->knowledge_, server->store_.get());
+        &server->knowledge_, server->store_.get(), std::move(cds_options));
     if (!options.cds_jwks_file.empty()) {
       auth::JwtValidator::Options jwt_options;
       jwt_options.audience = options.cds_audience;

@@ -31,6 +31,9 @@ struct ServerOptions {
   // host:port of the HTTP/JSON port (CDS Hooks); port 0 picks a free one.
   // Default: "" (no HTTP port).
   std::string http_listen;
+  // A page about the knowledge base, given as each CDS Hooks card's
+  // source.url. Default: "" (cards carry no source url).
+  std::string cds_knowledge_url;
   // PEM certificate chain and private key: TLS on both ports. Default: ""
   // (plaintext, said so in the log).
   std::string tls_cert;

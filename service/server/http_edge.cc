@@ -123,6 +123,19 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
       });
   // A request body larger than this is refused before it is read.
   edge->server_->set_payload_max_length(options.max_request_bytes);
+  // The HTTP library's own refusals (413, 400 for a malformed request line,
+  // 404) get the same JSON body and CORS headers as ours.
+  edge->server_->set_error_handler(
+      [](const httplib::Request&, httplib::Response& response) {
+        if (!response.body.empty()) return;
+        AddCors(response);
+        const char* reason = response.status == 413   ? "the body is too large"
+                             : response.status == 404 ? "not found"
+                                                      : "bad request";
+        response.set_content(
+            cds_hooks::ErrorAnswer(response.status, reason).json,
+            "application/json");
+      });
   if (port == 0) {
     edge->port_ = edge->server_->bind_to_any_port(host);
   } else if (edge->server_->bind_to_port(host, port)) {

@@ -18,6 +18,9 @@ ABSL_FLAG(std::string, knowledge_dir, "drug_db/knowledge",
           "Text knowledge base imported into an empty store");
 ABSL_FLAG(std::string, http_listen, "",
           "host:port of the HTTP/JSON port for CDS Hooks (empty: none)");
+ABSL_FLAG(std::string, cds_knowledge_url, "",
+          "Address of a page about the knowledge base, given as each CDS "
+          "Hooks card's source.url (empty: none)");
 ABSL_FLAG(
     std::string, tls_cert, "",
     "PEM certificate chain: TLS on the gRPC and HTTP ports (empty: plaintext)");
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
   options.db_path = absl::GetFlag(FLAGS_db_path);
   options.knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  options.cds_knowledge_url = absl::GetFlag(FLAGS_cds_knowledge_url);
   options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);

@@ -54,11 +54,15 @@ const Value& Field(const Value& object, const std::string& name) {
   return it == object.struct_value().fields().end() ? *empty : it->second;
 }
 
+// A page about the knowledge base (never fetched: cards only name it).
+constexpr char kKnowledgeUrl[] = "https://dystonia-risk.test/knowledge";
+
 class CdsHooksTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ServerOptions options = testing::LoopbackServerOptions("cds-db");
     options.http_listen = "127.0.0.1:0";
+    options.cds_knowledge_url = kKnowledgeUrl;
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
@@ -79,8 +83,14 @@ class CdsHooksTest : public ::testing::Test {
     return {result->status, Parse(result->body)};
   }
 
+  // POSTs `body` to `service`, with the body's hook set to the service's
+  // (the request builder below writes order-sign).
   static std::vector<Value> Cards(const std::string& service,
-                                  const std::string& body) {
+                                  std::string body) {
+    if (service == kOrderSelectService) {
+      absl::StrReplaceAll({{"\"hook\":\"order-sign\"", "\"hook\":\"order-select\""}},
+                          &body);
+    }
     auto [status, json] = Post(absl::StrCat("/cds-services/", service), body);
     EXPECT_EQ(status, 200) << body;
     std::vector<Value> cards;
@@ -193,8 +203,8 @@ TEST_F(CdsHooksTest,
   EXPECT_EQ(Field(Field(Field(card, "source"), "topic"), "code").string_value(),
             "acute-dystonia.haloperidol");
   EXPECT_FALSE(Field(card, "links").list_value().values().empty());
-  EXPECT_TRUE(absl::StartsWith(
-      Field(Field(card, "source"), "url").string_value(), "https://"));
+  // The source is the knowledge base; the papers are the links.
+  EXPECT_EQ(Field(Field(card, "source"), "url").string_value(), kKnowledgeUrl);
   EXPECT_FALSE(Field(card, "overrideReasons").list_value().values().empty());
 }
 
@@ -515,26 +525,77 @@ TEST_F(CdsHooksTest, UnrecognizedMedicationsGetOneInfoCard) {
               HasSubstr("did you mean haloperidol"));
 }
 
-// The specification's own examples, inconsistent shapes included, all parse
-// and get a sensible answer: 200 with cards (none for diet, imaging or
-// antibiotic orders with no dystonia association).
-TEST_F(CdsHooksTest, EveryFixturePayloadParses) {
-  // Context-only examples ({"context": ...}) and full requests alike.
-  for (const char* name :
-       {"order-select_context_R4.json", "order-sign_context_R4.json",
-        "order-sign_context_STU3.json",
-        "medication-prescribe_context_STU3.json",
-        "order-sign_full_request_opioid_legacy.json",
-        "order-select_full_request_radiology_R4.json",
-        "patient-view_full_request_with_fhirAuthorization_prefetch.json"}) {
+// The specification's own examples: its full requests get 200 with cards
+// (none for imaging or an antibiotic with no dystonia association) at the
+// service of their hook; a request for another hook, and the context-only
+// fragments (no hookInstance), are refused with 400 naming the field, as
+// CDS Hooks 2.0 requires.
+TEST_F(CdsHooksTest, EveryFixturePayloadGetsItsAnswer) {
+  for (const auto& [name, service] :
+       std::vector<std::pair<const char*, const char*>>{
+           {"order-sign_full_request_opioid_legacy.json", kOrderSignService},
+           {"order-select_full_request_radiology_R4.json",
+            kOrderSelectService}}) {
+    auto [status, json] =
+        Post(absl::StrCat("/cds-services/", service), Fixture(name));
+    EXPECT_EQ(status, 200) << name << ": " << Field(json, "error").string_value();
+    EXPECT_EQ(Field(json, "cards").kind_case(), Value::kListValue) << name;
+  }
+  for (const auto& [name, field] :
+       std::vector<std::pair<const char*, const char*>>{
+           {"order-select_context_R4.json", "hookInstance"},
+           {"order-sign_context_R4.json", "hookInstance"},
+           {"order-sign_context_STU3.json", "hookInstance"},
+           {"medication-prescribe_context_STU3.json", "hookInstance"},
+           {"patient-view_full_request_with_fhirAuthorization_prefetch.json",
+            "hook"}}) {
     for (const char* service : {kOrderSignService, kOrderSelectService}) {
       auto [status, json] =
           Post(absl::StrCat("/cds-services/", service), Fixture(name));
-      EXPECT_EQ(status, 200)
+      EXPECT_EQ(status, 400) << name;
+      EXPECT_TRUE(absl::StartsWith(Field(json, "error").string_value(),
+                                   absl::StrCat(field, ":")))
           << name << ": " << Field(json, "error").string_value();
-      EXPECT_EQ(Field(json, "cards").kind_case(), Value::kListValue) << name;
     }
   }
+}
+
+TEST_F(CdsHooksTest, RequestsThatBreakTheSpecificationAre400) {
+  const std::string order = HaloperidolIm();
+  std::string wrong_hook = Request(kYoungMan, {order});
+  absl::StrReplaceAll({{"\"order-sign\"", "\"patient-view\""}}, &wrong_hook);
+  std::string no_patient = Request(kYoungMan, {order});
+  absl::StrReplaceAll({{"\"patientId\":\"1\"", "\"encounterId\":\"1\""}},
+                      &no_patient);
+  for (const auto& [body, field] :
+       std::vector<std::pair<std::string, std::string>>{
+           {wrong_hook, "hook:"}, {no_patient, "context.patientId:"}}) {
+    auto [status, json] =
+        Post(absl::StrCat("/cds-services/", kOrderSignService), body);
+    EXPECT_EQ(status, 400);
+    EXPECT_TRUE(absl::StartsWith(Field(json, "error").string_value(), field))
+        << Field(json, "error").string_value();
+  }
+}
+
+TEST_F(CdsHooksTest, SelectionsThatMatchNothingSelectNothing) {
+  std::vector<Value> cards =
+      Cards(kOrderSelectService,
+            Request(kYoungMan, {HaloperidolIm("mr-h")}, {},
+                    R"(,"selections":["MedicationRequest/not-in-this-call"])"));
+  EXPECT_TRUE(cards.empty()) << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, LibraryErrorsAreJsonWithCors) {
+  httplib::Client client("127.0.0.1", server_->http_port());
+  const std::string huge(9 * 1024 * 1024, 'x');
+  auto result = client.Post(
+      absl::StrCat("/cds-services/", kOrderSignService).c_str(), huge,
+      "application/json");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 413);
+  EXPECT_EQ(result->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_THAT(result->body, HasSubstr("\"error\""));
 }
 
 // The legacy opioid example orders oxycodone (DSTU2 MedicationOrder in
@@ -611,23 +672,46 @@ TEST_F(CdsHooksTest, FeedbackIsStoredAndSummarizedPerRule) {
 }
 
 TEST_F(CdsHooksTest, FeedbackFixturesAreAcceptedAndBadFeedbackIs400) {
+  // The specification's feedback shapes, about a card this service issued,
+  // are accepted; the same about a card it never issued is refused.
   for (const char* name :
        {"feedback_accepted.txt", "feedback_overridden_no_reason.txt",
         "feedback_overridden_with_reason.txt"}) {
     const std::string text = Fixture(name);
     const std::string body =
         text.substr(text.find("\n{") + 1);  // after the "POST" line
+    // The example carries comments, so the uuid is read from the text.
+    const size_t card = body.find("\"card\"");
+    ASSERT_NE(card, std::string::npos) << name;
+    const size_t open = body.find('"', body.find(':', card)) + 1;
+    const std::string foreign = body.substr(open, body.find('"', open) - open);
+    std::vector<Value> cards =
+        Cards(kOrderSignService, Request(kYoungMan, {HaloperidolIm()}));
+    ASSERT_FALSE(cards.empty());
+    const std::string ours =
+        absl::StrReplaceAll(body, {{foreign, Field(cards[0], "uuid").string_value()}});
+
     auto [status, json] = Post(
-        absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), body);
+        absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), ours);
     EXPECT_EQ(status, 200) << name << ": "
                            << Field(json, "error").string_value();
+    auto [foreign_status, foreign_json] = Post(
+        absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), body);
+    EXPECT_EQ(foreign_status, 400) << name;
+    EXPECT_THAT(Field(foreign_json, "error").string_value(),
+                HasSubstr("feedback[0].card"));
   }
-  auto [status, json] =
-      Post(absl::StrCat("/cds-services/", kOrderSignService, "/feedback"),
-           R"({"feedback":[{"card":"x","outcome":"ignored"}]})");
-  EXPECT_EQ(status, 400);
-  EXPECT_THAT(Field(json, "error").string_value(),
-              HasSubstr("feedback[0].outcome"));
+  // Malformed entries name the field at fault.
+  for (const auto& [body, field] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"feedback":[{"card":"x","outcome":"accepted"}]})",
+            "feedback[0].outcomeTimestamp"},
+           {R"({"feedback":[{"card":"x","outcome":"ignored"}]})",
+            "feedback[0].outcome"}}) {
+    auto [status, json] = Post(
+        absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), body);
+    EXPECT_EQ(status, 400) << body;
+    EXPECT_THAT(Field(json, "error").string_value(), HasSubstr(field));
+  }
 }
 
 TEST(SummarizeFeedbackTest, CountsTheRangeOnly) {
