@@ -1,5 +1,7 @@
 #include "drug_db/knowledge_admin.h"
 
+#include "drug_db/rxnorm_release.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -116,6 +118,23 @@ std::string ToText(const google::protobuf::Message& message) {
 KnowledgeAdmin::KnowledgeAdmin(DrugStore* store,
                                const KnowledgeAdminOptions& options)
     : store_(store), options_(options) {}
+
+absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportRxNorm(
+    const std::string& rrf_dir, const std::string& release,
+    absl::string_view actor, absl::string_view reason, int* added) {
+  absl::MutexLock lock(&mutex_);
+  return Edit("import-rxnorm", rrf_dir, actor, reason,
+              [&](v1::KnowledgeBundle* bundle, v1::AuditEntry*) {
+                RxNormReadOptions options;
+                options.release = release;
+                absl::StatusOr<RxNormProducts> products =
+                    ReadRxNormRelease(rrf_dir, *bundle, options);
+                if (!products.ok()) return products.status();
+                const int count = ApplyRxNormProducts(*products, bundle);
+                if (added != nullptr) *added = count;
+                return absl::OkStatus();
+              });
+}
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::Edit(
     absl::string_view action, absl::string_view target, absl::string_view actor,

@@ -88,6 +88,17 @@ class KnowledgeAdmin {
                                                absl::string_view actor,
                                                absl::string_view reason);
 
+  // Adds the product codes of the RxNorm release in `rrf_dir` (RRF files;
+  // see ReadRxNormRelease) to the drugs of the active version and records
+  // the release in its manifest, as a new version. kNotFound or
+  // kInvalidArgument naming the file and line when the release cannot be
+  // read. `added`, when not null, receives how many codes were new.
+  absl::StatusOr<AuditedWrite> ImportRxNorm(const std::string& rrf_dir,
+                                            const std::string& release,
+                                            absl::string_view actor,
+                                            absl::string_view reason,
+                                            int* added = nullptr);
+
   // Makes stored version `sequence` the active one (a rollback or roll
   // forward); no new version is made. kNotFound when it is not stored.
   absl::StatusOr<AuditedWrite> Activate(int64_t sequence,

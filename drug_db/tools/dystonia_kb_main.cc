@@ -56,6 +56,11 @@ ABSL_FLAG(int, limit, 20, "audit: show at most this many (the newest)");
 ABSL_FLAG(int64_t, from, 0, "audit: entries at or after this Unix time");
 ABSL_FLAG(int64_t, to, 0, "audit: entries at or before this Unix time");
 ABSL_FLAG(std::string, out, "", "export: the directory to write");
+ABSL_FLAG(std::string, rrf_dir, "",
+          "import-rxnorm: the directory of an RxNorm release's RRF files "
+          "(RXNCONSO.RRF, RXNREL.RRF, RXNSAT.RRF)");
+ABSL_FLAG(std::string, rxnorm_release, "",
+          "import-rxnorm: the release's name (default: the directory's name)");
 
 namespace {
 
@@ -74,6 +79,9 @@ constexpr absl::string_view kUsage =
   audit     [--limit N] [--from UNIX] [--to UNIX]
                                              the audit trail, newest last
   export    --out DIR [--sequence N]         a version as text files, for diff
+  import-rxnorm --rrf_dir DIR [--rxnorm_release NAME] [--reason TEXT]
+                                             add a site's RxNorm release: its
+                                             products and NDCs of our drugs
 
 Every command but validate works on --db_path (default data/dystonia-db)
 directly, so it cannot run while dystonia-server holds that database (RocksDB
@@ -198,9 +206,9 @@ int main(int argc, char** argv) {
               << bundle->caution_size() << " cautions\n";
     return 0;
   }
-  static const char* const kKnown[] = {"import", "info",   "versions",
-                                       "upsert", "delete", "activate",
-                                       "audit",  "export"};
+  static const char* const kKnown[] = {
+      "import",   "info",  "versions", "upsert",       "delete",
+      "activate", "audit", "export",   "import-rxnorm"};
   if (std::find(std::begin(kKnown), std::end(kKnown), command) ==
       std::end(kKnown)) {
     std::cerr << "dystonia-kb: unknown command '" << command << "'\n"
@@ -227,6 +235,18 @@ int main(int argc, char** argv) {
               << written->version.version() << "\n";
     return 0;
   }
+  if (command == "import-rxnorm") {
+    const std::string rrf_dir = absl::GetFlag(FLAGS_rrf_dir);
+    if (rrf_dir.empty()) return UsageError("import-rxnorm needs --rrf_dir DIR");
+    int added = 0;
+    auto written =
+        admin.ImportRxNorm(rrf_dir, absl::GetFlag(FLAGS_rxnorm_release), actor,
+                           reason, &added);
+    if (!written.ok()) return Fail(written.status());
+    PrintWrite(absl::StrCat("added ", added, " RxNorm product codes and NDCs"),
+               *written);
+    return 0;
+  }
   if (command == "info") {
     auto snapshot = dystonia::KnowledgeSnapshot::Load(**store);
     if (!snapshot.ok()) return Fail(snapshot.status());
@@ -240,7 +260,12 @@ int main(int argc, char** argv) {
               << bundle.condition_size() << " conditions, "
               << bundle.caution_size() << " cautions, "
               << (*snapshot)->sorted_names().size()
-              << " names (generic, synonyms, brands, forms)\n";
+              << " names (generic, synonyms, brands, forms)"
+              << (bundle.manifest().rxnorm_release().empty()
+                      ? ""
+                      : ", RxNorm release " +
+                            bundle.manifest().rxnorm_release())
+              << "\n";
     return 0;
   }
   if (command == "versions") {

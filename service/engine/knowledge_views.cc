@@ -129,6 +129,7 @@ v1::KnowledgeBaseInfo DescribeKnowledgeBase(const KnowledgeSnapshot& knowledge) 
   info.set_recommendation_count(bundle.recommendation_size());
   info.set_condition_count(bundle.condition_size());
   info.set_caution_count(bundle.caution_size());
+  info.set_rxnorm_release(knowledge.info().manifest().rxnorm_release());
   info.set_name_count(static_cast<int>(knowledge.sorted_names().size()));
   info.set_imported_at_unix_seconds(knowledge.info().imported_at_unix_seconds());
   std::map<std::string, int> by_publisher;
