@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/json_util.h"
+#include "drug_db/name_normalizer.h"
 #include "service/engine/name_resolver.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
@@ -231,12 +232,15 @@ void FromConcept(const Value& concept, const DrugIdentifier* identify,
   for (const Value* coding : Elements(Get(concept, "coding"))) {
     const std::string system = Text(Get(*coding, "system"));
     const std::string code = Text(Get(*coding, "code"));
+    // A malformed code is skipped: one bad coding degrades that order (its
+    // other codings and text still count), never the whole request.
     v1::Medication trial;
-    if (OneOf(system, kRxNormSystems)) {
+    if (OneOf(system, kRxNormSystems) && IsWellFormedRxcui(NormalizeRxcui(code))) {
       trial.set_rxcui(code);
-    } else if (OneOf(system, kNdcSystems)) {
+    } else if (OneOf(system, kNdcSystems) && !NdcCandidates(code).empty()) {
       trial.set_ndc(code);
-    } else if (system == kAtcSystem) {
+    } else if (system == kAtcSystem &&
+               IsWellFormedAtcCode(NormalizeAtcCode(code))) {
       trial.set_atc_code(code);
     }
     if (medication->name().empty())

@@ -329,6 +329,17 @@ TEST_F(CdsHooksTest, AKnownCodeWinsOverAMisspelledText) {
   EXPECT_FALSE(HasCardWith(cards, "Not checked")) << Summaries(cards);
 }
 
+TEST_F(CdsHooksTest, ABadCodingDegradesItsOrderNotTheRequest) {
+  const std::string order = MedicationRequest(
+      "mr-h",
+      R"({"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"not-a-code"},)"
+      R"({"system":"http://hl7.org/fhir/sid/ndc","code":"12"}],"text":"haloperidol 5 mg"})");
+
+  std::vector<Value> cards = Cards(kOrderSignService, Request(kYoungMan, {order}));
+
+  EXPECT_TRUE(HasCardWith(cards, "haloperidol")) << Summaries(cards);
+}
+
 TEST_F(CdsHooksTest, SnomedRouteCodeAndAbbreviationsAreRead) {
   for (const char* route :
        {R"({"coding":[{"system":"http://snomed.info/sct","code":"78421000"}]})",
