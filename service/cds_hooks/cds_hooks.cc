@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/json_util.h"
+#include "drug_db/condition_codes.h"
 #include "drug_db/name_normalizer.h"
 #include "service/engine/name_resolver.h"
 #include "service/engine/request_validator.h"
@@ -40,7 +41,6 @@ constexpr absl::string_view kRxNormSystems[] = {
 constexpr absl::string_view kNdcSystems[] = {"http://hl7.org/fhir/sid/ndc",
                                              "urn:oid:2.16.840.1.113883.6.69"};
 constexpr char kAtcSystem[] = "http://www.whocc.no/atc";
-constexpr char kSnomedSystem[] = "http://snomed.info/sct";
 constexpr char kBirthSexExtension[] =
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex";
 constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
@@ -286,8 +286,7 @@ std::optional<v1::Condition> ConditionFrom(const Value& resource) {
   if (code == nullptr) return std::nullopt;
   v1::Condition condition;
   static constexpr absl::string_view kReadSystems[] = {
-      "http://snomed.info/sct", "http://hl7.org/fhir/sid/icd-10-cm",
-      "http://hl7.org/fhir/sid/icd-10"};
+      kSnomedCtSystem, kIcd10CmSystem, kIcd10System};
   std::string display;
   for (absl::string_view wanted : kReadSystems) {
     for (const Value* coding : Elements(Get(*code, "coding"))) {
@@ -361,7 +360,7 @@ constexpr SnomedRoute kSnomedRoutes[] = {
 v1::Route RouteFrom(const Value* route) {
   if (route == nullptr) return v1::ROUTE_UNSPECIFIED;
   for (const Value* coding : Elements(Get(*route, "coding"))) {
-    if (Text(Get(*coding, "system")) != kSnomedSystem) continue;
+    if (Text(Get(*coding, "system")) != kSnomedCtSystem) continue;
     const std::string code = Text(Get(*coding, "code"));
     for (const SnomedRoute& known : kSnomedRoutes) {
       if (known.code == code) return known.route;
