@@ -6,9 +6,20 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/cds_hooks/json_value.h"
+#include "service/server/http_status.h"
 
 namespace dystonia {
 namespace {
+
+using google::protobuf::Value;
+
+// CDS Hooks service ids: letters, digits and dashes.
+constexpr char kServicePath[] = R"(/cds-services/([A-Za-z0-9._-]+)/?)";
+constexpr char kFeedbackPath[] =
+    R"(/cds-services/([A-Za-z0-9._-]+)/feedback/?)";
+constexpr char kDiscoveryPath[] = R"(/cds-services/?)";
+constexpr char kMetricsPath[] = "/metrics";
 
 void AddCors(httplib::Response& response) {
   response.set_header("Access-Control-Allow-Origin", "*");
@@ -17,29 +28,62 @@ void AddCors(httplib::Response& response) {
                       "Content-Type, Authorization");
 }
 
-// The gRPC code closest to an HTTP status, for the metrics.
-absl::StatusCode HttpToStatusCode(int status) {
-  switch (status) {
-    case 200:
-    case 204:
-      return absl::StatusCode::kOk;
-    case 400:
-      return absl::StatusCode::kInvalidArgument;
-    case 401:
-      return absl::StatusCode::kUnauthenticated;
-    case 403:
-      return absl::StatusCode::kPermissionDenied;
-    case 404:
-    case 405:
-      return absl::StatusCode::kNotFound;
-    case 413:
-      return absl::StatusCode::kResourceExhausted;
-    case 503:
-      return absl::StatusCode::kUnavailable;
-    default:
-      return absl::StatusCode::kInternal;
-  }
+// {"error": message}, with CORS, as every refusal of this port is written.
+void SetError(int http_status, absl::string_view message,
+              httplib::Response& response) {
+  Value body;
+  cds_hooks::json::Put(&body, "error", std::string(message));
+  response.status = http_status;
+  AddCors(response);
+  absl::StatusOr<std::string> text = cds_hooks::json::Print(body);
+  response.set_content(text.ok() ? *text : std::string(R"({"error":"error"})"),
+                       "application/json");
 }
+
+void SetAnswer(const absl::StatusOr<Value>& answer,
+               httplib::Response& response) {
+  if (!answer.ok()) {
+    return SetError(HttpStatusOf(answer.status().code()),
+                    answer.status().message(), response);
+  }
+  absl::StatusOr<std::string> text = cds_hooks::json::Print(*answer);
+  if (!text.ok()) {
+    return SetError(HttpStatusOf(text.status().code()),
+                    text.status().message(), response);
+  }
+  response.status = 200;
+  AddCors(response);
+  response.set_content(*text, "application/json");
+}
+
+// Who may call: the CDS Hooks routes take the EHR's signed JWT when one is
+// configured (the specification's way), else a reader token; /metrics
+// always takes a reader token (a Prometheus scraper has no EHR JWT).
+class Gate {
+ public:
+  Gate(auth::JwtValidator* jwt, const AccessControl* access)
+      : jwt_(jwt), access_(access) {}
+
+  absl::Status AdmitCdsClient(const httplib::Request& request) const {
+    if (jwt_ == nullptr) return AdmitReader(request);
+    // The token is a view into the header: keep the header alive.
+    const std::string authorization = request.get_header_value("Authorization");
+    auto token = auth::BearerToken(authorization);
+    if (!token.ok()) return token.status();
+    return jwt_->Verify(*token, absl::Now()).status();
+  }
+
+  absl::Status AdmitReader(const httplib::Request& request) const {
+    if (access_ == nullptr || !access_->enabled()) return absl::OkStatus();
+    return access_
+        ->Authorize(request.get_header_value("Authorization"), Role::kReader)
+        .status();
+  }
+
+ private:
+  auth::JwtValidator* jwt_;
+  const AccessControl* access_;
+};
 
 }  // namespace
 
@@ -71,70 +115,75 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
   } else {
     edge->server_ = std::make_unique<httplib::Server>();
   }
-  auth::JwtValidator* jwt = options.jwt;
+  const Gate gate(options.jwt, access);
   Metrics* metrics = options.metrics;
-  auto handle = [service, access, jwt, metrics](const httplib::Request& request,
-                                                httplib::Response& response) {
-    auto refuse = [&response](const absl::Status& status) {
-      response.status =
-          status.code() == absl::StatusCode::kPermissionDenied ? 403 : 401;
-      AddCors(response);
-      cds_hooks::HttpAnswer answer = cds_hooks::ErrorAnswer(
-          response.status, std::string(status.message()));
-      response.set_content(answer.json, "application/json");
+  // A CDS Hooks operation behind the gate, counted in the metrics.
+  auto cds_route = [gate, metrics](auto operation) {
+    return [gate, metrics, operation](const httplib::Request& request,
+                                      httplib::Response& response) {
+      absl::Status admitted = gate.AdmitCdsClient(request);
+      if (!admitted.ok()) {
+        return SetError(HttpStatusOf(admitted.code()), admitted.message(),
+                        response);
+      }
+      const absl::Time start = absl::Now();
+      const absl::StatusOr<Value> answer = operation(request);
+      if (metrics != nullptr) {
+        metrics->RecordRequest(Method::kCdsHooks, answer.status().code(),
+                               absl::Now() - start);
+      }
+      SetAnswer(answer, response);
     };
-    if (jwt != nullptr) {
-      // CDS Hooks clients authenticate with a signed JWT (the spec's way).
-      // The token is a view into the header: keep the header alive.
-      const std::string authorization =
-          request.get_header_value("Authorization");
-      auto token = auth::BearerToken(authorization);
-      absl::Status verified = token.ok()
-                                  ? jwt->Verify(*token, absl::Now()).status()
-                                  : token.status();
-      if (!verified.ok()) return refuse(verified);
-    } else if (access != nullptr && access->enabled()) {
-      auto caller = access->Authorize(request.get_header_value("Authorization"),
-                                      Role::kReader);
-      if (!caller.ok()) return refuse(caller.status());
-    }
-    if (request.path == "/metrics" && metrics != nullptr) {
-      response.set_content(metrics->PrometheusText(),
-                           "text/plain; version=0.0.4");
-      return;
-    }
-    const absl::Time start = absl::Now();
-    cds_hooks::HttpAnswer answer =
-        service->Handle(request.method, request.path, request.body);
-    if (metrics != nullptr) {
-      metrics->RecordRequest(Method::kCdsHooks, HttpToStatusCode(answer.status),
-                             absl::Now() - start);
-    }
-    response.status = answer.status;
-    AddCors(response);
-    response.set_content(answer.json, "application/json");
   };
-  edge->server_->Get(R"(/.*)", handle);
-  edge->server_->Post(R"(/.*)", handle);
-  edge->server_->Options(
-      R"(/.*)", [](const httplib::Request&, httplib::Response& response) {
-        AddCors(response);
-        response.status = 204;
-      });
+  httplib::Server& server = *edge->server_;
+  server.Get(kDiscoveryPath, cds_route([service](const httplib::Request&) {
+               return absl::StatusOr<Value>(service->Discovery());
+             }));
+  server.Post(kFeedbackPath,
+              cds_route([service](const httplib::Request& request) {
+                return service->Feedback(request.matches[1], request.body);
+              }));
+  server.Post(kServicePath, cds_route([service](const httplib::Request& request) {
+                return service->Hook(request.matches[1], request.body);
+              }));
+  server.Get(kMetricsPath, [gate, metrics](const httplib::Request& request,
+                                           httplib::Response& response) {
+    absl::Status admitted = gate.AdmitReader(request);
+    if (!admitted.ok()) {
+      return SetError(HttpStatusOf(admitted.code()), admitted.message(),
+                      response);
+    }
+    if (metrics == nullptr) return SetError(404, "no metrics here", response);
+    response.set_content(metrics->PrometheusText(), "text/plain; version=0.0.4");
+  });
+  // The right path with the wrong method.
+  auto wrong_method = [](const char* allowed) {
+    return [allowed](const httplib::Request&, httplib::Response& response) {
+      SetError(405, absl::StrCat("use ", allowed), response);
+      response.set_header("Allow", allowed);
+    };
+  };
+  server.Post(kDiscoveryPath, wrong_method("GET"));
+  server.Get(kServicePath, wrong_method("POST"));
+  server.Get(kFeedbackPath, wrong_method("POST"));
+  server.Options(R"(/.*)",
+                 [](const httplib::Request&, httplib::Response& response) {
+                   AddCors(response);
+                   response.status = 204;
+                 });
   // A request body larger than this is refused before it is read.
-  edge->server_->set_payload_max_length(options.max_request_bytes);
-  // The HTTP library's own refusals (413, 400 for a malformed request line,
-  // 404) get the same JSON body and CORS headers as ours.
-  edge->server_->set_error_handler(
+  server.set_payload_max_length(options.max_request_bytes);
+  // Everything else (no route: 404) and the HTTP library's own refusals
+  // (413, 400 for a malformed request) get the same JSON body and CORS
+  // headers as ours.
+  server.set_error_handler(
       [](const httplib::Request&, httplib::Response& response) {
         if (!response.body.empty()) return;
-        AddCors(response);
-        const char* reason = response.status == 413   ? "the body is too large"
-                             : response.status == 404 ? "not found"
-                                                      : "bad request";
-        response.set_content(
-            cds_hooks::ErrorAnswer(response.status, reason).json,
-            "application/json");
+        SetError(response.status,
+                 response.status == 413   ? "the body is too large"
+                 : response.status == 404 ? "not found"
+                                          : "bad request",
+                 response);
       });
   if (port == 0) {
     edge->port_ = edge->server_->bind_to_any_port(host);
@@ -147,8 +196,7 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     return absl::UnavailableError(
         absl::StrCat("--http_listen: cannot bind ", listen));
   }
-  httplib::Server* server = edge->server_.get();
-  edge->thread_ = std::thread([server] { server->listen_after_bind(); });
+  edge->thread_ = std::thread([&server] { server.listen_after_bind(); });
   return edge;
 }
 

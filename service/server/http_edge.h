@@ -33,10 +33,17 @@ struct HttpEdgeOptions {
   int max_request_bytes = 4 << 20;
 };
 
-// The HTTP/JSON port: CDS Hooks (discovery, the two services, feedback)
-// with the CORS headers EHR front ends need, served by cpp-httplib on its
-// own threads. With tokens configured, every request needs a reader token
-// ("Authorization: Bearer TOKEN"); CORS preflights do not.
+// The HTTP/JSON port, served by cpp-httplib on its own threads. It alone
+// owns the routes, who may call each, and how a status becomes an HTTP
+// answer:
+//   GET  /cds-services                  discovery
+//   POST /cds-services/{id}             a hook call (cards)
+//   POST /cds-services/{id}/feedback    feedback on cards
+//   GET  /metrics                       Prometheus text
+// CDS Hooks routes take the EHR's JWT when one is configured, else a reader
+// token ("Authorization: Bearer TOKEN") when tokens are; /metrics takes a
+// reader token. Every answer carries the CORS headers EHR front ends need,
+// every refusal a JSON {"error": ...}; CORS preflights need no token.
 class HttpEdge {
  public:
   // Binds and starts serving. kUnavailable when the address cannot be

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
-#include "service/cds_hooks/cds_hooks.h"
+#include "service/engine/feedback_summary.h"
 #include "service/engine/knowledge_views.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
@@ -403,7 +403,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
         absl::Status read = store->ForEachFeedback(
             [&](const v1::CardFeedback& entry) { feedback.push_back(entry); });
         if (!read.ok()) return read;
-        return cds_hooks::SummarizeFeedback(feedback, range.from_unix_seconds(),
+        return SummarizeFeedback(feedback, range.from_unix_seconds(),
                                             range.to_unix_seconds());
       });
 }

@@ -5,6 +5,7 @@
 // bodies, unknown services, and feedback stored durably and summarized over
 // gRPC.
 #include "service/cds_hooks/cds_hooks.h"
+#include "service/cds_hooks/discovery.h"
 
 #include <httplib.h>
 
@@ -640,6 +641,26 @@ TEST_F(CdsHooksTest, UnknownServiceIs404) {
   EXPECT_THAT(Field(json, "error").string_value(), HasSubstr("no CDS service"));
 }
 
+// The edge owns the routes: a known path with the wrong method is 405 with
+// the method to use, an unknown path 404; both JSON with CORS.
+TEST_F(CdsHooksTest, RoutesAnswerWrongMethodsAndUnknownPathsInJson) {
+  httplib::Client client("127.0.0.1", server_->http_port());
+  auto get_service =
+      client.Get(absl::StrCat("/cds-services/", kOrderSignService));
+  auto post_discovery = client.Post("/cds-services", "{}", "application/json");
+  auto nowhere = client.Get("/cds-services/a/b/c");
+
+  ASSERT_TRUE(get_service && post_discovery && nowhere);
+  EXPECT_EQ(get_service->status, 405);
+  EXPECT_EQ(get_service->get_header_value("Allow"), "POST");
+  EXPECT_EQ(post_discovery->status, 405);
+  EXPECT_EQ(nowhere->status, 404);
+  for (const auto* answer : {&get_service, &post_discovery, &nowhere}) {
+    EXPECT_EQ((*answer)->get_header_value("Access-Control-Allow-Origin"), "*");
+    EXPECT_THAT((*answer)->body, HasSubstr("\"error\""));
+  }
+}
+
 // Feedback on a card is stored
 // with the card's rule, and GetFeedbackSummary gives the override rate and
 // reasons.
@@ -723,26 +744,6 @@ TEST_F(CdsHooksTest, FeedbackFixturesAreAcceptedAndBadFeedbackIs400) {
     EXPECT_EQ(status, 400) << body;
     EXPECT_THAT(Field(json, "error").string_value(), HasSubstr(field));
   }
-}
-
-TEST(SummarizeFeedbackTest, CountsTheRangeOnly) {
-  std::vector<v1::CardFeedback> feedback(3);
-  feedback[0].set_rule_id("r");
-  feedback[0].set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
-  feedback[0].set_outcome_unix_seconds(100);
-  feedback[1].set_rule_id("r");
-  feedback[1].set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
-  feedback[1].set_outcome_unix_seconds(150);
-  feedback[2].set_rule_id("r");
-  feedback[2].set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
-  feedback[2].set_outcome_unix_seconds(300);
-
-  v1::FeedbackSummary summary = SummarizeFeedback(feedback, 100, 200);
-
-  ASSERT_EQ(summary.rules_size(), 1);
-  EXPECT_EQ(summary.rules(0).feedback_count(), 2);
-  EXPECT_EQ(summary.rules(0).overridden(), 1);
-  EXPECT_DOUBLE_EQ(summary.rules(0).override_rate(), 0.5);
 }
 
 }  // namespace

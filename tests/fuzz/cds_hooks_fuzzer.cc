@@ -1,9 +1,10 @@
-// Fuzzes the CDS Hooks endpoint logic (JSON parsing, the FHIR R4 mapping,
-// the engine, card building, feedback) through CdsHooksService::Handle, the
-// function the HTTP edge calls, with a real RocksDB store in a temp dir.
-// The first byte picks the endpoint; the rest is the body.
-// Properties: the answer is 200, 400 (with an error message) or 503, and is
-// always JSON; a hook's 200 answer carries a cards list.
+// Fuzzes the CDS Hooks operations (JSON parsing, the FHIR R4 mapping, the
+// engine, card building, feedback) through CdsHooksService::Hook and
+// ::Feedback, the functions the HTTP edge calls, with a real RocksDB store
+// in a temp dir. The first byte picks the operation; the rest is the body.
+// Properties: the answer is JSON or a refusal that says why, either for a
+// bad request (kInvalidArgument) or while loading (kUnavailable); a hook's
+// answer carries a cards list.
 #include <stdlib.h>
 
 #include <cstddef>
@@ -25,15 +26,15 @@ namespace dystonia::fuzz {
 namespace {
 
 struct Endpoint {
-  std::string path;
+  std::string service_id;
   bool is_hook;
 };
 
 const Endpoint kEndpoints[] = {
-    {"/cds-services/dystonia-risk-order-sign", true},
-    {"/cds-services/dystonia-risk-order-select", true},
-    {"/cds-services/dystonia-risk-order-sign/feedback", false},
-    {"/cds-services/dystonia-risk-order-select/feedback", false},
+    {"dystonia-risk-order-sign", true},
+    {"dystonia-risk-order-select", true},
+    {"dystonia-risk-order-sign", false},
+    {"dystonia-risk-order-select", false},
 };
 
 std::string store_dir;
@@ -70,22 +71,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const fuzz::Endpoint& endpoint =
       fuzz::kEndpoints[data[0] % std::size(fuzz::kEndpoints)];
   const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const cds_hooks::HttpAnswer answer =
-      fuzz::Service().Handle("POST", endpoint.path, body);
+  const absl::StatusOr<google::protobuf::Value> answer =
+      endpoint.is_hook ? fuzz::Service().Hook(endpoint.service_id, body)
+                       : fuzz::Service().Feedback(endpoint.service_id, body);
+  if (!answer.ok()) {
+    fuzz::Require(answer.status().code() == absl::StatusCode::kInvalidArgument ||
+                      answer.status().code() ==
+                          absl::StatusCode::kUnavailable,
+                  "a refusal is a bad request or unavailable");
+    fuzz::Require(!answer.status().message().empty(), "a refusal says why");
+    return 0;
+  }
+  std::string text;
   fuzz::Require(
-      answer.status == 200 || answer.status == 400 || answer.status == 503,
-      "answer is 200, 400 or 503");
-  google::protobuf::Value json;
-  fuzz::Require(
-      google::protobuf::util::JsonStringToMessage(answer.json, &json).ok(),
-      "answer is JSON");
-  fuzz::Require(json.has_struct_value(), "answer is a JSON object");
-  const auto& fields = json.struct_value().fields();
-  if (answer.status != 200) {
-    fuzz::Require(fields.count("error") == 1 &&
-                      !fields.at("error").string_value().empty(),
-                  "an error answer says why");
-  } else if (endpoint.is_hook) {
+      google::protobuf::util::MessageToJsonString(*answer, &text).ok(),
+      "answer prints as JSON");
+  fuzz::Require(answer->has_struct_value(), "answer is a JSON object");
+  const auto& fields = answer->struct_value().fields();
+  if (endpoint.is_hook) {
     fuzz::Require(
         fields.count("cards") == 1 && fields.at("cards").has_list_value(),
         "a hook answer has a cards list");

@@ -195,7 +195,9 @@ TEST_F(TokenServerTest, HttpNeedsAKnownToken) {
 // With --cds_jwks_file, CDS Hooks requests need the EHR's signed JWT:
 // bearer tokens, unsigned (alg none) and HMAC tokens are refused with 401.
 // (Accepted tokens and every other rejection are in jwt_validator_test.)
-TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
+// The JSON Web Key Set of the CDS Hooks specification's JWT example, as a
+// file.
+std::string ExampleJwksFile() {
   std::ifstream in(
       std::string(DYSTONIA_SOURCE_DIR) +
       "/tests/cds_hooks/fixtures/jwt_header_payload_jwks_example.txt");
@@ -211,9 +213,13 @@ TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
   }
   const std::string jwks_path = testing::NewTempDir("jwks") + "/jwks.json";
   std::ofstream(jwks_path) << jwks;
+  return jwks_path;
+}
+
+TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
   ServerOptions options = testing::LoopbackServerOptions("jwt-db");
   options.http_listen = "127.0.0.1:0";
-  options.cds_jwks_file = jwks_path;
+  options.cds_jwks_file = ExampleJwksFile();
   options.cds_audience = "https://cds.example.org/cds-services";
   auto server = DystoniaServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
@@ -237,6 +243,31 @@ TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
     EXPECT_EQ(answer->status, 401) << authorization;
     EXPECT_THAT(answer->body, HasSubstr(expected)) << authorization;
   }
+}
+
+// A Prometheus scraper has a reader token, not an EHR's JWT: with both
+// configured, /metrics takes the token and the CDS Hooks routes the JWT.
+TEST(CdsJwtTest, MetricsTakeAReaderTokenWhileCdsHooksTakeJwts) {
+  ServerOptions options = testing::LoopbackServerOptions("jwt-metrics-db");
+  options.http_listen = "127.0.0.1:0";
+  options.tokens_file = TokensFile();
+  options.cds_jwks_file = ExampleJwksFile();
+  options.cds_audience = "https://cds.example.org/cds-services";
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client client("127.0.0.1", (*server)->http_port());
+  const httplib::Headers reader = {
+      {"Authorization", absl::StrCat("Bearer ", kReaderToken)}};
+
+  auto metrics = client.Get("/metrics", reader);
+  auto anonymous_metrics = client.Get("/metrics");
+  auto discovery = client.Get("/cds-services", reader);
+
+  ASSERT_TRUE(metrics && anonymous_metrics && discovery);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_THAT(metrics->body, HasSubstr("dystonia_"));
+  EXPECT_EQ(anonymous_metrics->status, 401);
+  EXPECT_EQ(discovery->status, 401);  // a reader token is not the EHR's JWT
 }
 
 // ---------------------------------------------------------------- TLS

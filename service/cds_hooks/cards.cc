@@ -1,0 +1,244 @@
+#include "service/cds_hooks/cards.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "service/cds_hooks/json_value.h"
+#include "service/engine/utf8_text.h"
+
+namespace dystonia::cds_hooks {
+namespace {
+
+using google::protobuf::ListValue;
+using google::protobuf::Value;
+using json::Put;
+
+constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
+constexpr char kOverrideSystem[] = "urn:dystonia-risk:override-reason";
+
+std::string Shortened(const std::string& text, size_t max_characters) {
+  std::string cut = text;
+  TruncateUtf8(&cut, max_characters);
+  return cut;
+}
+
+std::string NewCardUuid() {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* gen = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  const uint64_t high = absl::Uniform<uint64_t>(*gen);
+  const uint64_t low = absl::Uniform<uint64_t>(*gen);
+  // Version 4 (random), variant 1.
+  return absl::StrFormat(
+      "%08x-%04x-4%03x-%04x-%012x", high >> 32, (high >> 16) & 0xffff,
+      high & 0x0fff, 0x8000 | ((low >> 48) & 0x3fff), low & 0xffffffffffffULL);
+}
+
+std::string Indicator(const v1::Finding& finding) {
+  if (finding.contraindicated()) return "critical";
+  if (finding.level() >= v1::RISK_LEVEL_MODERATE) return "warning";
+  return "info";
+}
+
+std::string MarkdownDetail(const v1::Finding& finding,
+                           const std::vector<std::string>& notes) {
+  std::string detail =
+      finding.detail().empty() ? finding.summary() : finding.detail();
+  if (!finding.factors().empty()) {
+    absl::StrAppend(&detail, "\n\n**What raised it**\n");
+    for (const std::string& factor : finding.factors())
+      absl::StrAppend(&detail, "\n- ", factor);
+  }
+  if (!finding.recommendations().empty()) {
+    absl::StrAppend(&detail, "\n\n**Recommendations**\n");
+    for (const std::string& text : finding.recommendations())
+      absl::StrAppend(&detail, "\n- ", text);
+  }
+  if (!finding.citations().empty()) {
+    absl::StrAppend(&detail, "\n\n**Sources**\n");
+    for (const v1::Citation& citation : finding.citations()) {
+      absl::StrAppend(&detail, "\n- ", citation.title());
+      if (!citation.section().empty())
+        absl::StrAppend(&detail, ": ", citation.section());
+      if (!citation.publisher().empty())
+        absl::StrAppend(&detail, " (", citation.publisher());
+      if (citation.year() > 0) absl::StrAppend(&detail, ", ", citation.year());
+      if (!citation.publisher().empty()) absl::StrAppend(&detail, ")");
+    }
+  }
+  for (const std::string& note : notes)
+    absl::StrAppend(&detail, "\n\n_", note, "_");
+  return detail;
+}
+
+Value OverrideReasons() {
+  static const std::pair<const char*, const char*> kReasons[] = {
+      {"benefit-outweighs-risk", "Benefit outweighs the risk for this patient"},
+      {"tolerated-before", "Patient has tolerated this medication before"},
+      {"prophylaxis-or-monitoring", "Prophylaxis or monitoring is in place"},
+      {"not-applicable", "Not applicable to this patient"}};
+  Value list;
+  for (const auto& [code, display] : kReasons) {
+    Value reason;
+    Put(&reason, "code", std::string(code));
+    Put(&reason, "system", std::string(kOverrideSystem));
+    Put(&reason, "display", std::string(display));
+    *list.mutable_list_value()->add_values() = std::move(reason);
+  }
+  return list;
+}
+
+// `url`, when given, is the first cited source with an address: where a
+// clinician learns more about the evidence behind the card.
+Value Source(const std::string& rule_id, const std::string& display,
+             const std::string& url = "") {
+  Value source;
+  Value* object = &source;
+  Put(object, "label",
+      std::string("dystonia-risk drug-induced dystonia check"));
+  if (!url.empty()) Put(object, "url", url);
+  Value topic;
+  Put(&topic, "system", std::string(kRuleSystem));
+  Put(&topic, "code", rule_id);
+  Put(&topic, "display", display);
+  Put(object, "topic", std::move(topic));
+  return source;
+}
+
+Value Card(const std::string& uuid, const std::string& summary,
+           const std::string& indicator, const std::string& detail,
+           Value source, Value links) {
+  Value card;
+  Value* object = &card;
+  Put(object, "uuid", uuid);
+  std::string cut = summary;
+  TruncateUtf8(&cut, kMaxCardSummaryCharacters);
+  Put(object, "summary", cut);
+  Put(object, "indicator", indicator);
+  Put(object, "detail", detail);
+  Put(object, "source", std::move(source));
+  if (links.list_value().values_size() > 0)
+    Put(object, "links", std::move(links));
+  Put(object, "overrideReasons", OverrideReasons());
+  return card;
+}
+
+
+bool Intersects(const v1::Finding& finding, const std::vector<int>& indexes) {
+  for (int index : finding.medication_indexes()) {
+    if (std::find(indexes.begin(), indexes.end(), index) != indexes.end())
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Value BuildCards(const HookCall& call, const std::string& service_id,
+                 bool order_select, const v1::CheckResponse& response,
+                 const v1::CheckResponse* older, absl::Time now,
+                 std::vector<v1::CardIssue>* issues,
+                 const std::string& source_url) {
+  std::vector<const v1::Finding*> findings;
+  for (const v1::Finding& finding : response.findings()) {
+    if (older != nullptr && finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
+      continue;
+    findings.push_back(&finding);
+  }
+  if (older != nullptr) {
+    for (const v1::Finding& finding : older->findings()) {
+      if (finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
+        findings.push_back(&finding);
+    }
+  }
+  Value cards;
+  ListValue* list = cards.mutable_list_value();
+  const int64_t issued = absl::ToUnixSeconds(now);
+  auto issue = [&](const std::string& uuid, const std::string& rule_id) {
+    v1::CardIssue record;
+    record.set_card_uuid(uuid);
+    record.set_service_id(service_id);
+    record.set_rule_id(rule_id);
+    record.set_issued_unix_seconds(issued);
+    issues->push_back(std::move(record));
+  };
+  // order-select with selections judges every order but shows cards only for
+  // the selected ones; selections that match no order select nothing.
+  const bool only_selected =
+      order_select && (call.has_selections || !call.selected_indexes.empty());
+  std::vector<std::string> notes = call.notes;
+  if (response.unrecognized_conditions_size() > 0) {
+    std::vector<std::string> texts;
+    for (const v1::UnrecognizedCondition& unrecognized :
+         response.unrecognized_conditions()) {
+      texts.push_back(unrecognized.text());
+    }
+    notes.push_back(absl::StrCat(
+        "Not taken into account (condition not recognized): ",
+        absl::StrJoin(texts, "; "), "."));
+  }
+  for (const v1::Finding* finding : findings) {
+    if (only_selected && !Intersects(*finding, call.selected_indexes)) continue;
+    if (!Intersects(*finding, call.draft_indexes) &&
+        finding->kind() != v1::Finding::TARDIVE_DYSKINESIA) {
+      continue;  // an acute finding only about medications already taken
+    }
+    Value links;
+    for (const v1::Citation& citation : finding->citations()) {
+      if (citation.url().empty() || links.list_value().values_size() >= 5)
+        continue;
+      Value link;
+      Put(&link, "label",
+          Shortened(citation.title(), 120));
+      Put(&link, "url", citation.url());
+      Put(&link, "type", std::string("absolute"));
+      *links.mutable_list_value()->add_values() = std::move(link);
+    }
+    const std::string uuid = NewCardUuid();
+    *list->add_values() =
+        Card(uuid, finding->summary(), Indicator(*finding),
+             MarkdownDetail(*finding, notes),
+             Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
+                    source_url),
+             std::move(links));
+    issue(uuid, finding->id());
+  }
+  if (response.unrecognized_size() > 0 || !call.not_judged.empty()) {
+    std::vector<std::string> names;
+    std::string detail =
+        "These orders were not checked, so no dystonia judgement covers "
+        "them:\n";
+    for (const v1::UnrecognizedMedication& unrecognized :
+         response.unrecognized()) {
+      names.push_back(unrecognized.name());
+      absl::StrAppend(&detail, "\n- ", unrecognized.name(),
+                      ": not recognized");
+      if (!unrecognized.suggestions().empty()) {
+        absl::StrAppend(&detail, " (did you mean ",
+                        absl::StrJoin(unrecognized.suggestions(), ", "), "?)");
+      }
+    }
+    for (const std::string& not_judged : call.not_judged) {
+      names.push_back(not_judged.substr(0, not_judged.find(':')));
+      absl::StrAppend(&detail, "\n- ", not_judged);
+    }
+    const std::string uuid = NewCardUuid();
+    *list->add_values() =
+        Card(uuid,
+             absl::StrCat("Not checked for dystonia risk: ",
+                          absl::StrJoin(names, ", ")),
+             "info", detail,
+             Source("unrecognized-medications", "UNRECOGNIZED"), Value());
+    issue(uuid, "unrecognized-medications");
+  }
+  Value body;
+  Put(&body, "cards", std::move(cards));
+  return body;
+}
+
+}  // namespace dystonia::cds_hooks

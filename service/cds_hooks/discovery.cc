@@ -1,0 +1,47 @@
+#include "service/cds_hooks/discovery.h"
+
+#include <tuple>
+#include <utility>
+
+#include "service/cds_hooks/json_value.h"
+
+namespace dystonia::cds_hooks {
+
+using google::protobuf::Value;
+using json::Put;
+
+std::string HookOfService(const std::string& service_id) {
+  if (service_id == kOrderSelectService) return "order-select";
+  if (service_id == kOrderSignService) return "order-sign";
+  return "";
+}
+
+Value DiscoveryDocument() {
+  Value services;
+  for (const auto& [id, title] :
+       {std::pair<const char*, const char*>{
+            kOrderSelectService,
+            "Drug-induced dystonia risk of the selected orders"},
+        {kOrderSignService, "Drug-induced dystonia risk before signing"}}) {
+    Value service;
+    Put(&service, "id", std::string(id));
+    Put(&service, "hook", HookOfService(id));
+    Put(&service, "title", std::string(title));
+    Put(&service, "description",
+        std::string(
+            "Flags acute dystonia and tardive dyskinesia/dystonia risk from "
+            "antipsychotics, dopamine-blocking antiemetics and other agents, "
+            "with the factors, recommendations and cited sources behind each "
+            "flag."));
+    Value prefetch;
+    for (const PrefetchTemplate& entry : kPrefetchTemplates)
+      Put(&prefetch, entry.key, std::string(entry.query));
+    Put(&service, "prefetch", std::move(prefetch));
+    *services.mutable_list_value()->add_values() = std::move(service);
+  }
+  Value body;
+  Put(&body, "services", std::move(services));
+  return body;
+}
+
+}  // namespace dystonia::cds_hooks

@@ -1,0 +1,39 @@
+#ifndef DYSTONIA_SERVICE_CDS_HOOKS_DISCOVERY_H_
+#define DYSTONIA_SERVICE_CDS_HOOKS_DISCOVERY_H_
+
+// The CDS services this service offers, their hooks and prefetch templates,
+// and the discovery document (GET /cds-services) that announces them.
+
+#include <string>
+
+#include "google/protobuf/struct.pb.h"
+
+namespace dystonia::cds_hooks {
+
+inline constexpr char kOrderSelectService[] = "dystonia-risk-order-select";
+inline constexpr char kOrderSignService[] = "dystonia-risk-order-sign";
+
+// A prefetch key and its FHIR query template. The services need the
+// patient (age and sex), the active medications (interactions, continued
+// therapy) and the active conditions (contraindications).
+struct PrefetchTemplate {
+  const char* key;
+  const char* query;
+};
+inline constexpr PrefetchTemplate kPrefetchTemplates[] = {
+    {"patient", "Patient/{{context.patientId}}"},
+    {"medications",
+     "MedicationRequest?patient={{context.patientId}}&status=active"},
+    {"conditions",
+     "Condition?patient={{context.patientId}}&clinical-status=active"}};
+
+// The hook a service answers ("order-select", "order-sign"); "" for an id
+// that is not one of ours.
+std::string HookOfService(const std::string& service_id);
+
+// The discovery document (GET /cds-services).
+google::protobuf::Value DiscoveryDocument();
+
+}  // namespace dystonia::cds_hooks
+
+#endif  // DYSTONIA_SERVICE_CDS_HOOKS_DISCOVERY_H_

@@ -1,0 +1,68 @@
+#include "service/cds_hooks/feedback.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "service/cds_hooks/json_value.h"
+
+namespace dystonia::cds_hooks {
+
+using google::protobuf::Value;
+using json::Get;
+using json::Text;
+
+absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
+    const Value& body, const std::string& service_id, absl::Time now) {
+  const Value* list = Get(body, "feedback");
+  if (list == nullptr || list->kind_case() != Value::kListValue) {
+    return absl::InvalidArgumentError("feedback: is missing or not an array");
+  }
+  std::vector<v1::CardFeedback> out;
+  for (int i = 0; i < list->list_value().values_size(); ++i) {
+    const Value& entry = list->list_value().values(i);
+    const std::string where = absl::StrCat("feedback[", i, "]");
+    v1::CardFeedback feedback;
+    feedback.set_card_uuid(Text(Get(entry, "card")));
+    if (feedback.card_uuid().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".card: is missing"));
+    }
+    const std::string outcome = Text(Get(entry, "outcome"));
+    if (outcome == "accepted") {
+      feedback.set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
+    } else if (outcome == "overridden") {
+      feedback.set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".outcome: '", outcome, "' is not accepted or overridden"));
+    }
+    if (const Value* override_reason = Get(entry, "overrideReason")) {
+      if (const Value* reason = Get(*override_reason, "reason")) {
+        feedback.set_override_reason_code(Text(Get(*reason, "code")));
+        feedback.set_override_reason_system(Text(Get(*reason, "system")));
+        feedback.set_override_reason_display(Text(Get(*reason, "display")));
+      }
+    }
+    // CDS Hooks 2.0: outcomeTimestamp is required.
+    const std::string timestamp = Text(Get(entry, "outcomeTimestamp"));
+    absl::Time outcome_time = now;
+    std::string error;
+    if (timestamp.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".outcomeTimestamp: is missing"));
+    }
+    if (!absl::ParseTime(absl::RFC3339_full, timestamp, &outcome_time,
+                         &error)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".outcomeTimestamp: '", timestamp,
+                       "' is not an RFC 3339 time"));
+    }
+    feedback.set_service_id(service_id);
+    feedback.set_outcome_unix_seconds(absl::ToUnixSeconds(outcome_time));
+    feedback.set_received_unix_seconds(absl::ToUnixSeconds(now));
+    out.push_back(std::move(feedback));
+  }
+  return out;
+}
+
+}  // namespace dystonia::cds_hooks

@@ -1,0 +1,26 @@
+#ifndef DYSTONIA_SERVICE_CDS_HOOKS_FEEDBACK_H_
+#define DYSTONIA_SERVICE_CDS_HOOKS_FEEDBACK_H_
+
+// CDS Hooks feedback (POST .../feedback): whether a clinician accepted or
+// overrode a card, and the coded reason. No free text is kept.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "dystonia/v1/feedback.pb.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace dystonia::cds_hooks {
+
+// Feedback entries of a feedback body, received at `now`. kInvalidArgument
+// naming the field for a malformed one (CDS Hooks 2.0: card, outcome and
+// outcomeTimestamp are required).
+absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
+    const google::protobuf::Value& body, const std::string& service_id,
+    absl::Time now);
+
+}  // namespace dystonia::cds_hooks
+
+#endif  // DYSTONIA_SERVICE_CDS_HOOKS_FEEDBACK_H_
