@@ -20,6 +20,10 @@ using json::Put;
 
 constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
 constexpr char kOverrideSystem[] = "urn:dystonia-risk:override-reason";
+// What a card's detail shows of a finding; the rest is behind its links.
+constexpr int kCardRecommendations = 2;
+constexpr int kCardSources = 3;
+constexpr int kCardLinks = 5;
 
 std::string Shortened(const std::string& text, size_t max_characters) {
   std::string cut = text;
@@ -45,6 +49,9 @@ std::string Indicator(const v1::Finding& finding) {
   return "info";
 }
 
+// A card's detail is read in the middle of ordering: what the risk is, what
+// raised it, what to do first and where the evidence is. The rest (every
+// recommendation and source) is behind the card's links and GetDrug.
 std::string MarkdownDetail(const v1::Finding& finding,
                            const std::vector<std::string>& notes) {
   std::string detail =
@@ -54,26 +61,45 @@ std::string MarkdownDetail(const v1::Finding& finding,
     for (const std::string& factor : finding.factors())
       absl::StrAppend(&detail, "\n- ", factor);
   }
-  if (!finding.recommendations().empty()) {
-    absl::StrAppend(&detail, "\n\n**Recommendations**\n");
-    for (const std::string& text : finding.recommendations())
-      absl::StrAppend(&detail, "\n- ", text);
+  const int recommendations = finding.recommendations_size();
+  if (recommendations > 0) {
+    absl::StrAppend(&detail, "\n\n**What to do**\n");
+    for (int i = 0; i < std::min(recommendations, kCardRecommendations); ++i)
+      absl::StrAppend(&detail, "\n- ", finding.recommendations(i));
+    if (recommendations > kCardRecommendations) {
+      absl::StrAppend(&detail, "\n- (", recommendations - kCardRecommendations,
+                      " more in the knowledge base's entry for this drug)");
+    }
   }
-  if (!finding.citations().empty()) {
-    absl::StrAppend(&detail, "\n\n**Sources**\n");
-    for (const v1::Citation& citation : finding.citations()) {
-      absl::StrAppend(&detail, "\n- ", citation.title());
-      if (!citation.section().empty())
-        absl::StrAppend(&detail, ": ", citation.section());
+  const int citations = finding.citations_size();
+  if (citations > 0) {
+    absl::StrAppend(&detail, "\n\n**Evidence**\n");
+    for (int i = 0; i < std::min(citations, kCardSources); ++i) {
+      const v1::Citation& citation = finding.citations(i);
+      absl::StrAppend(&detail, "\n- ", Shortened(citation.title(), 120));
+      std::vector<std::string> origin;
       if (!citation.publisher().empty())
-        absl::StrAppend(&detail, " (", citation.publisher());
-      if (citation.year() > 0) absl::StrAppend(&detail, ", ", citation.year());
-      if (!citation.publisher().empty()) absl::StrAppend(&detail, ")");
+        origin.push_back(Shortened(citation.publisher(), 60));
+      if (citation.year() > 0) origin.push_back(absl::StrCat(citation.year()));
+      if (!origin.empty())
+        absl::StrAppend(&detail, " (", absl::StrJoin(origin, ", "), ")");
+    }
+    if (citations > kCardSources) {
+      absl::StrAppend(&detail, "\n- (and ", citations - kCardSources,
+                      " more sources)");
     }
   }
   for (const std::string& note : notes)
     absl::StrAppend(&detail, "\n\n_", note, "_");
   return detail;
+}
+
+Value Link(const std::string& label, const std::string& url) {
+  Value link;
+  Put(&link, "label", label);
+  Put(&link, "url", url);
+  Put(&link, "type", std::string("absolute"));
+  return link;
 }
 
 Value OverrideReasons() {
@@ -120,7 +146,9 @@ Value Card(const std::string& uuid, const std::string& summary,
   TruncateUtf8(&cut, kMaxCardSummaryCharacters);
   Put(object, "summary", cut);
   Put(object, "indicator", indicator);
-  Put(object, "detail", detail);
+  std::string short_detail = detail;
+  TruncateUtf8(&short_detail, kMaxCardDetailCharacters);
+  Put(object, "detail", short_detail);
   Put(object, "source", std::move(source));
   if (links.list_value().values_size() > 0)
     Put(object, "links", std::move(links));
@@ -188,16 +216,22 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
         finding->kind() != v1::Finding::TARDIVE_DYSKINESIA) {
       continue;  // an acute finding only about medications already taken
     }
+    // The finding's sources with an address, its own first; then the page
+    // with every recommendation and source behind the card.
     Value links;
+    const int citation_links = source_url.empty() ? kCardLinks : kCardLinks - 1;
     for (const v1::Citation& citation : finding->citations()) {
-      if (citation.url().empty() || links.list_value().values_size() >= 5)
+      if (citation.url().empty() ||
+          links.list_value().values_size() >= citation_links) {
         continue;
-      Value link;
-      Put(&link, "label",
-          Shortened(citation.title(), 120));
-      Put(&link, "url", citation.url());
-      Put(&link, "type", std::string("absolute"));
-      *links.mutable_list_value()->add_values() = std::move(link);
+      }
+      *links.mutable_list_value()->add_values() =
+          Link(Shortened(citation.title(), 120), citation.url());
+    }
+    if (!source_url.empty()) {
+      *links.mutable_list_value()->add_values() = Link(
+          "All recommendations and sources (dystonia-risk knowledge base)",
+          source_url);
     }
     const std::string uuid = NewCardUuid();
     *list->add_values() =

@@ -19,6 +19,9 @@ namespace dystonia::cds_hooks {
 
 // CDS Hooks: a card's summary is under 140 characters.
 inline constexpr size_t kMaxCardSummaryCharacters = 140;
+// A card's detail stays short enough to read on a card; the full evidence
+// is behind its links.
+inline constexpr size_t kMaxCardDetailCharacters = 2000;
 
 // {"cards": [...]} for `call` from the engine's answers (`older` may be
 // null: the answer at the older end of a partial birth date, which the

@@ -10,6 +10,7 @@
 #include "service/cds_hooks/feedback.h"
 #include "service/cds_hooks/hook_request.h"
 #include "service/cds_hooks/json_value.h"
+#include "service/cds_hooks/prefetch.h"
 #include "service/engine/name_resolver.h"
 #include "service/engine/risk_engine.h"
 
@@ -42,6 +43,18 @@ absl::StatusOr<Value> CdsHooksService::Hook(const std::string& service_id,
   absl::StatusOr<Value> request = json::Parse(body);
   if (!request.ok()) return request.status();
   const absl::Time now = absl::Now();
+  // CDS Hooks 2.0: a valid request, and the hook named must be the
+  // service's (checked before any FHIR server is read for it).
+  absl::Status valid = ValidateHookRequest(*request);
+  if (!valid.ok()) return valid;
+  const std::string hook = json::Text(json::Get(*request, "hook"));
+  if (hook != expected_hook) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "hook: '", hook, "' is not ", expected_hook, ", the hook of ",
+        service_id));
+  }
+  absl::Status completed = CompletePrefetch(&*request, options_.prefetch, now);
+  if (!completed.ok()) return completed;
   std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
   if (knowledge == nullptr) {
     return absl::UnavailableError(
@@ -56,12 +69,6 @@ absl::StatusOr<Value> CdsHooksService::Hook(const std::string& service_id,
   };
   absl::StatusOr<HookCall> call = MapHookRequest(*request, now, &identify);
   if (!call.ok()) return call.status();
-  // CDS Hooks 2.0: the hook named must be the service's.
-  if (call->hook != expected_hook) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("hook: '", call->hook, "' is not ", expected_hook,
-                     ", the hook of ", service_id));
-  }
   if (call->draft_indexes.empty() && call->not_judged.empty()) return NoCards();
   v1::CheckResponse response;
   v1::CheckResponse older;

@@ -15,6 +15,7 @@
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/prefetch.h"
 
 namespace dystonia::cds_hooks {
 
@@ -22,6 +23,8 @@ struct CdsHooksOptions {
   // The address of a page about the knowledge base (its version, sources
   // and review), given as every card's source.url. Default: "" (no url).
   std::string knowledge_url;
+  // Where prefetch the EHR did not send may be read. Default: nowhere.
+  PrefetchSource prefetch;
 };
 
 // The CDS Hooks operations. Thread-safe.
@@ -38,8 +41,10 @@ class CdsHooksService {
   // The cards for a hook request `body` (JSON text) to `service_id`.
   // kNotFound for a service id that is not ours; kInvalidArgument naming the
   // field for a body that cannot be read or a hook that is not the
-  // service's; kUnavailable while the knowledge base loads or when the
-  // issued cards cannot be recorded.
+  // service's; kFailedPrecondition when the prefetch lacks what the service
+  // needs and it cannot be read from the request's fhirServer;
+  // kUnavailable while the knowledge base loads or when the issued cards
+  // cannot be recorded.
   absl::StatusOr<google::protobuf::Value> Hook(const std::string& service_id,
                                                const std::string& body) const;
 

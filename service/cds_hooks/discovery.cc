@@ -37,6 +37,16 @@ Value DiscoveryDocument() {
     for (const PrefetchTemplate& entry : kPrefetchTemplates)
       Put(&prefetch, entry.key, std::string(entry.query));
     Put(&service, "prefetch", std::move(prefetch));
+    // CDS Hooks 2.0: what the EHR must provide beyond the hook.
+    Put(&service, "usageRequirements",
+        std::string(
+            "Send the prefetch (the patient, their active MedicationRequests "
+            "and active Conditions), or a fhirServer this service is "
+            "configured to read with a fhirAuthorization bearer token that "
+            "allows patient/Patient.read, patient/MedicationRequest.read and "
+            "patient/Condition.read. Without either, the orders are judged on "
+            "what was sent and the cards say what was missing; a fhirServer "
+            "that cannot be read gets 412."));
     *services.mutable_list_value()->add_values() = std::move(service);
   }
   Value body;

@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "service/cds_hooks/fhir_patient.h"
 #include "service/cds_hooks/json_value.h"
+#include "service/cds_hooks/prefetch.h"
 #include "service/engine/request_validator.h"
 
 namespace dystonia::cds_hooks {
@@ -16,8 +17,7 @@ using google::protobuf::Value;
 using json::Get;
 using json::Text;
 
-absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
-                                        const DrugIdentifier* identify) {
+absl::Status ValidateHookRequest(const Value& body) {
   if (body.kind_case() != Value::kStructValue) {
     return absl::InvalidArgumentError("the body is not a JSON object");
   }
@@ -25,8 +25,6 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
   if (context == nullptr || context->kind_case() != Value::kStructValue) {
     return absl::InvalidArgumentError("context: is missing or not an object");
   }
-  HookCall call;
-  call.hook = Text(Get(body, "hook"));
   // CDS Hooks 2.0 requires hookInstance, and the order hooks
   // context.patientId.
   if (Text(Get(body, "hookInstance")).empty()) {
@@ -35,6 +33,16 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
   if (Text(Get(*context, "patientId")).empty()) {
     return absl::InvalidArgumentError("context.patientId: is missing");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
+                                        const DrugIdentifier* identify) {
+  absl::Status valid = ValidateHookRequest(body);
+  if (!valid.ok()) return valid;
+  const Value* context = Get(body, "context");
+  HookCall call;
+  call.hook = Text(Get(body, "hook"));
   const Value* prefetch = Get(body, "prefetch");
 
   // Every resource the request carries, for medicationReference.
@@ -181,6 +189,27 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
     }
     if (std::optional<v1::Condition> condition = ConditionFrom(*resource)) {
       *call.check.mutable_patient()->add_conditions() = *std::move(condition);
+    }
+  }
+
+  // What the request did not carry is said on the cards, not silently judged
+  // without.
+  bool has_medications = false;
+  bool has_conditions = false;
+  for (const Value* resource : prefetched) {
+    has_medications = has_medications || IsMedicationOrder(*resource);
+    has_conditions = has_conditions ||
+                     Text(Get(*resource, "resourceType")) == "Condition";
+  }
+  for (const std::string& key : MissingPrefetch(body)) {
+    if (key == "medications" && !has_medications) {
+      call.notes.push_back(
+          "The patient's active medications were not available: "
+          "interactions with them were not checked.");
+    } else if (key == "conditions" && !has_conditions) {
+      call.notes.push_back(
+          "The patient's conditions were not available: contraindications "
+          "by condition were not checked.");
     }
   }
 

@@ -44,6 +44,11 @@ struct HookCall {
   std::vector<std::string> not_judged;
 };
 
+// What CDS Hooks 2.0 requires of an order hook request: a JSON object with
+// hookInstance and a context with patientId. kInvalidArgument naming the
+// field otherwise.
+absl::Status ValidateHookRequest(const google::protobuf::Value& body);
+
 // Maps a CDS Hooks request body (already parsed from JSON) to a HookCall.
 // `now` is the time of the request: ages and days on therapy are counted to
 // it. `identify` (may be null) recognizes medications: with it, the first

@@ -11,6 +11,7 @@
 #include "drug_db/knowledge_snapshot.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "service/fhir/fhir_rest_client.h"
 
 namespace dystonia {
 namespace {
@@ -128,6 +129,19 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   if (!options.http_listen.empty()) {
     cds_hooks::CdsHooksOptions cds_options;
     cds_options.knowledge_url = options.cds_knowledge_url;
+    if (!options.cds_fhir_servers.empty()) {
+      fhir::FhirRestOptions fhir_options;
+      fhir_options.ca_file = options.cds_fhir_ca_file;
+      fhir_options.max_response_bytes = options.cds_fhir_max_bytes;
+      auto client = std::make_shared<const fhir::FhirRestClient>(fhir_options);
+      cds_options.prefetch.allowed_servers = options.cds_fhir_servers;
+      cds_options.prefetch.timeout = options.cds_fhir_timeout;
+      cds_options.prefetch.get = [client](const std::string& url,
+                                          const std::string& token,
+                                          absl::Time deadline) {
+        return client->Get(url, token, deadline);
+      };
+    }
     server->cds_hooks_ = std::make_unique<cds_hooks::CdsHooksService>(
         &server->knowledge_, server->store_.get(), std::move(cds_options));
     if (!options.cds_jwks_file.empty()) {

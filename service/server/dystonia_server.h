@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -34,6 +35,18 @@ struct ServerOptions {
   // A page about the knowledge base, given as each CDS Hooks card's
   // source.url. Default: "" (cards carry no source url).
   std::string cds_knowledge_url;
+  // FHIR base URLs the CDS Hooks services may read prefetch from when the
+  // EHR did not send it (the request's fhirServer must be one of them or
+  // under one). Default: none (a request lacking prefetch whose fhirServer
+  // would have to be read gets 412).
+  std::vector<std::string> cds_fhir_servers;
+  // PEM CAs that sign those servers' certificates. Default: "" (the
+  // system's trust store).
+  std::string cds_fhir_ca_file;
+  // Time for all FHIR reads of one hook request. Default: 3 s.
+  absl::Duration cds_fhir_timeout = absl::Seconds(3);
+  // The largest FHIR response read. Default: 4 MiB.
+  int64_t cds_fhir_max_bytes = 4 << 20;
   // PEM certificate chain and private key: TLS on both ports. Default: ""
   // (plaintext, said so in the log).
   std::string tls_cert;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -21,6 +22,18 @@ ABSL_FLAG(std::string, http_listen, "",
 ABSL_FLAG(std::string, cds_knowledge_url, "",
           "Address of a page about the knowledge base, given as each CDS "
           "Hooks card's source.url (empty: none)");
+ABSL_FLAG(std::vector<std::string>, cds_fhir_servers, {},
+          "comma-separated FHIR base URLs (e.g. https://ehr.example.org/fhir) "
+          "that CDS Hooks may read the prefetch an EHR did not send from, "
+          "with the request's fhirAuthorization (empty: none; such requests "
+          "get 412)");
+ABSL_FLAG(std::string, cds_fhir_ca_file, "",
+          "PEM CAs of the --cds_fhir_servers certificates (empty: the "
+          "system's)");
+ABSL_FLAG(int, cds_fhir_timeout_ms, 3000,
+          "time for all FHIR reads of one CDS Hooks request");
+ABSL_FLAG(int64_t, cds_fhir_max_bytes, 4 << 20,
+          "the largest FHIR response read");
 ABSL_FLAG(
     std::string, tls_cert, "",
     "PEM certificate chain: TLS on the gRPC and HTTP ports (empty: plaintext)");
@@ -71,6 +84,11 @@ int main(int argc, char** argv) {
   options.knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.cds_knowledge_url = absl::GetFlag(FLAGS_cds_knowledge_url);
+  options.cds_fhir_servers = absl::GetFlag(FLAGS_cds_fhir_servers);
+  options.cds_fhir_ca_file = absl::GetFlag(FLAGS_cds_fhir_ca_file);
+  options.cds_fhir_timeout =
+      absl::Milliseconds(absl::GetFlag(FLAGS_cds_fhir_timeout_ms));
+  options.cds_fhir_max_bytes = absl::GetFlag(FLAGS_cds_fhir_max_bytes);
   options.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key = absl::GetFlag(FLAGS_tls_key);
   options.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);

@@ -5,7 +5,9 @@
 // bodies, unknown services, and feedback stored durably and summarized over
 // gRPC.
 #include "service/cds_hooks/cds_hooks.h"
+#include "service/cds_hooks/cards.h"
 #include "service/cds_hooks/discovery.h"
+#include "service/cds_hooks/json_value.h"
 
 #include <httplib.h>
 
@@ -25,6 +27,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "service/server/dystonia_server.h"
+#include "service/engine/request_validator.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/server_fixture.h"
 
@@ -153,6 +156,18 @@ class CdsHooksTest : public ::testing::Test {
 constexpr char kYoungMan[] =
     R"({"resourceType":"Patient","id":"1","gender":"male","birthDate":"2007-03-01"})";
 
+// `request` as an EHR sends it that gives no FHIR server to read.
+std::string WithoutFhirServer(const std::string& request) {
+  absl::StatusOr<Value> parsed = json::Parse(request);  // keeps // comments out
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  Value json = parsed.ok() ? *parsed : Value();
+  json.mutable_struct_value()->mutable_fields()->erase("fhirServer");
+  json.mutable_struct_value()->mutable_fields()->erase("fhirAuthorization");
+  std::string text;
+  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(json, &text).ok());
+  return text;
+}
+
 std::string HaloperidolIm(const std::string& id = "mr-1") {
   return absl::StrCat(
       "{\"resourceType\":\"MedicationRequest\",\"id\":\"", id,
@@ -181,6 +196,9 @@ TEST_F(CdsHooksTest, DiscoveryListsBothServicesWithPrefetch) {
     EXPECT_FALSE(Field(service, "description").string_value().empty());
     EXPECT_EQ(Field(Field(service, "prefetch"), "patient").string_value(),
               "Patient/{{context.patientId}}");
+    // CDS Hooks 2.0: what the EHR must give (prefetch, or a FHIR server).
+    EXPECT_THAT(Field(service, "usageRequirements").string_value(),
+                HasSubstr("fhirAuthorization"));
   }
   EXPECT_EQ(ids,
             (std::set<std::string>{kOrderSelectService, kOrderSignService}));
@@ -198,7 +216,8 @@ TEST_F(CdsHooksTest,
               HasSubstr("Acute dystonia risk HIGH"));
   EXPECT_LE(Field(card, "summary").string_value().size(), 140u);
   EXPECT_EQ(Field(card, "uuid").string_value().size(), 36u);
-  EXPECT_THAT(Field(card, "detail").string_value(), HasSubstr("**Sources**"));
+  EXPECT_THAT(Field(card, "detail").string_value(), HasSubstr("**Evidence**"));
+  EXPECT_THAT(Field(card, "detail").string_value(), HasSubstr("**What to do**"));
   EXPECT_THAT(Field(card, "detail").string_value(),
               HasSubstr("male, 19 years"));
   EXPECT_EQ(Field(Field(Field(card, "source"), "topic"), "code").string_value(),
@@ -207,6 +226,27 @@ TEST_F(CdsHooksTest,
   // The source is the knowledge base; the papers are the links.
   EXPECT_EQ(Field(Field(card, "source"), "url").string_value(), kKnowledgeUrl);
   EXPECT_FALSE(Field(card, "overrideReasons").list_value().values().empty());
+}
+
+// A card is read mid-order: its detail stays short (the first
+// recommendations and sources), the full evidence is behind its links, the
+// last of which is the knowledge base's page.
+TEST_F(CdsHooksTest, CardsStayShortWithTheFullEvidenceBehindLinks) {
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {HaloperidolIm()}));
+
+  ASSERT_FALSE(cards.empty());
+  for (const Value& card : cards) {
+    const std::string& detail = Field(card, "detail").string_value();
+    EXPECT_LE(CountCodePoints(detail), static_cast<int>(kMaxCardDetailCharacters))
+        << detail;
+    const auto& links = Field(card, "links").list_value().values();
+    ASSERT_FALSE(links.empty());
+    EXPECT_LE(links.size(), 5);
+    EXPECT_EQ(Field(links[links.size() - 1], "url").string_value(),
+              kKnowledgeUrl);
+  }
+  EXPECT_THAT(Field(cards[0], "detail").string_value(), HasSubstr("more sources"));
 }
 
 TEST_F(CdsHooksTest, ContraindicatedInteractionIsCritical) {
@@ -537,19 +577,28 @@ TEST_F(CdsHooksTest, UnrecognizedMedicationsGetOneInfoCard) {
               HasSubstr("did you mean haloperidol"));
 }
 
-// The specification's own examples: its full requests get 200 with cards
-// (none for imaging or an antibiotic with no dystonia association) at the
-// service of their hook; a request for another hook, and the context-only
-// fragments (no hookInstance), are refused with 400 naming the field, as
-// CDS Hooks 2.0 requires.
+// The specification's own examples: its full requests name a fhirServer
+// this service is not configured to read and lack the prefetch it needs, so
+// they get 412 saying so (CDS Hooks 2.0); sent by an EHR that gives no
+// fhirServer, they get 200 with cards (none for imaging or an antibiotic
+// with no dystonia association) at the service of their hook. A request for
+// another hook, and the context-only fragments (no hookInstance), are
+// refused with 400 naming the field.
 TEST_F(CdsHooksTest, EveryFixturePayloadGetsItsAnswer) {
   for (const auto& [name, service] :
        std::vector<std::pair<const char*, const char*>>{
            {"order-sign_full_request_opioid_legacy.json", kOrderSignService},
            {"order-select_full_request_radiology_R4.json",
             kOrderSelectService}}) {
-    auto [status, json] =
+    auto [refused_status, refused] =
         Post(absl::StrCat("/cds-services/", service), Fixture(name));
+    EXPECT_EQ(refused_status, 412) << name;
+    EXPECT_THAT(Field(refused, "error").string_value(),
+                HasSubstr("--cds_fhir_servers"))
+        << name;
+
+    auto [status, json] = Post(absl::StrCat("/cds-services/", service),
+                               WithoutFhirServer(Fixture(name)));
     EXPECT_EQ(status, 200) << name << ": " << Field(json, "error").string_value();
     EXPECT_EQ(Field(json, "cards").kind_case(), Value::kListValue) << name;
   }
@@ -614,7 +663,8 @@ TEST_F(CdsHooksTest, LibraryErrorsAreJsonWithCors) {
 // context.medications): recognized, no dystonia association, so no card.
 TEST_F(CdsHooksTest, LegacyOpioidExampleIsJudgedWithoutCards) {
   std::vector<Value> cards = Cards(
-      kOrderSignService, Fixture("order-sign_full_request_opioid_legacy.json"));
+      kOrderSignService,
+      WithoutFhirServer(Fixture("order-sign_full_request_opioid_legacy.json")));
 
   EXPECT_TRUE(cards.empty());
 }

@@ -19,6 +19,7 @@
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/server_fixture.h"
+#include "tests/testing/test_pki.h"
 #include "tests/testing/status_matchers.h"
 
 namespace dystonia {
@@ -272,49 +273,8 @@ TEST(CdsJwtTest, MetricsTakeAReaderTokenWhileCdsHooksTakeJwts) {
 
 // ---------------------------------------------------------------- TLS
 
-struct Pki {
-  std::string dir;
-  std::string ca_cert, server_cert, server_key, client_cert, client_key;
-};
-
-// A CA, a server certificate for 127.0.0.1/localhost and a client
-// certificate, all made with the openssl command.
-const Pki& TestPki() {
-  static const Pki* pki = [] {
-    auto* made = new Pki();
-    made->dir = testing::NewTempDir("pki");
-    const std::string d = made->dir;
-    const std::string script = absl::StrCat(
-        "set -e; cd ", d, "; ",
-        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=dystonia "
-        "test CA' "
-        "-keyout ca.key -out ca.pem 2>/dev/null; ",
-        "openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' "
-        "-keyout server.key -out server.csr 2>/dev/null; ",
-        "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > server.ext; ",
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -days 2 "
-        "-extfile server.ext -out server.pem 2>/dev/null; ",
-        "openssl req -newkey rsa:2048 -nodes -subj '/CN=pharmacy-app' "
-        "-keyout client.key -out client.csr 2>/dev/null; ",
-        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
-        "-CAcreateserial -days 2 "
-        "-out client.pem 2>/dev/null");
-    EXPECT_EQ(std::system(absl::StrCat("bash -c \"", script, "\"").c_str()), 0)
-        << "openssl (Debian package openssl) is needed to make test "
-           "certificates";
-    made->ca_cert = d + "/ca.pem";
-    made->server_cert = d + "/server.pem";
-    made->server_key = d + "/server.key";
-    made->client_cert = d + "/client.pem";
-    made->client_key = d + "/client.key";
-    return made;
-  }();
-  return *pki;
-}
-
 std::unique_ptr<DystoniaServer> StartTls(bool mutual) {
-  const Pki& pki = TestPki();
+  const testing::Pki& pki = testing::TestPki();
   ServerOptions options = testing::LoopbackServerOptions("tls-db");
   options.http_listen = "127.0.0.1:0";
   options.tls_cert = pki.server_cert;
@@ -341,7 +301,7 @@ grpc::Status CheckOver(const std::string& address,
 TEST(TlsTest, GrpcAndHttpServeTlsToClientsThatTrustTheCa) {
   auto server = StartTls(/*mutual=*/false);
   ASSERT_NE(server, nullptr);
-  const Pki& pki = TestPki();
+  const testing::Pki& pki = testing::TestPki();
   const std::string address = absl::StrCat("127.0.0.1:", server->port());
   grpc::SslCredentialsOptions trusting;
   trusting.pem_root_certs = ReadText(pki.ca_cert);
@@ -362,7 +322,7 @@ TEST(TlsTest, GrpcAndHttpServeTlsToClientsThatTrustTheCa) {
 TEST(TlsTest, MutualTlsRequiresAClientCertificate) {
   auto server = StartTls(/*mutual=*/true);
   ASSERT_NE(server, nullptr);
-  const Pki& pki = TestPki();
+  const testing::Pki& pki = testing::TestPki();
   const std::string address = absl::StrCat("127.0.0.1:", server->port());
   grpc::SslCredentialsOptions without_certificate;
   without_certificate.pem_root_certs = ReadText(pki.ca_cert);
@@ -390,7 +350,7 @@ TEST(TlsTest, KeyWithoutCertificateIsRefused) {
   ServerOptions options;
   options.listen = "127.0.0.1:0";
   options.db_path = testing::NewTempDir("tls-bad-db");
-  options.tls_key = TestPki().server_key;
+  options.tls_key = testing::TestPki().server_key;
 
   EXPECT_THAT(DystoniaServer::Start(options).status(),
               StatusIs(absl::StatusCode::kInvalidArgument));
