@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "drug_db/citation_sources.h"
 #include "service/engine/name_resolver.h"
 #include "service/engine/request_validator.h"
 
@@ -132,6 +133,15 @@ v1::KnowledgeBaseInfo DescribeKnowledgeBase(const KnowledgeSnapshot& knowledge) 
   info.set_rxnorm_release(knowledge.info().manifest().rxnorm_release());
   info.set_name_count(static_cast<int>(knowledge.sorted_names().size()));
   info.set_imported_at_unix_seconds(knowledge.info().imported_at_unix_seconds());
+  std::map<v1::Citation::Kind, v1::CitationKindCount> by_kind;
+  for (const v1::Citation& citation : bundle.citation()) {
+    v1::CitationKindCount& count = by_kind[citation.kind()];
+    count.set_kind(citation.kind());
+    count.set_citations(count.citations() + 1);
+    if (CheckPrimarySource(citation).ok())
+      count.set_primary_sources(count.primary_sources() + 1);
+  }
+  for (const auto& [kind, count] : by_kind) *info.add_citation_kinds() = count;
   std::map<std::string, int> by_publisher;
   for (const v1::Citation& citation : bundle.citation()) {
     by_publisher[citation.publisher().empty() ? "(publisher not recorded)"

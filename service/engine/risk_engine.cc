@@ -167,13 +167,24 @@ class CitationList {
                bool enabled)
       : knowledge_(knowledge), finding_(finding), enabled_(enabled) {}
 
+  // The sources of one claim, its labels first: a pharmacist checks the
+  // drug's own label before the comparative evidence.
   void AddAll(const google::protobuf::RepeatedPtrField<std::string>& ids) {
     if (!enabled_) return;
+    absl::InlinedVector<const v1::Citation*, 8> claim;
     if (const auto* resolved = knowledge_.ResolvedCitations(ids)) {
-      for (const v1::Citation* citation : *resolved) Add(citation);
-      return;
+      claim.assign(resolved->begin(), resolved->end());
+    } else {
+      for (const std::string& id : ids) claim.push_back(knowledge_.FindCitation(id));
     }
-    for (const std::string& id : ids) Add(knowledge_.FindCitation(id));
+    for (bool labels : {true, false}) {
+      for (const v1::Citation* citation : claim) {
+        if (citation != nullptr &&
+            (citation->kind() == v1::Citation::LABEL) == labels) {
+          Add(citation);
+        }
+      }
+    }
   }
 
   void Add(const v1::Citation* citation) {
@@ -811,13 +822,14 @@ class Assessment {
   }
 
   void AddRecommendations(const Judged& judged, int syndrome, RiskLevel level,
-                          Finding* finding, CitationList* citations) const {
+                          Finding* finding) const {
     if (!full_) return;
     for (int r : judged.entry->recommendations[syndrome]) {
       const v1::Recommendation& recommendation = knowledge_.recommendation(r);
       if (recommendation.min_level() > level) continue;
-      if (full_) finding->add_recommendations(recommendation.text());
-      citations->AddAll(recommendation.citation_ids());
+      // A recommendation's sources stay with it (GetDrug lists them): a
+      // finding cites what carries its claim, not a dozen sources of advice.
+      finding->add_recommendations(recommendation.text());
     }
   }
 
@@ -872,7 +884,7 @@ class Assessment {
     if (full_)
       finding->set_detail(liability.note().empty() ? finding->summary()
                                                    : liability.note());
-    AddRecommendations(judged, kAcute, final_level, finding, &citations);
+    AddRecommendations(judged, kAcute, final_level, finding);
   }
 
   void JudgeTardive(const Judged& judged) {
@@ -919,7 +931,7 @@ class Assessment {
     if (full_)
       finding->set_detail(liability.note().empty() ? finding->summary()
                                                    : liability.note());
-    AddRecommendations(judged, kTardive, final_level, finding, &citations);
+    AddRecommendations(judged, kTardive, final_level, finding);
   }
 
   void JudgeDuplicateBlockade() {

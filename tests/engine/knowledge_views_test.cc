@@ -86,6 +86,22 @@ TEST(KnowledgeViewsTest, DescribeDrugListsContraindicationsFirstWithSources) {
   EXPECT_TRUE(tardive_history);
 }
 
+// Per kind, how many citations there are and how many name and link their
+// primary source; the kinds add up to every citation.
+TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsCitationsByKind) {
+  v1::KnowledgeBaseInfo info = DescribeKnowledgeBase(*BundledKnowledge());
+
+  int total = 0;
+  for (const v1::CitationKindCount& kind : info.citation_kinds()) {
+    EXPECT_NE(kind.kind(), v1::Citation::KIND_UNSPECIFIED);
+    EXPECT_LE(kind.primary_sources(), kind.citations());
+    total += kind.citations();
+  }
+  EXPECT_EQ(total, info.citation_count());
+  ASSERT_FALSE(info.citation_kinds().empty());
+  EXPECT_EQ(info.citation_kinds(0).kind(), v1::Citation::LABEL);
+}
+
 TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsAndSources) {
   v1::KnowledgeBaseInfo info = DescribeKnowledgeBase(*BundledKnowledge());
   EXPECT_EQ(info.condition_count(),
