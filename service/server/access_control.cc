@@ -76,10 +76,13 @@ absl::StatusOr<AccessControl> AccessControl::FromTokensText(
     token.name = std::string(fields[0]);
     if (fields[1] == "reader") {
       token.role = Role::kReader;
+    } else if (fields[1] == "replica") {
+      token.role = Role::kReplica;
     } else if (fields[1] == "admin") {
       token.role = Role::kAdmin;
     } else {
-      return bad(absl::StrCat("role '", fields[1], "' is not reader or admin"));
+      return bad(absl::StrCat("role '", fields[1],
+                              "' is not reader, replica or admin"));
     }
     token.sha256_hex = absl::AsciiStrToLower(fields[2]);
     if (token.sha256_hex.size() != 64 ||
@@ -101,6 +104,18 @@ absl::StatusOr<AccessControl> AccessControl::FromTokensText(
   return control;
 }
 
+absl::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kReader:
+      return "reader";
+    case Role::kReplica:
+      return "replica";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "reader";
+}
+
 absl::StatusOr<std::string> AccessControl::Authorize(
     absl::string_view authorization, Role needed) const {
   if (!enabled_) return std::string("anonymous");
@@ -117,9 +132,10 @@ absl::StatusOr<std::string> AccessControl::Authorize(
     // took.
     if (CRYPTO_memcmp(hash.data(), token.sha256_hex.data(), hash.size()) != 0)
       continue;
-    if (needed == Role::kAdmin && token.role != Role::kAdmin) {
+    if (static_cast<int>(token.role) < static_cast<int>(needed)) {
       return absl::PermissionDeniedError(absl::StrCat(
-          "token '", token.name, "' is a reader; this needs an admin token"));
+          "token '", token.name, "' is a ", RoleName(token.role),
+          "; this needs a ", RoleName(needed), " token"));
     }
     return token.name;
   }

@@ -17,7 +17,13 @@
 
 namespace dystonia {
 
-enum class Role { kReader, kAdmin };
+// Each role may do what the ones before it may: a reader checks
+// medications; a replica also follows the knowledge versions (and forwards
+// feedback); an admin also changes the knowledge base.
+enum class Role { kReader, kReplica, kAdmin };
+
+// "reader", "replica", "admin": as in the tokens file.
+absl::string_view RoleName(Role role);
 
 class AccessControl {
  public:

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/server/knowledge_watch.h"
 #include "service/server/status_conversion.h"
 
 namespace dystonia {
@@ -133,6 +134,17 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetAuditLog(
   }
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
+}
+
+grpc::ServerWriteReactor<v1::KnowledgeVersionUpdate>*
+AdminServiceImpl::WatchKnowledge(grpc::CallbackServerContext* context,
+                                 const v1::WatchKnowledgeRequest* request) {
+  if (access_ != nullptr) {
+    absl::StatusOr<std::string> caller =
+        access_->Authorize(AuthorizationMetadata(*context), Role::kReplica);
+    if (!caller.ok()) return RefuseKnowledgeWatch(ToGrpcStatus(caller.status()));
+  }
+  return StartKnowledgeWatch(knowledge_, request->known_version());
 }
 
 }  // namespace dystonia

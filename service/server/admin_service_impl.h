@@ -5,6 +5,7 @@
 #include <string>
 
 #include "drug_db/knowledge_admin.h"
+#include "drug_db/knowledge_holder.h"
 #include "dystonia/v1/admin.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "service/server/access_control.h"
@@ -21,8 +22,9 @@ namespace dystonia {
 class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
  public:
   // Both must outlive the service.
-  AdminServiceImpl(const AccessControl* access, Metrics* metrics)
-      : access_(access), metrics_(metrics) {}
+  AdminServiceImpl(const AccessControl* access, Metrics* metrics,
+                   KnowledgeHolder* knowledge)
+      : access_(access), metrics_(metrics), knowledge_(knowledge) {}
 
   // The store's admin, once it is open (until then calls are UNAVAILABLE).
   // Must outlive the service.
@@ -56,6 +58,10 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
       grpc::CallbackServerContext* context,
       const v1::GetAuditLogRequest* request,
       v1::GetAuditLogResponse* response) override;
+  // Takes a replica (or admin) token.
+  grpc::ServerWriteReactor<v1::KnowledgeVersionUpdate>* WatchKnowledge(
+      grpc::CallbackServerContext* context,
+      const v1::WatchKnowledgeRequest* request) override;
 
  private:
   // The caller's name for the audit trail, or the auth error.
@@ -69,6 +75,7 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
   std::atomic<KnowledgeAdmin*> admin_{nullptr};
   const AccessControl* access_;
   Metrics* metrics_;
+  KnowledgeHolder* knowledge_;
 };
 
 }  // namespace dystonia

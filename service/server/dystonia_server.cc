@@ -98,7 +98,8 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.RegisterService(server->service_.get());
   server->admin_service_ =
-      std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_);
+      std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_,
+                                         &server->knowledge_);
   builder.RegisterService(server->admin_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
+#include "service/server/knowledge_watch.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/server_fixture.h"
 
@@ -27,6 +28,7 @@ using ::testing::HasSubstr;
 
 constexpr char kReaderToken[] = "reader-token-a";
 constexpr char kAdminToken[] = "admin-token-b";
+constexpr char kReplicaToken[] = "replica-token-c";
 
 class AdminServiceTest : public ::testing::Test {
  protected:
@@ -35,6 +37,8 @@ class AdminServiceTest : public ::testing::Test {
     std::ofstream(tokens) << "ward-app reader " << Sha256Hex(kReaderToken)
                           << "\n"
                           << "kb-curator admin " << Sha256Hex(kAdminToken)
+                          << "\n"
+                          << "follower-1 replica " << Sha256Hex(kReplicaToken)
                           << "\n";
     ServerOptions options = testing::LoopbackServerOptions("admin-db");
     options.tokens_file = tokens;
@@ -107,6 +111,41 @@ TEST_F(AdminServiceTest, ReadersAndStrangersCannotWrite) {
                               v1::GetAuditLogRequest(), &log)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A replica follows the active version: sent at once, then after every
+// write, each bundle with the SHA-256 it can check. A reader may not.
+TEST_F(AdminServiceTest, WatchKnowledgeStreamsEveryActivation) {
+  grpc::ClientContext refused_context;
+  refused_context.AddMetadata("authorization",
+                              absl::StrCat("Bearer ", kReaderToken));
+  auto refused =
+      Admin()->WatchKnowledge(&refused_context, v1::WatchKnowledgeRequest());
+  v1::KnowledgeVersionUpdate nothing;
+  EXPECT_FALSE(refused->Read(&nothing));
+  EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", kReplicaToken));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  auto watch = Admin()->WatchKnowledge(&context, v1::WatchKnowledgeRequest());
+  v1::KnowledgeVersionUpdate first;
+  ASSERT_TRUE(watch->Read(&first));
+  EXPECT_EQ(first.version(), server_->knowledge_version());
+  EXPECT_GT(first.bundle().drug_size(), 600);
+  EXPECT_EQ(first.sha256(), BundleSha256(first.bundle()));
+
+  v1::UpsertDrugRequest upsert;
+  *upsert.mutable_drug() = Testazine("Watchax");
+  v1::AdminWriteResponse added;
+  ASSERT_TRUE(
+      Admin()->UpsertDrug(Context(kAdminToken).get(), upsert, &added).ok());
+  v1::KnowledgeVersionUpdate second;
+  ASSERT_TRUE(watch->Read(&second));
+  EXPECT_EQ(second.version(), added.version().version());
+  EXPECT_EQ(second.sha256(), BundleSha256(second.bundle()));
+  EXPECT_NE(second.sha256(), first.sha256());
+  context.TryCancel();
 }
 
 TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {

@@ -80,6 +80,19 @@ TEST(AccessControlTest, ReadsTokensAndChecksRoles) {
               StatusIs(absl::StatusCode::kUnauthenticated));  // no "Bearer "
 }
 
+// A replica token follows knowledge versions and reads; it cannot write.
+TEST(AccessControlTest, AReplicaSitsBetweenReaderAndAdmin) {
+  auto access = AccessControl::FromTokensText(absl::StrCat(
+      "follower-1 replica ", Sha256Hex("replica-token"), "\n"));
+  ASSERT_THAT(access, IsOk());
+
+  EXPECT_THAT(access->Authorize("Bearer replica-token", Role::kReader), IsOk());
+  EXPECT_THAT(access->Authorize("Bearer replica-token", Role::kReplica), IsOk());
+  EXPECT_THAT(
+      access->Authorize("Bearer replica-token", Role::kAdmin).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
 TEST(AccessControlTest, MalformedTokenFilesNameTheLine) {
   for (const auto& [text, expected] :
        std::vector<std::pair<std::string, std::string>>{
