@@ -30,6 +30,8 @@ constexpr TrustedHost kLabelHosts[] = {
     {"ansm.sante.fr", "French ANSM"},
     {"agence-prd.ansm.sante.fr", "French ANSM: product information (RCP)"},
     {"www.pmda.go.jp", "Japan PMDA: package inserts"},
+    {"www.fass.se", "FASS (Swedish pharmaceutical industry): SmPCs as approved by the Swedish Medical Products Agency, as the eMC is for the UK"},
+    {"products.sanofi.ca", "Sanofi Canada: its own product monographs"},
     {"www.pfizermedicalinformation.com", "Pfizer: its own US prescribing information"},
     {"www.pfizermedical.com", "Pfizer: its own US prescribing information"},
 };
@@ -52,6 +54,8 @@ constexpr TrustedHost kIssuerHosts[] = {
     {"www.tga.gov.au", "Australian TGA: safety advisories"},
     {"legemiddelverket.no", "Norwegian Medicines Agency"},
     {"www.dmkf.dk", "Danish Medicines Council"},
+    {"www.rcemlearning.org", "Royal College of Emergency Medicine: its own learning pages"},
+    {"www.ciusss-capitalenationale.gouv.qc.ca", "Quebec health authority: Centre antipoison du Quebec"},
 };
 
 // Publishers of reference works.
@@ -62,6 +66,9 @@ constexpr TrustedHost kPublisherHosts[] = {
     {"english.prescrire.org", "Prescrire: its own journal pages"},
     {"www.pharmgkb.org", "PharmGKB (Stanford University, NIH-funded): curated pharmacogenomic annotations"},
     {"cpicpgx.org", "CPIC: pharmacogenomic guidelines"},
+    {"dorsch.hogrefe.com", "Hogrefe: its own online edition of the Dorsch Lexikon der Psychologie"},
+    {"www.rcemlearning.org", "Royal College of Emergency Medicine: its own learning pages"},
+    {"www.ciusss-capitalenationale.gouv.qc.ca", "Quebec health authority: Centre antipoison du Quebec"},
 };
 
 bool IsUuid(absl::string_view text) {
