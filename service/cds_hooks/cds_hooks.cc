@@ -82,7 +82,7 @@ absl::StatusOr<Value> CdsHooksService::Hook(const std::string& service_id,
   }
   std::vector<v1::CardIssue> issues;
   Value cards = BuildCards(*call, service_id,
-                           service_id == kOrderSelectService, response,
+                           service_id != kOrderSignService, response,
                            call->older_check ? &older : nullptr, now, &issues,
                            options_.knowledge_url);
   // A card's feedback is matched to its rule through this record: a card

@@ -13,6 +13,7 @@ using json::Put;
 std::string HookOfService(const std::string& service_id) {
   if (service_id == kOrderSelectService) return "order-select";
   if (service_id == kOrderSignService) return "order-sign";
+  if (service_id == kMedicationPrescribeService) return "medication-prescribe";
   return "";
 }
 
@@ -22,7 +23,10 @@ Value DiscoveryDocument() {
        {std::pair<const char*, const char*>{
             kOrderSelectService,
             "Drug-induced dystonia risk of the selected orders"},
-        {kOrderSignService, "Drug-induced dystonia risk before signing"}}) {
+        {kOrderSignService, "Drug-induced dystonia risk before signing"},
+        {kMedicationPrescribeService,
+         "Drug-induced dystonia risk of a prescription (CDS Hooks 1.0 "
+         "medication-prescribe)"}}) {
     Value service;
     Put(&service, "id", std::string(id));
     Put(&service, "hook", HookOfService(id));

@@ -12,20 +12,29 @@ namespace dystonia::cds_hooks {
 
 inline constexpr char kOrderSelectService[] = "dystonia-risk-order-select";
 inline constexpr char kOrderSignService[] = "dystonia-risk-order-sign";
+// CDS Hooks 1.0's medication-prescribe, which order-select replaced; some
+// EHRs still send it (drafts in context.medications).
+inline constexpr char kMedicationPrescribeService[] =
+    "dystonia-risk-medication-prescribe";
 
 // A prefetch key and its FHIR query template. The services need the
 // patient (age and sex), the active medications (interactions, continued
 // therapy) and the active conditions (contraindications).
+// `resource_type` is what the query returns (an EHR that keys its prefetch
+// otherwise still sends these resources).
 struct PrefetchTemplate {
   const char* key;
   const char* query;
+  const char* resource_type;
 };
 inline constexpr PrefetchTemplate kPrefetchTemplates[] = {
-    {"patient", "Patient/{{context.patientId}}"},
+    {"patient", "Patient/{{context.patientId}}", "Patient"},
     {"medications",
-     "MedicationRequest?patient={{context.patientId}}&status=active"},
+     "MedicationRequest?patient={{context.patientId}}&status=active",
+     "MedicationRequest"},
     {"conditions",
-     "Condition?patient={{context.patientId}}&clinical-status=active"}};
+     "Condition?patient={{context.patientId}}&clinical-status=active",
+     "Condition"}};
 
 // The hook a service answers ("order-select", "order-sign"); "" for an id
 // that is not one of ours.

@@ -203,8 +203,12 @@ std::vector<Referable> Referables(const Value* value) {
   for (const Value* element : Elements(value)) {
     if (Text(Get(*element, "resourceType")) == "Bundle") {
       for (const Value* entry : Elements(Get(*element, "entry"))) {
-        if (const Value* resource = Get(*entry, "resource"))
+        if (const Value* resource = Get(*entry, "resource")) {
           out.push_back({Text(Get(*entry, "fullUrl")), resource});
+        } else if (!Text(Get(*entry, "resourceType")).empty()) {
+          // Some published requests put the resource in the entry itself.
+          out.push_back({"", entry});
+        }
       }
     } else if (const Value* resource = Get(*element, "resource")) {
       out.push_back({Text(Get(*element, "fullUrl")), resource});

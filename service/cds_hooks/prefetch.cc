@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "service/cds_hooks/discovery.h"
+#include "service/cds_hooks/fhir_medication.h"
 #include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
@@ -100,11 +101,24 @@ absl::StatusOr<Value> ReadAll(const std::string& url, const std::string& server,
 std::vector<std::string> MissingPrefetch(const Value& request) {
   std::vector<std::string> missing;
   const Value* prefetch = Get(request, "prefetch");
+  // The resource types the prefetch carries under any key.
+  std::vector<std::string> carried;
+  if (prefetch != nullptr && prefetch->kind_case() == Value::kStructValue) {
+    for (const auto& [key, value] : prefetch->struct_value().fields()) {
+      for (const Referable& found : Referables(&value)) {
+        std::string type = Text(Get(*found.resource, "resourceType"));
+        if (type == "MedicationOrder") type = "MedicationRequest";  // STU3
+        carried.push_back(std::move(type));
+      }
+    }
+  }
   for (const PrefetchTemplate& entry : kPrefetchTemplates) {
     const Value* value =
         prefetch == nullptr ? nullptr : Get(*prefetch, entry.key);
-    if (value == nullptr || IsOperationOutcome(*value))
-      missing.push_back(entry.key);
+    const bool sent = (value != nullptr && !IsOperationOutcome(*value)) ||
+                      std::find(carried.begin(), carried.end(),
+                                entry.resource_type) != carried.end();
+    if (!sent) missing.push_back(entry.key);
   }
   return missing;
 }

@@ -37,9 +37,10 @@ struct PrefetchSource {
   int max_pages = 5;
 };
 
-// The prefetch keys of the discovery document that `request` lacks (absent,
-// or an OperationOutcome where the EHR's own query failed). A key sent as
-// null counts as sent: the EHR found nothing.
+// The prefetch keys of the discovery document that `request` lacks: absent
+// (or an OperationOutcome where the EHR's own query failed) and no resource
+// of the key's type under another key. A key sent as null counts as sent:
+// the EHR found nothing.
 std::vector<std::string> MissingPrefetch(const google::protobuf::Value& request);
 
 // Fills the missing prefetch keys of `request` from its fhirServer. OK when

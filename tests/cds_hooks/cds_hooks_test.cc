@@ -201,7 +201,8 @@ TEST_F(CdsHooksTest, DiscoveryListsBothServicesWithPrefetch) {
                 HasSubstr("fhirAuthorization"));
   }
   EXPECT_EQ(ids,
-            (std::set<std::string>{kOrderSelectService, kOrderSignService}));
+            (std::set<std::string>{kOrderSelectService, kOrderSignService,
+                                   kMedicationPrescribeService}));
 }
 
 TEST_F(CdsHooksTest,
