@@ -272,6 +272,15 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportText(
   return CommitImport(loaded.bundle(), "import text", actor, reason);
 }
 
+absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportBundle(
+    const v1::KnowledgeBundle& bundle, absl::string_view actor,
+    absl::string_view reason) {
+  absl::Status valid = ValidateKnowledge(bundle);
+  if (!valid.ok()) return valid;
+  absl::MutexLock lock(&mutex_);
+  return CommitImport(bundle, "import bundle", actor, reason);
+}
+
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportDirectory(
     const std::string& directory, absl::string_view actor,
     absl::string_view reason) {

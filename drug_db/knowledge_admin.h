@@ -82,6 +82,12 @@ class KnowledgeAdmin {
                                           absl::string_view actor,
                                           absl::string_view reason);
 
+  // Replaces the whole knowledge base with `bundle` (a replica importing the
+  // version its writer sent), validated like any import.
+  absl::StatusOr<AuditedWrite> ImportBundle(const v1::KnowledgeBundle& bundle,
+                                            absl::string_view actor,
+                                            absl::string_view reason);
+
   // Replaces the whole knowledge base with the *.textproto files of
   // `directory` (like ImportKnowledgeDirectory, but attributed).
   absl::StatusOr<AuditedWrite> ImportDirectory(const std::string& directory,

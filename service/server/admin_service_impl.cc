@@ -37,6 +37,14 @@ grpc::ServerUnaryReactor* AdminServiceImpl::RunWrite(
     grpc::CallbackServerContext* context, v1::AdminWriteResponse* response,
     Write write) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!writer_.empty()) {
+    // One writer keeps the versions, the audit trail and the feedback; a
+    // replica serves what it is sent.
+    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError(absl::StrCat(
+        "this server is a replica of ", writer_,
+        ": send KnowledgeBaseAdmin writes to the writer"))));
+    return reactor;
+  }
   absl::StatusOr<std::string> actor = Actor(context);
   if (!actor.ok()) {
     reactor->Finish(ToGrpcStatus(actor.status()));

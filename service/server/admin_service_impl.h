@@ -30,6 +30,10 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
   // Must outlive the service.
   void set_admin(KnowledgeAdmin* admin) { admin_.store(admin); }
 
+  // Makes this server a replica of `writer` (host:port): writes are refused
+  // with FAILED_PRECONDITION naming it. Call before serving.
+  void set_writer(std::string writer) { writer_ = std::move(writer); }
+
   grpc::ServerUnaryReactor* UpsertDrug(
       grpc::CallbackServerContext* context,
       const v1::UpsertDrugRequest* request,
@@ -76,6 +80,7 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
   const AccessControl* access_;
   Metrics* metrics_;
   KnowledgeHolder* knowledge_;
+  std::string writer_;
 };
 
 }  // namespace dystonia

@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
 #include "drug_db/knowledge_import.h"
 #include "drug_db/knowledge_snapshot.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -115,12 +117,28 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   auto store = DrugStore::Open(options.db_path);
   if (!store.ok()) return fail(store.status());
   server->store_ = *std::move(store);
-  auto seeded = SeedIfEmpty(*server->store_, options.knowledge_dir);
-  if (!seeded.ok()) return fail(seeded.status());
+  // Every version swapped in (an admin write, a replica's import) is served
+  // and counted; a replica turns SERVING with its first version.
+  DystoniaServer* raw = server.get();
+  server->knowledge_.AddListener([raw] {
+    std::shared_ptr<const KnowledgeSnapshot> current = raw->knowledge_.Current();
+    if (current == nullptr) return;
+    raw->metrics_.SetKnowledgeVersion(current->version());
+    absl::MutexLock lock(&raw->shutdown_mutex_);
+    if (!raw->shut_down_ && raw->ready_) SetServing(raw->server_.get(), true);
+  });
+  // A replica serves only what its writer sent: it is not seeded from
+  // --knowledge_dir, and an empty store waits for the writer.
+  if (options.follow.empty()) {
+    auto seeded = SeedIfEmpty(*server->store_, options.knowledge_dir);
+    if (!seeded.ok()) return fail(seeded.status());
+  }
   auto snapshot = KnowledgeSnapshot::Load(*server->store_);
-  if (!snapshot.ok()) return fail(snapshot.status());
-  server->metrics_.SetKnowledgeVersion((*snapshot)->version());
-  server->knowledge_.Set(*std::move(snapshot));
+  if (snapshot.ok()) {
+    server->knowledge_.Set(*std::move(snapshot));
+  } else if (options.follow.empty() || !absl::IsNotFound(snapshot.status())) {
+    return fail(snapshot.status());
+  }
   server->service_->set_store(server->store_.get());
   KnowledgeAdminOptions admin_options;
   admin_options.holder = &server->knowledge_;
@@ -169,7 +187,32 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     if (!http.ok()) return fail(http.status());
     server->http_ = *std::move(http);
   }
-  SetServing(server->server_.get(), true);
+  if (!options.follow.empty()) {
+    server->admin_service_->set_writer(options.follow);
+    FollowerOptions follow;
+    follow.writer = options.follow;
+    if (!options.follow_token_file.empty()) {
+      auto token = ReadFile(options.follow_token_file);
+      if (!token.ok()) return fail(token.status());
+      follow.token = std::string(absl::StripAsciiWhitespace(*token));
+    }
+    if (!options.follow_tls_ca.empty()) {
+      auto ca = ReadFile(options.follow_tls_ca);
+      if (!ca.ok()) return fail(ca.status());
+      follow.tls_ca_pem = *ca;
+    }
+    server->follower_ = KnowledgeFollower::Start(
+        std::move(follow), server->admin_.get(), &server->knowledge_);
+  }
+  {
+    absl::MutexLock lock(&server->shutdown_mutex_);
+    server->ready_ = true;
+  }
+  // SERVING once a version is held (a replica's first may still be coming).
+  if (server->knowledge_.Current() != nullptr) {
+    absl::MutexLock lock(&server->shutdown_mutex_);
+    if (!server->shut_down_) SetServing(server->server_.get(), true);
+  }
   return server;
 }
 

@@ -15,6 +15,7 @@
 #include "service/cds_hooks/cds_hooks.h"
 #include "service/server/admin_service_impl.h"
 #include "service/server/http_edge.h"
+#include "service/server/knowledge_follower.h"
 #include "service/server/risk_service_impl.h"
 
 namespace dystonia {
@@ -73,6 +74,16 @@ struct ServerOptions {
   int max_concurrent_streams = 64;
   // One JSON line per request on stderr (see request_log.h). Default: false.
   bool log_requests = false;
+  // host:port of the writer this server is a replica of: it serves the
+  // writer's active version (KnowledgeBaseAdmin.WatchKnowledge), refuses
+  // admin writes, and is not seeded from knowledge_dir. Default: "" (a
+  // writer, or a single server).
+  std::string follow;
+  // A file holding the replica's bearer token (role replica) for the
+  // writer. Default: "" (the writer takes no tokens).
+  std::string follow_token_file;
+  // PEM CA of the writer's TLS certificate. Default: "" (plaintext).
+  std::string follow_tls_ca;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
@@ -121,6 +132,8 @@ class DystoniaServer {
   // Declared after what they use, so they stop first.
   std::unique_ptr<KnowledgeAdmin> admin_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
+  // Declared last: stops first, before what it imports into.
+  std::unique_ptr<KnowledgeFollower> follower_;
   std::unique_ptr<cds_hooks::CdsHooksService> cds_hooks_;
   std::unique_ptr<auth::JwtValidator> jwt_;
   std::unique_ptr<HttpEdge> http_;
@@ -129,6 +142,8 @@ class DystoniaServer {
   std::string transport_ = "plaintext";
   absl::Mutex shutdown_mutex_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;
+  // Start() has finished: version swaps may turn health SERVING.
+  bool ready_ ABSL_GUARDED_BY(shutdown_mutex_) = false;
 };
 
 }  // namespace dystonia

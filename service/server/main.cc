@@ -34,6 +34,15 @@ ABSL_FLAG(int, cds_fhir_timeout_ms, 3000,
           "time for all FHIR reads of one CDS Hooks request");
 ABSL_FLAG(int64_t, cds_fhir_max_bytes, 4 << 20,
           "the largest FHIR response read");
+ABSL_FLAG(std::string, follow, "",
+          "host:port of the writer this server is a replica of: it serves "
+          "the writer's active knowledge version and refuses admin writes "
+          "(empty: a writer or a single server)");
+ABSL_FLAG(std::string, follow_token_file, "",
+          "file holding this replica's bearer token (role replica) for the "
+          "writer");
+ABSL_FLAG(std::string, follow_tls_ca, "",
+          "PEM CA of the writer's TLS certificate (empty: plaintext)");
 ABSL_FLAG(
     std::string, tls_cert, "",
     "PEM certificate chain: TLS on the gRPC and HTTP ports (empty: plaintext)");
@@ -99,6 +108,9 @@ int main(int argc, char** argv) {
   options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.log_requests = absl::GetFlag(FLAGS_log_requests);
+  options.follow = absl::GetFlag(FLAGS_follow);
+  options.follow_token_file = absl::GetFlag(FLAGS_follow_token_file);
+  options.follow_tls_ca = absl::GetFlag(FLAGS_follow_tls_ca);
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";

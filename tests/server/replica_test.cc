@@ -1,0 +1,229 @@
+// One writer and its replicas, real servers on 127.0.0.1: every replica
+// serves the writer's active version (an admin write, a rollback), refuses
+// admin writes naming the writer, and keeps serving its version when it is
+// sent a tampered one.
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "dystonia/v1/admin.grpc.pb.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "service/server/access_control.h"
+#include "service/server/dystonia_server.h"
+#include "service/server/knowledge_watch.h"
+#include "tests/testing/server_fixture.h"
+
+namespace dystonia {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kReaderToken[] = "replica-test-reader";
+constexpr char kAdminToken[] = "replica-test-admin";
+constexpr char kReplicaToken[] = "replica-test-replica";
+// Generous for sanitizer builds on two cores; the figure itself is measured
+// in bench/, not here.
+constexpr absl::Duration kConvergence = absl::Seconds(20);
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  const std::string path = testing::NewTempDir(name) + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+const std::string& TokensFile() {
+  static const std::string* path = new std::string(WriteFile(
+      "tokens",
+      absl::StrCat("ward reader ", Sha256Hex(kReaderToken), "\n",
+                   "curator admin ", Sha256Hex(kAdminToken), "\n",
+                   "follower replica ", Sha256Hex(kReplicaToken), "\n")));
+  return *path;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const char* token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(30));
+  return context;
+}
+
+std::shared_ptr<grpc::Channel> ChannelTo(const DystoniaServer& server) {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
+                             grpc::InsecureChannelCredentials());
+}
+
+std::unique_ptr<DystoniaServer> StartServer(const std::string& name,
+                                            const std::string& follow) {
+  ServerOptions options = testing::LoopbackServerOptions(name);
+  options.tokens_file = TokensFile();
+  options.follow = follow;
+  if (!follow.empty()) {
+    options.follow_token_file = WriteFile("replica-token", kReplicaToken);
+  }
+  auto server = DystoniaServer::Start(options);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? *std::move(server) : nullptr;
+}
+
+// The drug id `name` resolves to on `server` ("" when unrecognized or the
+// server is not serving yet).
+std::string Resolve(const DystoniaServer& server, const std::string& name) {
+  auto stub = v1::RiskService::NewStub(ChannelTo(server));
+  v1::CheckRequest request;
+  request.mutable_patient()->set_age_years(40);
+  request.add_medications()->set_name(name);
+  v1::CheckResponse response;
+  if (!stub->Check(Context(kReaderToken).get(), request, &response).ok() ||
+      response.assessed_size() != 1) {
+    return "";
+  }
+  return response.assessed(0).drug_id();
+}
+
+// Waits until every server resolves `name` to `drug_id`; false on timeout.
+bool Converge(const std::vector<std::unique_ptr<DystoniaServer>>& servers,
+              const std::string& name, const std::string& drug_id) {
+  const absl::Time deadline = absl::Now() + kConvergence;
+  while (absl::Now() < deadline) {
+    bool all = true;
+    for (const auto& server : servers) all = all && Resolve(*server, name) == drug_id;
+    if (all) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+v1::Drug Replicazine() {
+  v1::Drug drug;
+  drug.set_id("replicazine");
+  drug.set_name("replicazine");
+  drug.mutable_acute()->set_level(v1::RISK_LEVEL_NONE);
+  drug.mutable_acute()->set_evidence(v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION);
+  drug.mutable_tardive()->set_level(v1::RISK_LEVEL_NONE);
+  drug.mutable_tardive()->set_evidence(v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION);
+  return drug;
+}
+
+TEST(ReplicaTest, EveryReplicaServesTheWritersActiveVersion) {
+  auto writer = StartServer("writer-db", "");
+  ASSERT_NE(writer, nullptr);
+  const std::string writer_address = absl::StrCat("127.0.0.1:", writer->port());
+  std::vector<std::unique_ptr<DystoniaServer>> replicas;
+  for (int i = 0; i < 3; ++i) {
+    replicas.push_back(StartServer(absl::StrCat("replica-db-", i), writer_address));
+    ASSERT_NE(replicas.back(), nullptr);
+  }
+  // Replicas start empty and serve the writer's version once it arrives.
+  ASSERT_TRUE(Converge(replicas, "haloperidol", "haloperidol"));
+  auto admin = v1::KnowledgeBaseAdmin::NewStub(ChannelTo(*writer));
+  v1::ListVersionsResponse before;
+  ASSERT_TRUE(admin->ListVersions(Context(kAdminToken).get(),
+                                  v1::ListVersionsRequest(), &before)
+                  .ok());
+
+  v1::UpsertDrugRequest upsert;
+  *upsert.mutable_drug() = Replicazine();
+  upsert.set_reason("replica test");
+  v1::AdminWriteResponse added;
+  ASSERT_TRUE(admin->UpsertDrug(Context(kAdminToken).get(), upsert, &added).ok());
+  EXPECT_TRUE(Converge(replicas, "replicazine", "replicazine"))
+      << "an admin write on the writer reaches every replica";
+
+  v1::ActivateVersionRequest rollback;
+  rollback.set_sequence(before.active_sequence());
+  v1::AdminWriteResponse rolled_back;
+  ASSERT_TRUE(admin->ActivateVersion(Context(kAdminToken).get(), rollback,
+                                     &rolled_back)
+                  .ok());
+  EXPECT_TRUE(Converge(replicas, "replicazine", ""))
+      << "a rollback on the writer rolls every replica back";
+}
+
+TEST(ReplicaTest, AReplicaRefusesAdminWritesNamingTheWriter) {
+  auto writer = StartServer("writer-refuse-db", "");
+  ASSERT_NE(writer, nullptr);
+  const std::string writer_address = absl::StrCat("127.0.0.1:", writer->port());
+  auto replica = StartServer("replica-refuse-db", writer_address);
+  ASSERT_NE(replica, nullptr);
+  auto admin = v1::KnowledgeBaseAdmin::NewStub(ChannelTo(*replica));
+  v1::UpsertDrugRequest upsert;
+  *upsert.mutable_drug() = Replicazine();
+  v1::AdminWriteResponse response;
+
+  grpc::Status status =
+      admin->UpsertDrug(Context(kAdminToken).get(), upsert, &response);
+
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr(writer_address));
+}
+
+// A writer that sends a tampered bundle: the right version name and
+// checksum of the real bundle, but a bundle changed on the way.
+class TamperingWriter final : public v1::KnowledgeBaseAdmin::CallbackService {
+ public:
+  explicit TamperingWriter(v1::KnowledgeBundle genuine)
+      : genuine_(std::move(genuine)) {}
+
+  grpc::ServerWriteReactor<v1::KnowledgeVersionUpdate>* WatchKnowledge(
+      grpc::CallbackServerContext*, const v1::WatchKnowledgeRequest*) override {
+    class Reactor : public grpc::ServerWriteReactor<v1::KnowledgeVersionUpdate> {
+     public:
+      explicit Reactor(const v1::KnowledgeBundle& genuine) {
+        update_.set_version("tampered+1");
+        update_.set_sha256(BundleSha256(genuine));
+        *update_.mutable_bundle() = genuine;
+        *update_.mutable_bundle()->add_drug() = Replicazine();
+        StartWrite(&update_);
+      }
+      void OnWriteDone(bool) override { Finish(grpc::Status::OK); }
+      void OnDone() override { delete this; }
+
+     private:
+      v1::KnowledgeVersionUpdate update_;
+    };
+    return new Reactor(genuine_);
+  }
+
+ private:
+  const v1::KnowledgeBundle genuine_;
+};
+
+TEST(ReplicaTest, ATamperedBundleIsRefusedAndTheOldVersionServed) {
+  // The replica first follows a real writer, then the writer is replaced by
+  // one that tampers with the bundle on the same port.
+  auto writer = StartServer("writer-tamper-db", "");
+  ASSERT_NE(writer, nullptr);
+  const int port = writer->port();
+  const std::string writer_address = absl::StrCat("127.0.0.1:", port);
+  std::vector<std::unique_ptr<DystoniaServer>> replicas;
+  replicas.push_back(StartServer("replica-tamper-db", writer_address));
+  ASSERT_TRUE(Converge(replicas, "haloperidol", "haloperidol"));
+  v1::KnowledgeBundle genuine = testing::BundledKnowledge()->bundle();
+  writer.reset();
+
+  TamperingWriter tampering(genuine);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(writer_address, grpc::InsecureServerCredentials());
+  builder.RegisterService(&tampering);
+  std::unique_ptr<grpc::Server> tamperer = builder.BuildAndStart();
+  ASSERT_NE(tamperer, nullptr);
+  // Give the replica time to reconnect and be sent the tampered bundle.
+  absl::SleepFor(absl::Seconds(3));
+
+  EXPECT_EQ(Resolve(*replicas[0], "haloperidol"), "haloperidol");
+  EXPECT_EQ(Resolve(*replicas[0], "replicazine"), "")
+      << "the tampered bundle's drug must not be served";
+  tamperer->Shutdown();
+}
+
+}  // namespace
+}  // namespace dystonia
