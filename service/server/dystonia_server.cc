@@ -203,6 +203,12 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     }
     server->follower_ = KnowledgeFollower::Start(
         std::move(follow), server->admin_.get(), &server->knowledge_);
+    KnowledgeFollower* follower = server->follower_.get();
+    server->metrics_.SetWriterSource([follower] {
+      const KnowledgeFollower::Seen seen = follower->seen();
+      return Metrics::WriterSeen{follower->writer(), seen.writer_version,
+                                 seen.last_heard};
+    });
   }
   {
     absl::MutexLock lock(&server->shutdown_mutex_);
@@ -217,6 +223,9 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
 }
 
 DystoniaServer::~DystoniaServer() {
+  // The follower goes first (members are destroyed in reverse): metrics
+  // stop asking it before it does.
+  metrics_.SetWriterSource(nullptr);
   Shutdown(absl::ZeroDuration());
   Wait();
 }

@@ -124,7 +124,31 @@ std::string Metrics::PrometheusText() const {
       "# TYPE dystonia_knowledge_base_info gauge\n"
       "dystonia_knowledge_base_info{version=\"",
       knowledge_version_, "\"} 1\n");
+  if (writer_seen_ != nullptr) {
+    const WriterSeen seen = writer_seen_();
+    const double since =
+        seen.last_heard == absl::InfinitePast()
+            ? -1
+            : absl::ToDoubleSeconds(absl::Now() - seen.last_heard);
+    absl::StrAppend(
+        &out,
+        "# HELP dystonia_writer_version_info The writer's version this "
+        "replica last saw.\n"
+        "# TYPE dystonia_writer_version_info gauge\n"
+        "dystonia_writer_version_info{writer=\"",
+        seen.writer, "\",version=\"", seen.writer_version, "\"} 1\n",
+        "# HELP dystonia_writer_last_heard_seconds Seconds since this replica "
+        "last heard from its writer (-1: never).\n"
+        "# TYPE dystonia_writer_last_heard_seconds gauge\n"
+        "dystonia_writer_last_heard_seconds ",
+        since, "\n");
+  }
   return out;
+}
+
+void Metrics::SetWriterSource(std::function<WriterSeen()> seen) {
+  absl::MutexLock lock(&version_mutex_);
+  writer_seen_ = std::move(seen);
 }
 
 }  // namespace dystonia

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -46,6 +47,15 @@ class Metrics {
   void RecordFindings(const v1::CheckResponse& response);
   void SetKnowledgeVersion(const std::string& version);
 
+  // A replica's view of its writer, read when metrics are scraped.
+  struct WriterSeen {
+    std::string writer;
+    std::string writer_version;
+    absl::Time last_heard = absl::InfinitePast();
+  };
+  // Makes /metrics report what `seen` returns (a replica only).
+  void SetWriterSource(std::function<WriterSeen()> seen);
+
   // The Prometheus text exposition (version 0.0.4).
   std::string PrometheusText() const;
 
@@ -59,6 +69,7 @@ class Metrics {
   std::array<std::atomic<uint64_t>, 5> findings_by_level_{};  // RiskLevel 0..4
   mutable absl::Mutex version_mutex_;
   std::string knowledge_version_ ABSL_GUARDED_BY(version_mutex_);
+  std::function<WriterSeen()> writer_seen_ ABSL_GUARDED_BY(version_mutex_);
 };
 
 }  // namespace dystonia

@@ -2,6 +2,8 @@
 // serves the writer's active version (an admin write, a rollback), refuses
 // admin writes naming the writer, and keeps serving its version when it is
 // sent a tampered one.
+#include <httplib.h>
+
 #include <chrono>
 #include <fstream>
 #include <memory>
@@ -62,8 +64,10 @@ std::shared_ptr<grpc::Channel> ChannelTo(const DystoniaServer& server) {
 }
 
 std::unique_ptr<DystoniaServer> StartServer(const std::string& name,
-                                            const std::string& follow) {
+                                            const std::string& follow,
+                                            bool http = false) {
   ServerOptions options = testing::LoopbackServerOptions(name);
+  if (http) options.http_listen = "127.0.0.1:0";
   options.tokens_file = TokensFile();
   options.follow = follow;
   if (!follow.empty()) {
@@ -119,7 +123,8 @@ TEST(ReplicaTest, EveryReplicaServesTheWritersActiveVersion) {
   const std::string writer_address = absl::StrCat("127.0.0.1:", writer->port());
   std::vector<std::unique_ptr<DystoniaServer>> replicas;
   for (int i = 0; i < 3; ++i) {
-    replicas.push_back(StartServer(absl::StrCat("replica-db-", i), writer_address));
+    replicas.push_back(
+        StartServer(absl::StrCat("replica-db-", i), writer_address, i == 0));
     ASSERT_NE(replicas.back(), nullptr);
   }
   // Replicas start empty and serve the writer's version once it arrives.
@@ -137,6 +142,16 @@ TEST(ReplicaTest, EveryReplicaServesTheWritersActiveVersion) {
   ASSERT_TRUE(admin->UpsertDrug(Context(kAdminToken).get(), upsert, &added).ok());
   EXPECT_TRUE(Converge(replicas, "replicazine", "replicazine"))
       << "an admin write on the writer reaches every replica";
+  // A replica's /metrics says which writer version it last saw and when.
+  httplib::Client http("127.0.0.1", replicas[0]->http_port());
+  auto metrics = http.Get("/metrics", {{"Authorization",
+                                        absl::StrCat("Bearer ", kReaderToken)}});
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body,
+              HasSubstr(absl::StrCat("dystonia_writer_version_info{writer=\"",
+                                     writer_address, "\",version=\"",
+                                     added.version().version(), "\"} 1")));
+  EXPECT_THAT(metrics->body, HasSubstr("dystonia_writer_last_heard_seconds "));
 
   v1::ActivateVersionRequest rollback;
   rollback.set_sequence(before.active_sequence());
