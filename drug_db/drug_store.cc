@@ -1,6 +1,7 @@
 #include "drug_db/drug_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <limits>
 #include <utility>
@@ -9,6 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "drug_db/knowledge_validator.h"
 #include "drug_db/name_index.h"
 #include "google/protobuf/text_format.h"
@@ -454,6 +457,7 @@ absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> DrugStore::ListVersions()
 namespace {
 constexpr absl::string_view kCardIssuePrefix = "card/";
 constexpr absl::string_view kFeedbackPrefix = "feedback/";
+constexpr absl::string_view kOutboxPrefix = "outbox/";
 }  // namespace
 
 absl::Status DrugStore::RecordCardIssues(
@@ -511,6 +515,48 @@ absl::Status DrugStore::ForEachFeedback(
   return it->status().ok()
              ? absl::OkStatus()
              : FromRocksDbStatus(it->status(), "reading feedback");
+}
+
+absl::Status DrugStore::AddToOutbox(const v1::ForwardFeedbackRequest& entry) {
+  static std::atomic<uint64_t> counter{0};
+  // Zero-padded, so keys sort in the order they were added.
+  const std::string key = absl::StrFormat(
+      "%s%020d-%020d", kOutboxPrefix, absl::ToUnixNanos(absl::Now()),
+      counter.fetch_add(1));
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  rocksdb::Status status = db_->Put(write, key, entry.SerializeAsString());
+  return status.ok() ? absl::OkStatus()
+                     : FromRocksDbStatus(status, "writing the outbox");
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, v1::ForwardFeedbackRequest>>>
+DrugStore::ReadOutbox(int limit) const {
+  std::vector<std::pair<std::string, v1::ForwardFeedbackRequest>> entries;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions()));
+  const rocksdb::Slice prefix(kOutboxPrefix.data(), kOutboxPrefix.size());
+  for (it->Seek(prefix);
+       it->Valid() && it->key().starts_with(prefix) &&
+       static_cast<int>(entries.size()) < limit;
+       it->Next()) {
+    v1::ForwardFeedbackRequest entry;
+    absl::Status parsed = ParseRecord(it->key(), it->value(), &entry);
+    if (!parsed.ok()) return parsed;
+    entries.emplace_back(it->key().ToString(), std::move(entry));
+  }
+  if (!it->status().ok()) return FromRocksDbStatus(it->status(), "reading the outbox");
+  return entries;
+}
+
+absl::Status DrugStore::RemoveFromOutbox(const std::vector<std::string>& keys) {
+  rocksdb::WriteBatch batch;
+  for (const std::string& key : keys) batch.Delete(key);
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  rocksdb::Status status = db_->Write(write, &batch);
+  return status.ok() ? absl::OkStatus()
+                     : FromRocksDbStatus(status, "clearing the outbox");
 }
 
 }  // namespace dystonia

@@ -150,6 +150,17 @@ class DrugStore {
   // Stores feedback, keyed by card uuid (the latest per card wins), in one
   // synced write: durable once this returns OK.
   absl::Status RecordFeedback(const std::vector<v1::CardFeedback>& feedback);
+  // A replica's outbox to its writer: what it must still hand over, kept
+  // in one synced write so that an acknowledged entry survives a crash.
+  // Each entry gets its own key (a time and a counter), so a later entry
+  // for the same card is never taken for one already delivered.
+  absl::Status AddToOutbox(const v1::ForwardFeedbackRequest& entry);
+  // Up to `limit` entries, oldest first, with their keys.
+  absl::StatusOr<std::vector<std::pair<std::string, v1::ForwardFeedbackRequest>>>
+  ReadOutbox(int limit) const;
+  // Removes delivered entries (synced).
+  absl::Status RemoveFromOutbox(const std::vector<std::string>& keys);
+
   // Calls `visit` with every stored feedback entry. kDataLoss when a record
   // does not parse.
   absl::Status ForEachFeedback(

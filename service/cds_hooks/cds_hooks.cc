@@ -89,6 +89,11 @@ absl::StatusOr<Value> CdsHooksService::Hook(const std::string& service_id,
   // that could not be recorded is not sent.
   if (!issues.empty()) {
     absl::Status recorded = store_->RecordCardIssues(issues);
+    if (recorded.ok() && options_.forward_to_writer) {
+      v1::ForwardFeedbackRequest forward;
+      for (const v1::CardIssue& issue : issues) *forward.add_issues() = issue;
+      recorded = store_->AddToOutbox(forward);
+    }
     if (!recorded.ok()) {
       return absl::UnavailableError(absl::StrCat(
           "the cards could not be recorded: ", recorded.message()));
@@ -109,6 +114,8 @@ absl::StatusOr<Value> CdsHooksService::Feedback(const std::string& service_id,
     v1::CardFeedback& entry = (*feedback)[i];
     absl::StatusOr<v1::CardIssue> issue =
         store_->FindCardIssue(entry.card_uuid());
+    // A replica cannot know the cards its peers issued: the writer does.
+    if (options_.forward_to_writer && absl::IsNotFound(issue.status())) continue;
     if (!issue.ok() || issue->service_id() != service_id) {
       return absl::InvalidArgumentError(
           absl::StrCat("feedback[", i, "].card: '", entry.card_uuid(),
@@ -116,7 +123,16 @@ absl::StatusOr<Value> CdsHooksService::Feedback(const std::string& service_id,
     }
     entry.set_rule_id(issue->rule_id());
   }
-  absl::Status stored = store_->RecordFeedback(*feedback);
+  absl::Status stored = absl::OkStatus();
+  if (options_.forward_to_writer) {
+    // Acknowledged once it is in the outbox (synced); delivered at least
+    // once, stored once on the writer (keyed by card).
+    v1::ForwardFeedbackRequest forward;
+    for (const v1::CardFeedback& entry : *feedback) *forward.add_feedback() = entry;
+    stored = store_->AddToOutbox(forward);
+  } else {
+    stored = store_->RecordFeedback(*feedback);
+  }
   if (!stored.ok()) {
     return absl::UnavailableError(
         absl::StrCat("the feedback could not be stored: ", stored.message()));

@@ -25,6 +25,11 @@ struct CdsHooksOptions {
   std::string knowledge_url;
   // Where prefetch the EHR did not send may be read. Default: nowhere.
   PrefetchSource prefetch;
+  // A replica: the cards it issues and the feedback it takes go to its
+  // outbox for the writer (DrugStore::AddToOutbox), which keeps the totals.
+  // Feedback on a card another replica issued is accepted (the writer knows
+  // its rule). Default: false (this server keeps its own).
+  bool forward_to_writer = false;
 };
 
 // The CDS Hooks operations. Thread-safe.

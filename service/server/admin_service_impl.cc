@@ -155,4 +155,50 @@ AdminServiceImpl::WatchKnowledge(grpc::CallbackServerContext* context,
   return StartKnowledgeWatch(knowledge_, request->known_version());
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::ForwardFeedback(
+    grpc::CallbackServerContext* context,
+    const v1::ForwardFeedbackRequest* request,
+    v1::ForwardFeedbackResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto finish = [reactor](const absl::Status& status) {
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  };
+  if (access_ != nullptr) {
+    absl::StatusOr<std::string> caller =
+        access_->Authorize(AuthorizationMetadata(*context), Role::kReplica);
+    if (!caller.ok()) return finish(caller.status());
+  }
+  if (!writer_.empty()) {
+    return finish(absl::FailedPreconditionError(absl::StrCat(
+        "this server is a replica of ", writer_, ": forward to the writer")));
+  }
+  DrugStore* store = store_.load();
+  if (store == nullptr) {
+    return finish(absl::UnavailableError("the store is opening; retry shortly"));
+  }
+  std::vector<v1::CardIssue> issues(request->issues().begin(),
+                                    request->issues().end());
+  if (!issues.empty()) {
+    absl::Status recorded = store->RecordCardIssues(issues);
+    if (!recorded.ok()) return finish(recorded);
+  }
+  std::vector<v1::CardFeedback> feedback(request->feedback().begin(),
+                                         request->feedback().end());
+  // Feedback taken by a replica that did not issue the card comes without
+  // its rule: the writer knows it from the issuing replica's record.
+  for (v1::CardFeedback& entry : feedback) {
+    if (!entry.rule_id().empty()) continue;
+    absl::StatusOr<v1::CardIssue> issue = store->FindCardIssue(entry.card_uuid());
+    if (issue.ok()) entry.set_rule_id(issue->rule_id());
+  }
+  if (!feedback.empty()) {
+    absl::Status stored = store->RecordFeedback(feedback);
+    if (!stored.ok()) return finish(stored);
+  }
+  response->set_issues_stored(static_cast<int>(issues.size()));
+  response->set_feedback_stored(static_cast<int>(feedback.size()));
+  return finish(absl::OkStatus());
+}
+
 }  // namespace dystonia

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <string>
 
+#include "drug_db/drug_store.h"
 #include "drug_db/knowledge_admin.h"
 #include "drug_db/knowledge_holder.h"
 #include "dystonia/v1/admin.grpc.pb.h"
@@ -29,6 +30,10 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
   // The store's admin, once it is open (until then calls are UNAVAILABLE).
   // Must outlive the service.
   void set_admin(KnowledgeAdmin* admin) { admin_.store(admin); }
+
+  // The store that keeps card issues and feedback (for ForwardFeedback).
+  // Must outlive the service.
+  void set_store(DrugStore* store) { store_.store(store); }
 
   // Makes this server a replica of `writer` (host:port): writes are refused
   // with FAILED_PRECONDITION naming it. Call before serving.
@@ -66,6 +71,11 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
   grpc::ServerWriteReactor<v1::KnowledgeVersionUpdate>* WatchKnowledge(
       grpc::CallbackServerContext* context,
       const v1::WatchKnowledgeRequest* request) override;
+  // Takes a replica (or admin) token; a replica refuses it.
+  grpc::ServerUnaryReactor* ForwardFeedback(
+      grpc::CallbackServerContext* context,
+      const v1::ForwardFeedbackRequest* request,
+      v1::ForwardFeedbackResponse* response) override;
 
  private:
   // The caller's name for the audit trail, or the auth error.
@@ -77,6 +87,7 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
                                      Write write);
 
   std::atomic<KnowledgeAdmin*> admin_{nullptr};
+  std::atomic<DrugStore*> store_{nullptr};
   const AccessControl* access_;
   Metrics* metrics_;
   KnowledgeHolder* knowledge_;

@@ -14,6 +14,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "service/fhir/fhir_rest_client.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
 
 namespace dystonia {
 namespace {
@@ -88,6 +89,41 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
       &server->knowledge_, &server->access_, &server->metrics_, limits,
       server->request_log_.get());
 
+  if (!options.follow.empty()) {
+    // A replica: set up before serving, so that no call sees it half-made.
+    server->follow_.writer = options.follow;
+    if (!options.follow_token_file.empty()) {
+      auto token = ReadFile(options.follow_token_file);
+      if (!token.ok()) return token.status();
+      server->follow_.token = std::string(absl::StripAsciiWhitespace(*token));
+    }
+    if (!options.follow_tls_ca.empty()) {
+      auto ca = ReadFile(options.follow_tls_ca);
+      if (!ca.ok()) return ca.status();
+      server->follow_.tls_ca_pem = *ca;
+    }
+    server->writer_channel_ =
+        WriterChannel(server->follow_.writer, server->follow_.tls_ca_pem);
+    server->service_->set_feedback_summary_source(
+        [writer = server->writer_channel_, token = server->follow_.token](
+            const v1::GetFeedbackSummaryRequest& range)
+            -> absl::StatusOr<v1::FeedbackSummary> {
+          grpc::ClientContext context;
+          if (!token.empty())
+            context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+          context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(3));
+          v1::FeedbackSummary summary;
+          grpc::Status status = v1::RiskService::NewStub(writer)->GetFeedbackSummary(
+              &context, range, &summary);
+          if (!status.ok()) {
+            return absl::UnavailableError(absl::StrCat(
+                "the writer holds the feedback totals and did not answer: ",
+                status.error_message()));
+          }
+          return summary;
+        });
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -102,6 +138,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   server->admin_service_ =
       std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_,
                                          &server->knowledge_);
+  if (!options.follow.empty()) server->admin_service_->set_writer(options.follow);
   builder.RegisterService(server->admin_service_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
@@ -145,9 +182,11 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   server->admin_ =
       std::make_unique<KnowledgeAdmin>(server->store_.get(), admin_options);
   server->admin_service_->set_admin(server->admin_.get());
+  server->admin_service_->set_store(server->store_.get());
   if (!options.http_listen.empty()) {
     cds_hooks::CdsHooksOptions cds_options;
     cds_options.knowledge_url = options.cds_knowledge_url;
+    cds_options.forward_to_writer = !options.follow.empty();
     if (!options.cds_fhir_servers.empty()) {
       fhir::FhirRestOptions fhir_options;
       fhir_options.ca_file = options.cds_fhir_ca_file;
@@ -188,19 +227,10 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     server->http_ = *std::move(http);
   }
   if (!options.follow.empty()) {
-    server->admin_service_->set_writer(options.follow);
-    FollowerOptions follow;
-    follow.writer = options.follow;
-    if (!options.follow_token_file.empty()) {
-      auto token = ReadFile(options.follow_token_file);
-      if (!token.ok()) return fail(token.status());
-      follow.token = std::string(absl::StripAsciiWhitespace(*token));
-    }
-    if (!options.follow_tls_ca.empty()) {
-      auto ca = ReadFile(options.follow_tls_ca);
-      if (!ca.ok()) return fail(ca.status());
-      follow.tls_ca_pem = *ca;
-    }
+    server->outbox_ = FeedbackOutbox::Start(server->store_.get(),
+                                            server->writer_channel_,
+                                            server->follow_.token);
+    FollowerOptions follow = server->follow_;
     server->follower_ = KnowledgeFollower::Start(
         std::move(follow), server->admin_.get(), &server->knowledge_);
     KnowledgeFollower* follower = server->follower_.get();

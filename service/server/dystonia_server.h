@@ -15,6 +15,7 @@
 #include "service/cds_hooks/cds_hooks.h"
 #include "service/server/admin_service_impl.h"
 #include "service/server/http_edge.h"
+#include "service/server/feedback_outbox.h"
 #include "service/server/knowledge_follower.h"
 #include "service/server/risk_service_impl.h"
 
@@ -132,7 +133,11 @@ class DystoniaServer {
   // Declared after what they use, so they stop first.
   std::unique_ptr<KnowledgeAdmin> admin_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
-  // Declared last: stops first, before what it imports into.
+  // Declared last: they stop first, before the store they use.
+  // A replica's writer: how to reach it.
+  FollowerOptions follow_;
+  std::shared_ptr<grpc::Channel> writer_channel_;
+  std::unique_ptr<FeedbackOutbox> outbox_;
   std::unique_ptr<KnowledgeFollower> follower_;
   std::unique_ptr<cds_hooks::CdsHooksService> cds_hooks_;
   std::unique_ptr<auth::JwtValidator> jwt_;

@@ -16,6 +16,20 @@ constexpr int kMaxBundleBytes = 256 << 20;
 
 }  // namespace
 
+std::shared_ptr<grpc::Channel> WriterChannel(const std::string& writer,
+                                             const std::string& tls_ca_pem) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!tls_ca_pem.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = tls_ca_pem;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(kMaxBundleBytes);
+  return grpc::CreateCustomChannel(writer, credentials, arguments);
+}
+
 std::unique_ptr<KnowledgeFollower> KnowledgeFollower::Start(
     FollowerOptions options, KnowledgeAdmin* admin, KnowledgeHolder* holder) {
   std::unique_ptr<KnowledgeFollower> follower(
@@ -44,17 +58,8 @@ KnowledgeFollower::Seen KnowledgeFollower::seen() const {
 }
 
 void KnowledgeFollower::Run() {
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      grpc::InsecureChannelCredentials();
-  if (!options_.tls_ca_pem.empty()) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = options_.tls_ca_pem;
-    credentials = grpc::SslCredentials(ssl);
-  }
-  grpc::ChannelArguments arguments;
-  arguments.SetMaxReceiveMessageSize(kMaxBundleBytes);
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(options_.writer, credentials, arguments);
+      WriterChannel(options_.writer, options_.tls_ca_pem);
   absl::Duration backoff = options_.min_backoff;
   while (true) {
     if (FollowOnce(channel.get())) backoff = options_.min_backoff;

@@ -33,6 +33,11 @@ struct FollowerOptions {
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
+// A channel to the writer: TLS with `tls_ca_pem` when given, and room for a
+// whole knowledge bundle in one message.
+std::shared_ptr<grpc::Channel> WriterChannel(const std::string& writer,
+                                             const std::string& tls_ca_pem);
+
 class KnowledgeFollower {
  public:
   // Starts following on its own thread; returns at once. `admin` imports

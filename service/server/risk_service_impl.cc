@@ -397,6 +397,9 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
               "to_unix_seconds: must be after from_unix_seconds (0 = "
               "unbounded)");
         }
+        if (feedback_summary_source_ != nullptr) {
+          return feedback_summary_source_(range);
+        }
         const DrugStore* store = store_.load();
         if (store == nullptr) return KnowledgeUnavailable();
         std::vector<v1::CardFeedback> feedback;

@@ -72,6 +72,14 @@ class RiskServiceImpl final
   // the method answers UNAVAILABLE). Must outlive the service.
   void set_store(const DrugStore* store) { store_.store(store); }
 
+  // A replica: GetFeedbackSummary reports the writer's totals, asked of the
+  // writer with `summary`. Call before serving.
+  using FeedbackSummarySource = std::function<absl::StatusOr<v1::FeedbackSummary>(
+      const v1::GetFeedbackSummaryRequest&)>;
+  void set_feedback_summary_source(FeedbackSummarySource summary) {
+    feedback_summary_source_ = std::move(summary);
+  }
+
   grpc::ServerUnaryReactor* Check(grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* request,
                                   grpc::ByteBuffer* response) override;
@@ -104,6 +112,7 @@ class RiskServiceImpl final
   const ServiceLimits limits_;
   std::atomic<int> active_streams_{0};
   std::atomic<const DrugStore*> store_{nullptr};
+  FeedbackSummarySource feedback_summary_source_;
 };
 
 }  // namespace dystonia

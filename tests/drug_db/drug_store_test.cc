@@ -79,6 +79,32 @@ TEST_F(DrugStoreTest, FeedbackAndCardIssuesSurviveReopening) {
   EXPECT_TRUE(versions->empty());
 }
 
+// A replica's outbox keeps every entry, in order, across a restart, until
+// it is delivered; two entries for one card are two entries.
+TEST_F(DrugStoreTest, TheOutboxKeepsEntriesInOrderUntilDelivered) {
+  v1::ForwardFeedbackRequest first;
+  first.add_feedback()->set_card_uuid("c-1");
+  v1::ForwardFeedbackRequest second;
+  second.add_feedback()->set_card_uuid("c-1");
+  second.mutable_feedback(0)->set_outcome(v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+  ASSERT_THAT(store_->AddToOutbox(first), IsOk());
+  ASSERT_THAT(store_->AddToOutbox(second), IsOk());
+  store_.reset();
+  auto reopened = DrugStore::Open(path_);
+  ASSERT_THAT(reopened, IsOk());
+
+  auto entries = (*reopened)->ReadOutbox(10);
+  ASSERT_THAT(entries, IsOk());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[1].second.feedback(0).outcome(),
+            v1::FEEDBACK_OUTCOME_OVERRIDDEN);
+  ASSERT_THAT((*reopened)->RemoveFromOutbox({(*entries)[0].first}), IsOk());
+  auto left = (*reopened)->ReadOutbox(10);
+  ASSERT_THAT(left, IsOk());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].first, (*entries)[1].first);
+}
+
 TEST_F(DrugStoreTest, ImportThenReadActiveReturnsTheSameContent) {
   const v1::KnowledgeBundle bundle = MinimalBundle();
 

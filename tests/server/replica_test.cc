@@ -65,8 +65,12 @@ std::shared_ptr<grpc::Channel> ChannelTo(const DystoniaServer& server) {
 
 std::unique_ptr<DystoniaServer> StartServer(const std::string& name,
                                             const std::string& follow,
-                                            bool http = false) {
-  ServerOptions options = testing::LoopbackServerOptions(name);
+                                            bool http = false,
+                                            ServerOptions* used = nullptr,
+                                            bool restart = false) {
+  // A restart reuses the options (store and port) a first start recorded.
+  ServerOptions options =
+      restart ? *used : testing::LoopbackServerOptions(name);
   if (http) options.http_listen = "127.0.0.1:0";
   options.tokens_file = TokensFile();
   options.follow = follow;
@@ -75,6 +79,7 @@ std::unique_ptr<DystoniaServer> StartServer(const std::string& name,
   }
   auto server = DystoniaServer::Start(options);
   EXPECT_TRUE(server.ok()) << server.status();
+  if (used != nullptr) *used = options;
   return server.ok() ? *std::move(server) : nullptr;
 }
 
@@ -179,6 +184,96 @@ TEST(ReplicaTest, AReplicaRefusesAdminWritesNamingTheWriter) {
 
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr(writer_address));
+}
+
+// The card uuids of one order-sign call at `server` (a 19-year-old man
+// given IM haloperidol: two cards).
+std::vector<std::string> IssueCards(const DystoniaServer& server) {
+  httplib::Client client("127.0.0.1", server.http_port());
+  const std::string body =
+      R"({"hook":"order-sign","hookInstance":"0b6f1a2e-1c55-4a7e-8f1d-7d9e8a6b5c41",)"
+      R"("context":{"userId":"Practitioner/1","patientId":"p1","draftOrders":)"
+      R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest",)"
+      R"("id":"m1","status":"draft","intent":"order","medicationCodeableConcept":)"
+      R"({"text":"haloperidol"},"dosageInstruction":[{"route":{"text":"IM"}}]}}]}},)"
+      R"("prefetch":{"patient":{"resourceType":"Patient","id":"p1","gender":"male",)"
+      R"("birthDate":"2007-03-01"},"medications":null,"conditions":null}})";
+  auto answer = client.Post("/cds-services/dystonia-risk-order-sign",
+                            {{"Authorization", absl::StrCat("Bearer ", kReaderToken)}},
+                            body, "application/json");
+  std::vector<std::string> uuids;
+  if (!answer || answer->status != 200) {
+    ADD_FAILURE() << (answer ? answer->body : "no answer");
+    return uuids;
+  }
+  size_t at = 0;
+  while ((at = answer->body.find("\"uuid\":\"", at)) != std::string::npos) {
+    at += 8;
+    uuids.push_back(answer->body.substr(at, 36));
+  }
+  return uuids;
+}
+
+int PostFeedback(const DystoniaServer& server, const std::string& uuid,
+                 bool overridden) {
+  httplib::Client client("127.0.0.1", server.http_port());
+  const std::string body = absl::StrCat(
+      R"({"feedback":[{"card":")", uuid, R"(","outcome":")",
+      overridden ? "overridden" : "accepted",
+      R"(","outcomeTimestamp":"2026-12-04T10:00:00Z"}]})");
+  auto answer = client.Post("/cds-services/dystonia-risk-order-sign/feedback",
+                            {{"Authorization", absl::StrCat("Bearer ", kReaderToken)}},
+                            body, "application/json");
+  return answer ? answer->status : 0;
+}
+
+int64_t FeedbackCount(const DystoniaServer& server) {
+  auto stub = v1::RiskService::NewStub(ChannelTo(server));
+  v1::FeedbackSummary summary;
+  grpc::Status status = stub->GetFeedbackSummary(
+      Context(kReaderToken).get(), v1::GetFeedbackSummaryRequest(), &summary);
+  return status.ok() ? summary.feedback_count() : -1;
+}
+
+// 1,000 feedback posts spread over two replicas, each on a card the other
+// replica issued, with the writer stopped and restarted in the middle: the
+// writer ends with exactly 1,000, and a replica reports the writer's totals.
+TEST(ReplicaTest, FeedbackTakenByReplicasEndsOnTheWriterOnce) {
+  ServerOptions writer_options;
+  auto writer = StartServer("writer-feedback-db", "", false, &writer_options);
+  ASSERT_NE(writer, nullptr);
+  writer_options.listen = absl::StrCat("127.0.0.1:", writer->port());
+  std::vector<std::unique_ptr<DystoniaServer>> replicas;
+  for (int i = 0; i < 2; ++i) {
+    replicas.push_back(StartServer(absl::StrCat("replica-feedback-db-", i),
+                                   writer_options.listen, true));
+    ASSERT_NE(replicas.back(), nullptr);
+  }
+  ASSERT_TRUE(Converge(replicas, "haloperidol", "haloperidol"));
+
+  constexpr int kPosts = 1000;
+  int posted = 0;
+  for (int call = 0; posted < kPosts; ++call) {
+    if (posted >= kPosts / 2 && writer != nullptr) {
+      writer.reset();  // the writer goes away mid-stream
+    }
+    if (posted >= 3 * kPosts / 4 && writer == nullptr) {
+      writer = StartServer("writer-feedback-db", "", false, &writer_options,
+                           /*restart=*/true);
+      ASSERT_NE(writer, nullptr);
+    }
+    for (const std::string& uuid : IssueCards(*replicas[call % 2])) {
+      if (posted == kPosts) break;
+      ASSERT_EQ(PostFeedback(*replicas[(call + 1) % 2], uuid, posted % 3 == 0), 200);
+      ++posted;
+    }
+  }
+  const absl::Time deadline = absl::Now() + kConvergence;
+  while (absl::Now() < deadline && FeedbackCount(*writer) != kPosts) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(FeedbackCount(*writer), kPosts);
+  EXPECT_EQ(FeedbackCount(*replicas[0]), kPosts);
 }
 
 // A writer that sends a tampered bundle: the right version name and
