@@ -240,6 +240,16 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
                                  seen.last_heard};
     });
   }
+  if (options.watch_knowledge_dir) {
+    if (!options.follow.empty()) {
+      return fail(absl::InvalidArgumentError(
+          "--watch_knowledge_dir: a replica takes its knowledge from its "
+          "writer (--follow), not from a directory"));
+    }
+    server->dir_watch_ = KnowledgeDirWatch::Start(
+        options.knowledge_dir, options.watch_period, server->admin_.get(),
+        &server->knowledge_);
+  }
   {
     absl::MutexLock lock(&server->shutdown_mutex_);
     server->ready_ = true;

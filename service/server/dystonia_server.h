@@ -16,6 +16,7 @@
 #include "service/server/admin_service_impl.h"
 #include "service/server/http_edge.h"
 #include "service/server/feedback_outbox.h"
+#include "service/server/knowledge_dir_watch.h"
 #include "service/server/knowledge_follower.h"
 #include "service/server/risk_service_impl.h"
 
@@ -85,6 +86,11 @@ struct ServerOptions {
   std::string follow_token_file;
   // PEM CA of the writer's TLS certificate. Default: "" (plaintext).
   std::string follow_tls_ca;
+  // Import and activate a new bundle that appears in knowledge_dir (a
+  // ConfigMap updated in place), looking every watch_period. Not with
+  // follow. Default: false.
+  bool watch_knowledge_dir = false;
+  absl::Duration watch_period = absl::Seconds(10);
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
@@ -138,6 +144,7 @@ class DystoniaServer {
   FollowerOptions follow_;
   std::shared_ptr<grpc::Channel> writer_channel_;
   std::unique_ptr<FeedbackOutbox> outbox_;
+  std::unique_ptr<KnowledgeDirWatch> dir_watch_;
   std::unique_ptr<KnowledgeFollower> follower_;
   std::unique_ptr<cds_hooks::CdsHooksService> cds_hooks_;
   std::unique_ptr<auth::JwtValidator> jwt_;

@@ -41,6 +41,12 @@ ABSL_FLAG(std::string, follow, "",
 ABSL_FLAG(std::string, follow_token_file, "",
           "file holding this replica's bearer token (role replica) for the "
           "writer");
+ABSL_FLAG(bool, watch_knowledge_dir, false,
+          "import and activate a new bundle that appears in --knowledge_dir "
+          "(a ConfigMap updated in place), looking every "
+          "--watch_period_seconds");
+ABSL_FLAG(int, watch_period_seconds, 10,
+          "how often --watch_knowledge_dir looks");
 ABSL_FLAG(std::string, follow_tls_ca, "",
           "PEM CA of the writer's TLS certificate (empty: plaintext)");
 ABSL_FLAG(
@@ -111,6 +117,9 @@ int main(int argc, char** argv) {
   options.follow = absl::GetFlag(FLAGS_follow);
   options.follow_token_file = absl::GetFlag(FLAGS_follow_token_file);
   options.follow_tls_ca = absl::GetFlag(FLAGS_follow_tls_ca);
+  options.watch_knowledge_dir = absl::GetFlag(FLAGS_watch_knowledge_dir);
+  options.watch_period =
+      absl::Seconds(absl::GetFlag(FLAGS_watch_period_seconds));
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";
