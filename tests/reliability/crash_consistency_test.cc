@@ -45,11 +45,13 @@
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/server_process.h"
 
 namespace dystonia {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
+using testing::ReadFile;
 
 constexpr char kAdminToken[] = "crash-test-admin-token";
 constexpr int kRounds = 40;
@@ -62,10 +64,6 @@ constexpr int kFillersPerImport = 12;
 constexpr int kMaxPauseBetweenWritesMs = 4;
 constexpr char kSeedManifest[] = "crash-seed";
 
-std::string ServerBinary() {
-  return std::string(DYSTONIA_BINARY_DIR) + "/service/server/dystonia-server";
-}
-
 // A number spelt in letters only: the name normalizer turns digits into
 // spaces, so names must not carry them.
 std::string Letters(int64_t n) {
@@ -75,12 +73,6 @@ std::string Letters(int64_t n) {
     n /= 26;
   }
   return out;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
 }
 
 // What one drug of the knowledge base should look like.
@@ -147,93 +139,6 @@ struct Write {
   // Filled in by the writer.
   grpc::Status status;
   v1::AdminWriteResponse response;
-};
-
-// A dystonia-server child process: fork + execv, stderr to a file.
-class ServerProcess {
- public:
-  ServerProcess() = default;
-  ServerProcess(const ServerProcess&) = delete;
-  ServerProcess& operator=(const ServerProcess&) = delete;
-  ~ServerProcess() {
-    if (pid_ > 0) Kill();
-  }
-
-  // Starts the binary and waits for "serving on port N" on its stderr.
-  // Returns false (with a gtest failure naming the log) when it exits or
-  // does not come up within 20 s.
-  bool Start(const std::vector<std::string>& args,
-             const std::string& log_path) {
-    log_path_ = log_path;
-    std::vector<std::string> argv_strings = {ServerBinary()};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : argv_strings) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) {
-      ADD_FAILURE() << "fork failed";
-      return false;
-    }
-    if (pid == 0) {
-      // Dies with the test, even one a sanitizer stops.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        dup2(fd, STDERR_FILENO);
-        dup2(fd, STDOUT_FILENO);
-        close(fd);
-      }
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    pid_ = pid;
-    const auto give_up =
-        std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    constexpr char kServing[] = "dystonia-server: serving on port ";
-    while (std::chrono::steady_clock::now() < give_up) {
-      const std::string log = ReadFile(log_path);
-      const size_t at = log.find(kServing);
-      if (at != std::string::npos) {
-        const size_t end = log.find(',', at);
-        if (end != std::string::npos) {
-          port_ = std::atoi(
-              log.substr(at + sizeof(kServing) - 1, end - at).c_str());
-          if (port_ > 0) return true;
-        }
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        ADD_FAILURE() << "dystonia-server exited at start (status " << status
-                      << "); the database did not open cleanly. Log:\n"
-                      << ReadFile(log_path);
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    ADD_FAILURE() << "dystonia-server did not report its port within 20 s. "
-                     "Log:\n"
-                  << ReadFile(log_path);
-    Kill();
-    return false;
-  }
-
-  // SIGKILL and reap.
-  void Kill() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
-  int port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::string log_path_;
 };
 
 std::unique_ptr<grpc::ClientContext> AdminContext(int timeout_ms = 5000) {
@@ -567,7 +472,7 @@ class CrashConsistencyTest : public ::testing::Test {
   }
 
   // One round: writes in a thread, SIGKILL after a random delay.
-  void WriteAndKill(ServerProcess& server, int round) {
+  void WriteAndKill(testing::ServerProcess& server, int round) {
     std::mt19937_64 rng(prng_());
     const bool imports_only = round % 4 == 3;
     const int delay_ms =
@@ -679,7 +584,7 @@ class CrashConsistencyTest : public ::testing::Test {
 TEST_F(CrashConsistencyTest, SigkillDuringAdminWritesLosesNothingAcknowledged) {
   const auto start = std::chrono::steady_clock::now();
   for (int round = 0; round <= kRounds; ++round) {
-    ServerProcess server;
+    testing::ServerProcess server;
     ASSERT_TRUE(server.Start(
         ServerArgs(), absl::StrCat(work_dir_, "/server-", round, ".log")))
         << "restart " << round;

@@ -1,0 +1,98 @@
+#include "tests/testing/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "gtest/gtest.h"
+
+namespace dystonia::testing {
+
+std::string ServerBinary() {
+  return std::string(DYSTONIA_BINARY_DIR) + "/service/server/dystonia-server";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) Kill();
+}
+
+bool ServerProcess::Start(const std::vector<std::string>& args,
+                          const std::string& log_path) {
+  log_path_ = log_path;
+  std::vector<std::string> argv_strings = {ServerBinary()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_strings) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    ADD_FAILURE() << "fork failed";
+    return false;
+  }
+  if (pid == 0) {
+    // Dies with the test, even one a sanitizer stops.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    const int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDERR_FILENO);
+      dup2(fd, STDOUT_FILENO);
+      close(fd);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  pid_ = pid;
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  constexpr char kServing[] = "dystonia-server: serving on port ";
+  while (std::chrono::steady_clock::now() < give_up) {
+    const std::string log = ReadFile(log_path);
+    const size_t at = log.find(kServing);
+    if (at != std::string::npos) {
+      const size_t end = log.find(',', at);
+      if (end != std::string::npos) {
+        port_ = std::atoi(
+            log.substr(at + sizeof(kServing) - 1, end - at).c_str());
+        if (port_ > 0) return true;
+      }
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      ADD_FAILURE() << "dystonia-server exited at start (status " << status
+                    << "); the database did not open cleanly. Log:\n"
+                    << ReadFile(log_path);
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ADD_FAILURE() << "dystonia-server did not report its port within 20 s. "
+                   "Log:\n"
+                << ReadFile(log_path);
+  Kill();
+  return false;
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+}  // namespace dystonia::testing
