@@ -35,7 +35,8 @@ SERVER = os.path.join(BUILD, "service", "server", "dystonia-server")
 DEPLOY = os.path.join(SOURCE, "deploy")
 K8S = os.path.join(DEPLOY, "kubernetes")
 FILE_FLAGS = ("tokens_file", "tls_cert", "tls_key", "tls_client_ca",
-              "knowledge_dir", "cds_jwks_file")
+              "knowledge_dir", "cds_jwks_file", "follow_token_file",
+              "follow_tls_ca")
 errors = []
 
 
@@ -133,7 +134,10 @@ def keys_of(kind, name):
 
 
 base_path = os.path.join(K8S, "base", "deployment.yaml")
-deployments = [(p, d) for p, d in docs if d["kind"] == "Deployment"]
+# Deployments and StatefulSets (the replicated overlay's writer) get the same
+# checks of flags, mounts and grace periods.
+deployments = [(p, d) for p, d in docs
+               if d["kind"] in ("Deployment", "StatefulSet")]
 base = [d for p, d in deployments if p == base_path]
 if len(base) != 1:
     fail(base_path, "must hold exactly one Deployment")
@@ -147,8 +151,10 @@ dockerfile_paths = set()
 
 for path, dep in deployments:
     pod = dep.get("spec", {}).get("template", {}).get("spec", {})
-    volumes = dict(base_volumes)
+    volumes = dict(base_volumes) if dep["kind"] == "Deployment" else {}
     volumes.update({v["name"]: v for v in pod.get("volumes", [])})
+    volumes.update({t["metadata"]["name"]: {"persistentVolumeClaim": {}}
+                    for t in dep.get("spec", {}).get("volumeClaimTemplates", [])})
     for v in pod.get("volumes", []):
         if "secret" in v and not defined("Secret", v["secret"].get("secretName")):
             fail(path, f"volume {v['name']}: Secret "
@@ -236,9 +242,12 @@ container_ports = {p.get("name") for c in base_containers.values()
 for path, d in docs:
     kind, spec = d["kind"], d.get("spec", {})
     if kind == "Service":
-        if (spec.get("selector") or {}).items() - pod_labels.items():
-            fail(path, f"Service {d['metadata']['name']} selects no pod of the "
-                 "Deployment")
+        workload_labels = [w.get("spec", {}).get("template", {}).get(
+            "metadata", {}).get("labels", {}) for _, w in deployments]
+        if not any(not (spec.get("selector") or {}).items() - labels.items()
+                   for labels in workload_labels):
+            fail(path, f"Service {d['metadata']['name']} selects no pod of a "
+                 "Deployment or StatefulSet")
         for p in spec.get("ports", []):
             if isinstance(p.get("targetPort"), str) and \
                     p["targetPort"] not in container_ports:
