@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <limits>
 #include <utility>
 
@@ -141,6 +142,55 @@ absl::StatusOr<std::unique_ptr<DrugStore>> DrugStore::Open(
                      "; this build reads version ", kSchemaVersion));
   }
   return std::unique_ptr<DrugStore>(new DrugStore(std::move(db), options));
+}
+
+absl::StatusOr<int64_t> DrugStore::Backup(const std::string& path,
+                                          const std::string& out) {
+  if (std::filesystem::exists(out)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(out, " exists: a backup goes to a new directory"));
+  }
+  // A secondary instance keeps its own info logs; they are not the backup.
+  const std::string secondary = out + ".reading";
+  std::filesystem::remove_all(secondary);
+  rocksdb::Options read_options;
+  read_options.max_open_files = -1;  // required of a secondary instance
+  rocksdb::DB* raw_source = nullptr;
+  rocksdb::Status status =
+      rocksdb::DB::OpenAsSecondary(read_options, path, secondary, &raw_source);
+  if (!status.ok()) return FromRocksDbStatus(status, absl::StrCat("reading ", path));
+  std::unique_ptr<rocksdb::DB> source(raw_source);
+  // Everything the running server has written, including its write-ahead log.
+  status = source->TryCatchUpWithPrimary();
+  if (!status.ok()) return FromRocksDbStatus(status, absl::StrCat("reading ", path));
+  rocksdb::Options write_options;
+  write_options.create_if_missing = true;
+  write_options.error_if_exists = true;
+  rocksdb::DB* raw_copy = nullptr;
+  status = rocksdb::DB::Open(write_options, out, &raw_copy);
+  if (!status.ok()) return FromRocksDbStatus(status, absl::StrCat("creating ", out));
+  std::unique_ptr<rocksdb::DB> copy(raw_copy);
+  int64_t copied = 0;
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(source->NewIterator(rocksdb::ReadOptions()));
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    batch.Put(it->key(), it->value());
+    ++copied;
+    if (batch.GetDataSize() > (8 << 20)) {
+      status = copy->Write(sync, &batch);
+      if (!status.ok()) return FromRocksDbStatus(status, absl::StrCat("writing ", out));
+      batch.Clear();
+    }
+  }
+  if (!it->status().ok()) return FromRocksDbStatus(it->status(), absl::StrCat("reading ", path));
+  status = copy->Write(sync, &batch);
+  if (!status.ok()) return FromRocksDbStatus(status, absl::StrCat("writing ", out));
+  it.reset();
+  source.reset();
+  std::filesystem::remove_all(secondary);
+  return copied;
 }
 
 int64_t DrugStore::Now() const {

@@ -85,6 +85,14 @@ class DrugStore {
 
   ~DrugStore();
 
+  // Copies the database in `path` to a new one in `out` (which must not
+  // exist), key by key, synced; `path` may be held by a running server (it
+  // is read as a RocksDB secondary instance, which takes no lock). The copy
+  // is a database of its own: Open it, or start a server on it, to restore.
+  // Returns how many records were copied. kAlreadyExists when `out` exists.
+  static absl::StatusOr<int64_t> Backup(const std::string& path,
+                                        const std::string& out);
+
   // Validates `bundle`, writes it as a new version and makes it the active
   // one, in one atomic, synced write: on any error nothing is written and
   // the previous version stays active. `origin` says where it came from.

@@ -10,6 +10,7 @@
 //   dystonia-kb activate --sequence N [--db_path DIR] [--reason TEXT]
 //   dystonia-kb audit    [--limit N] [--from UNIX] [--to UNIX] [--db_path DIR]
 //   dystonia-kb export   --out DIR [--sequence N] [--db_path DIR]
+//   dystonia-kb backup   --out DIR [--db_path DIR]   (also while a server runs)
 //
 // It opens the database directory itself, so it cannot run while a server
 // holds that directory (RocksDB's lock); use KnowledgeBaseAdmin then.
@@ -55,7 +56,8 @@ ABSL_FLAG(int64_t, sequence, 0,
 ABSL_FLAG(int, limit, 20, "audit: show at most this many (the newest)");
 ABSL_FLAG(int64_t, from, 0, "audit: entries at or after this Unix time");
 ABSL_FLAG(int64_t, to, 0, "audit: entries at or before this Unix time");
-ABSL_FLAG(std::string, out, "", "export: the directory to write");
+ABSL_FLAG(std::string, out, "",
+          "export, backup: the directory to write (backup: a new one)");
 ABSL_FLAG(std::string, rrf_dir, "",
           "import-rxnorm: the directory of an RxNorm release's RRF files "
           "(RXNCONSO.RRF, RXNREL.RRF, RXNSAT.RRF)");
@@ -82,8 +84,12 @@ constexpr absl::string_view kUsage =
   import-rxnorm --rrf_dir DIR [--rxnorm_release NAME] [--reason TEXT]
                                              add a site's RxNorm release: its
                                              products and NDCs of our drugs
+  backup    --out DIR                        copy the whole database (knowledge
+                                             versions, audit, feedback) to a
+                                             new directory, even while a
+                                             server runs on it
 
-Every command but validate works on --db_path (default data/dystonia-db)
+Every other command but validate works on --db_path (default data/dystonia-db)
 directly, so it cannot run while dystonia-server holds that database (RocksDB
 lock): stop the server first, or use the KnowledgeBaseAdmin gRPC service.
 Every write is validated, makes a new version and is recorded in the audit
@@ -204,6 +210,19 @@ int main(int argc, char** argv) {
               << bundle->citation_size() << " citations, "
               << bundle->condition_size() << " conditions, "
               << bundle->caution_size() << " cautions\n";
+    return 0;
+  }
+  if (command == "backup") {
+    // Before the store is opened: a backup reads a database a running
+    // server holds, without its lock.
+    const std::string out = absl::GetFlag(FLAGS_out);
+    if (out.empty()) return UsageError("backup needs --out DIR (a new directory)");
+    auto copied = dystonia::DrugStore::Backup(absl::GetFlag(FLAGS_db_path), out);
+    if (!copied.ok()) return Fail(copied.status());
+    std::cout << "backed up " << *copied << " records of "
+              << absl::GetFlag(FLAGS_db_path) << " to " << out
+              << " (restore: start dystonia-server with --db_path " << out
+              << ", or move it into place while no server runs)\n";
     return 0;
   }
   static const char* const kKnown[] = {

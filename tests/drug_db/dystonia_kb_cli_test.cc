@@ -219,5 +219,37 @@ TEST_F(DystoniaKbCliTest, DatabaseHeldElsewhereExitsOneWithHint) {
   EXPECT_THAT(versions.output, HasSubstr("dystonia-server"));
 }
 
+// A backup while a server holds the database (here: this process) copies
+// every version, the audit trail and the feedback; the copy opens as a
+// store of its own; a backup never overwrites.
+TEST_F(DystoniaKbCliTest, BackupCopiesAHeldDatabaseToANewDirectory) {
+  auto holder = DrugStore::Open(db_);
+  ASSERT_THAT(holder, IsOk());
+  v1::CardFeedback feedback;
+  feedback.set_card_uuid("c-1");
+  feedback.set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
+  ASSERT_THAT((*holder)->RecordFeedback({feedback}), IsOk());
+  auto versions = (*holder)->ListVersions();
+  ASSERT_THAT(versions, IsOk());
+  const std::string out = dir_ + "/backup";
+
+  CommandResult backup = Kb(absl::StrCat("backup --out ", out));
+  CommandResult again = Kb(absl::StrCat("backup --out ", out));
+
+  ASSERT_EQ(backup.exit_code, 0) << backup.output;
+  EXPECT_NE(again.exit_code, 0) << again.output;
+  holder->reset();
+  auto copy = DrugStore::Open(out);
+  ASSERT_THAT(copy, IsOk());
+  auto copied_versions = (*copy)->ListVersions();
+  ASSERT_THAT(copied_versions, IsOk());
+  EXPECT_EQ(copied_versions->size(), versions->size());
+  int feedback_count = 0;
+  ASSERT_THAT((*copy)->ForEachFeedback(
+                  [&](const v1::CardFeedback&) { ++feedback_count; }),
+              IsOk());
+  EXPECT_EQ(feedback_count, 1);
+}
+
 }  // namespace
 }  // namespace dystonia
