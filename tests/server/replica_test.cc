@@ -16,6 +16,7 @@
 #include "dystonia/v1/admin.grpc.pb.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
@@ -166,6 +167,21 @@ TEST(ReplicaTest, EveryReplicaServesTheWritersActiveVersion) {
                   .ok());
   EXPECT_TRUE(Converge(replicas, "replicazine", ""))
       << "a rollback on the writer rolls every replica back";
+}
+
+// A replica whose writer has not answered yet holds no version: health says
+// NOT_SERVING, so a load balancer sends it nothing.
+TEST(ReplicaTest, AReplicaIsNotServingUntilItHoldsAVersion) {
+  auto replica = StartServer("replica-alone-db", "127.0.0.1:1");
+  ASSERT_NE(replica, nullptr);
+  auto health = grpc::health::v1::Health::NewStub(ChannelTo(*replica));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::ClientContext context;
+
+  ASSERT_TRUE(health->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(replica->knowledge_version(), "");
 }
 
 TEST(ReplicaTest, AReplicaRefusesAdminWritesNamingTheWriter) {
