@@ -2,9 +2,9 @@
 // engine, card building, feedback) through CdsHooksService::Hook and
 // ::Feedback, the functions the HTTP edge calls, with a real RocksDB store
 // in a temp dir. The first byte picks the operation; the rest is the body.
-// Properties: the answer is JSON or a refusal that says why, either for a
-// bad request (kInvalidArgument) or while loading (kUnavailable); a hook's
-// answer carries a cards list.
+// Properties: the answer is JSON or a refusal that says why: a bad request
+// (kInvalidArgument), FHIR data that cannot be had (kFailedPrecondition) or
+// while loading (kUnavailable); a hook's answer carries a cards list.
 #include <stdlib.h>
 
 #include <cstddef>
@@ -75,10 +75,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       endpoint.is_hook ? fuzz::Service().Hook(endpoint.service_id, body)
                        : fuzz::Service().Feedback(endpoint.service_id, body);
   if (!answer.ok()) {
+    // kFailedPrecondition: prefetch missing and the request's fhirServer
+    // is not one this service reads (no FHIR server is configured here).
     fuzz::Require(answer.status().code() == absl::StatusCode::kInvalidArgument ||
                       answer.status().code() ==
+                          absl::StatusCode::kFailedPrecondition ||
+                      answer.status().code() ==
                           absl::StatusCode::kUnavailable,
-                  "a refusal is a bad request or unavailable");
+                  "a refusal is a bad request, missing FHIR data or "
+                  "unavailable");
     fuzz::Require(!answer.status().message().empty(), "a refusal says why");
     return 0;
   }
