@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "drug_db/knowledge_snapshot.h"
 #include "drug_db/knowledge_validator.h"
 #include "gmock/gmock.h"
+#include "drug_db/citation_sources.h"
 #include "gtest/gtest.h"
 #include "tests/testing/knowledge_fixture.h"
 
@@ -124,6 +126,60 @@ TEST(KnowledgeLintTest, EveryCitationIsUsedAndAttributable) {
       EXPECT_TRUE(absl::StartsWith(citation.url(), "https://") ||
                   absl::StartsWith(citation.url(), "http://"))
           << citation.url();
+    }
+  }
+}
+
+// The rule of drug_db/knowledge/README.md: every citation names and links
+// its primary source (an official label by set id or regulator document, a
+// paper by DOI or PMID, the issuing body's or publisher's page); a mirror is
+// provenance in sources/*.md, never the citation. The citations still
+// being brought to the rule are listed, each with what it lacks, in
+// PENDING_CITATIONS.md: kept because the claims they carry (labelled
+// contraindications, a dopamine blocker's liabilities) must not silently
+// vanish. The list only shrinks: a listed citation that now meets the rule
+// must leave it, and nothing else may break the rule.
+TEST(KnowledgeLintTest, EveryCitationNamesAndLinksItsPrimarySource) {
+  std::ifstream in(std::string(DYSTONIA_SOURCE_DIR) +
+                   "/drug_db/knowledge/PENDING_CITATIONS.md");
+  absl::flat_hash_set<std::string> pending;
+  for (std::string line; std::getline(in, line);) {
+    // "- `citation-id`: what it lacks"
+    if (!absl::StartsWith(line, "- `")) continue;
+    const size_t end = line.find('`', 3);
+    if (end != std::string::npos) pending.insert(line.substr(3, end - 3));
+  }
+  absl::flat_hash_set<std::string> ids;
+  for (const v1::Citation& citation : Bundle().citation()) {
+    ids.insert(citation.id());
+    absl::Status primary = CheckPrimarySource(citation);
+    if (pending.contains(citation.id())) {
+      EXPECT_FALSE(primary.ok())
+          << citation.id() << " now meets the rule: take it off PENDING_CITATIONS.md";
+    } else {
+      EXPECT_TRUE(primary.ok()) << primary.message();
+    }
+  }
+  for (const std::string& id : pending) {
+    EXPECT_TRUE(ids.contains(id)) << "PENDING_CITATIONS.md names " << id
+                                  << ", which is no citation";
+  }
+}
+
+// The knowledge README lists every host the rule allows, so a curator
+// reads the same list the lint enforces.
+TEST(KnowledgeLintTest, TheReadmeListsEveryAllowedHost) {
+  std::ifstream in(std::string(DYSTONIA_SOURCE_DIR) +
+                   "/drug_db/knowledge/README.md");
+  std::stringstream readme;
+  readme << in.rdbuf();
+  for (v1::Citation::Kind kind :
+       {v1::Citation::LABEL, v1::Citation::LITERATURE, v1::Citation::GUIDELINE,
+        v1::Citation::REGULATORY, v1::Citation::REFERENCE}) {
+    for (const TrustedHost& host : TrustedHosts(kind)) {
+      EXPECT_TRUE(absl::StrContains(readme.str(),
+                                    absl::StrCat("`", host.host, "`")))
+          << host.host << " is allowed but not listed in the README";
     }
   }
 }
