@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "dystonia/v1/admin.grpc.pb.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
@@ -148,31 +149,58 @@ TEST(ReplicaCrashTest, AWriterKilledMidWritesLosesNothingItAcknowledged) {
   }
   ASSERT_TRUE(Converge(replica_ports, "haloperidol"));
 
-  // Checks go on at the replicas the whole time.
-  std::atomic<bool> checking{true};
+  // Checks go on at the replicas the whole time; admin writes go on at the
+  // writer until it is killed. Both threads are joined on every way out.
+  std::atomic<bool> running{true};
   std::atomic<int> failed_checks{0};
+  absl::Mutex mutex;
+  std::vector<std::string> acknowledged;
   std::thread checker([&] {
-    while (checking) {
+    while (running) {
       for (int port : replica_ports) {
         bool ok = false;
         if (Resolve(port, "haloperidol", &ok) != "haloperidol" || !ok) ++failed_checks;
       }
     }
   });
-  std::vector<std::string> acknowledged;
-  std::atomic<bool> writing{true};
   std::thread writer_client([&] {
-    for (int n = 0; writing; ++n) {
-      if (Upsert(writer_port, Name(n))) acknowledged.push_back(Name(n));
+    for (int n = 0; running; ++n) {
+      if (Upsert(writer_port, Name(n))) {
+        absl::MutexLock lock(&mutex);
+        acknowledged.push_back(Name(n));
+      }
     }
   });
+  struct JoinOnExit {
+    std::atomic<bool>& running;
+    std::thread& a;
+    std::thread& b;
+    ~JoinOnExit() {
+      running = false;
+      a.join();
+      b.join();
+    }
+  } join_on_exit{running, checker, writer_client};
+  auto acknowledged_count = [&] {
+    absl::MutexLock lock(&mutex);
+    return acknowledged.size();
+  };
+  // Killed mid-stream: after a few acknowledged writes (a sanitizer build is
+  // slow), at a random moment.
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while (acknowledged_count() < 3 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
   std::mt19937 random(20261204);
-  absl::SleepFor(absl::Milliseconds(200 + random() % 400));
+  absl::SleepFor(absl::Milliseconds(random() % 300));
   writer.Kill();
   absl::SleepFor(absl::Milliseconds(300));
-  writing = false;
-  writer_client.join();
-  ASSERT_FALSE(acknowledged.empty());
+  std::vector<std::string> written;
+  {
+    absl::MutexLock lock(&mutex);
+    written = acknowledged;
+  }
+  ASSERT_GE(written.size(), 3u);
 
   testing::ServerProcess restarted;
   ASSERT_TRUE(restarted.Start(
@@ -180,15 +208,13 @@ TEST(ReplicaCrashTest, AWriterKilledMidWritesLosesNothingItAcknowledged) {
       logs + "/writer-2.log"));
   std::vector<int> everyone = replica_ports;
   everyone.push_back(writer_port);
-  EXPECT_TRUE(Converge(everyone, acknowledged.back()))
+  EXPECT_TRUE(Converge(everyone, written.back()))
       << "every replica serves the restarted writer's active version";
-  for (const std::string& name : acknowledged) {
+  for (const std::string& name : written) {
     for (int port : everyone) {
       EXPECT_EQ(Resolve(port, name), name) << "acknowledged write lost: " << name;
     }
   }
-  checking = false;
-  checker.join();
   EXPECT_EQ(failed_checks, 0) << "a replica failed a check while the writer was away";
 }
 
