@@ -263,11 +263,18 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
 }
 
 DystoniaServer::~DystoniaServer() {
-  // The follower goes first (members are destroyed in reverse): metrics
-  // stop asking it before it does.
+  // Metrics stop asking the follower before it goes; the background threads
+  // that call into the admin and the store stop before the ports do.
   metrics_.SetWriterSource(nullptr);
+  follower_.reset();
+  dir_watch_.reset();
+  outbox_.reset();
   Shutdown(absl::ZeroDuration());
   Wait();
+  // The ports' threads are joined before the services they call are
+  // destroyed.
+  http_.reset();
+  server_.reset();
 }
 
 int DystoniaServer::http_port() const {

@@ -33,10 +33,7 @@ FeedbackOutbox::FeedbackOutbox(DrugStore* store,
     : store_(store), writer_(std::move(writer)), token_(std::move(token)) {}
 
 FeedbackOutbox::~FeedbackOutbox() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -47,15 +44,7 @@ int64_t FeedbackOutbox::delivered() const {
 
 void FeedbackOutbox::Run() {
   absl::Duration wait = kIdlePoll;
-  while (true) {
-    {
-      absl::MutexLock lock(&mutex_);
-      auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
-        return stopping_;
-      };
-      mutex_.AwaitWithTimeout(absl::Condition(&stopping), wait);
-      if (stopping_) return;
-    }
+  while (!stop_.WaitFor(wait)) {
     switch (DeliverBatch()) {
       case Delivery::kMore:  // a full batch went: go again at once
         wait = absl::ZeroDuration();

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "drug_db/drug_store.h"
 #include "grpcpp/grpcpp.h"
+#include "service/server/stop_signal.h"
 
 namespace dystonia {
 
@@ -43,8 +44,8 @@ class FeedbackOutbox {
   DrugStore* const store_;
   const std::shared_ptr<grpc::Channel> writer_;
   const std::string token_;
+  StopSignal stop_;
   mutable absl::Mutex mutex_;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   int64_t delivered_ ABSL_GUARDED_BY(mutex_) = 0;
   std::thread thread_;
 };

@@ -29,25 +29,12 @@ KnowledgeDirWatch::KnowledgeDirWatch(std::string directory,
       holder_(holder) {}
 
 KnowledgeDirWatch::~KnowledgeDirWatch() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void KnowledgeDirWatch::Run() {
-  while (true) {
-    {
-      absl::MutexLock lock(&mutex_);
-      auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
-        return stopping_;
-      };
-      mutex_.AwaitWithTimeout(absl::Condition(&stopping), period_);
-      if (stopping_) return;
-    }
-    ImportIfChanged();
-  }
+  while (!stop_.WaitFor(period_)) ImportIfChanged();
 }
 
 void KnowledgeDirWatch::ImportIfChanged() {

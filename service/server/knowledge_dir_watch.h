@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "drug_db/knowledge_admin.h"
 #include "drug_db/knowledge_holder.h"
+#include "service/server/stop_signal.h"
 
 namespace dystonia {
 
@@ -42,8 +43,7 @@ class KnowledgeDirWatch {
   const KnowledgeHolder* const holder_;
   std::string last_refused_;  // why the last bundle was refused (logged once)
   std::string last_seen_;     // SHA-256 of the last bundle read ("" at first)
-  absl::Mutex mutex_;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

@@ -44,9 +44,9 @@ KnowledgeFollower::KnowledgeFollower(FollowerOptions options,
     : options_(std::move(options)), admin_(admin), holder_(holder) {}
 
 KnowledgeFollower::~KnowledgeFollower() {
+  stop_.Stop();
   {
     absl::MutexLock lock(&mutex_);
-    stopping_ = true;
     if (stream_ != nullptr) stream_->TryCancel();
   }
   if (thread_.joinable()) thread_.join();
@@ -61,15 +61,10 @@ void KnowledgeFollower::Run() {
   std::shared_ptr<grpc::Channel> channel =
       WriterChannel(options_.writer, options_.tls_ca_pem);
   absl::Duration backoff = options_.min_backoff;
-  while (true) {
+  while (!stop_.stopped()) {
     if (FollowOnce(channel.get())) backoff = options_.min_backoff;
-    absl::MutexLock lock(&mutex_);
-    // Wake early when told to stop.
-    auto stopping = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
-      return stopping_;
-    };
-    mutex_.AwaitWithTimeout(absl::Condition(&stopping), backoff);
-    if (stopping_) return;
+    // Wakes early when told to stop.
+    if (stop_.WaitFor(backoff)) return;
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
@@ -81,8 +76,10 @@ bool KnowledgeFollower::FollowOnce(grpc::Channel* channel) {
                         absl::StrCat("Bearer ", options_.token));
   }
   {
+    // Checked under the lock the destructor cancels under, so a stream
+    // opened after the stop is cancelled too.
     absl::MutexLock lock(&mutex_);
-    if (stopping_) return false;
+    if (stop_.stopped()) return false;
     stream_ = &context;
   }
   // known_version stays empty: the writer sends its active version at once,
@@ -102,8 +99,8 @@ bool KnowledgeFollower::FollowOnce(grpc::Channel* channel) {
   {
     absl::MutexLock lock(&mutex_);
     stream_ = nullptr;
-    if (stopping_) return opened;
   }
+  if (stop_.stopped()) return opened;
   std::cerr << "dystonia-server: replica of " << options_.writer
             << ": stream ended (" << status.error_code() << " "
             << status.error_message() << "); serving "

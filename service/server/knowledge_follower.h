@@ -18,6 +18,7 @@
 #include "drug_db/knowledge_admin.h"
 #include "drug_db/knowledge_holder.h"
 #include "grpcpp/grpcpp.h"
+#include "service/server/stop_signal.h"
 
 namespace dystonia {
 
@@ -73,8 +74,8 @@ class KnowledgeFollower {
   const FollowerOptions options_;
   KnowledgeAdmin* const admin_;
   KnowledgeHolder* const holder_;
+  StopSignal stop_;
   mutable absl::Mutex mutex_;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::ClientContext* stream_ ABSL_GUARDED_BY(mutex_) = nullptr;
   Seen seen_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;

@@ -23,6 +23,7 @@
 #include "service/server/dystonia_server.h"
 #include "service/server/knowledge_watch.h"
 #include "tests/testing/server_fixture.h"
+#include "tests/testing/server_process.h"
 
 namespace dystonia {
 namespace {
@@ -243,8 +244,10 @@ int PostFeedback(const DystoniaServer& server, const std::string& uuid,
   return answer ? answer->status : 0;
 }
 
-int64_t FeedbackCount(const DystoniaServer& server) {
-  auto stub = v1::RiskService::NewStub(ChannelTo(server));
+int64_t FeedbackCount(int port) {
+  auto stub = v1::RiskService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                          grpc::InsecureChannelCredentials()));
   v1::FeedbackSummary summary;
   grpc::Status status = stub->GetFeedbackSummary(
       Context(kReaderToken).get(), v1::GetFeedbackSummaryRequest(), &summary);
@@ -252,17 +255,26 @@ int64_t FeedbackCount(const DystoniaServer& server) {
 }
 
 // 1,000 feedback posts spread over two replicas, each on a card the other
-// replica issued, with the writer stopped and restarted in the middle: the
-// writer ends with exactly 1,000, and a replica reports the writer's totals.
+// replica issued, with the writer (a dystonia-server process) killed and
+// restarted in the middle: the writer ends with exactly 1,000, and a
+// replica reports the writer's totals.
 TEST(ReplicaTest, FeedbackTakenByReplicasEndsOnTheWriterOnce) {
-  ServerOptions writer_options;
-  auto writer = StartServer("writer-feedback-db", "", false, &writer_options);
-  ASSERT_NE(writer, nullptr);
-  writer_options.listen = absl::StrCat("127.0.0.1:", writer->port());
+  const std::string writer_db = testing::NewTempDir("writer-feedback-db");
+  const std::string logs = testing::NewTempDir("writer-feedback-logs");
+  auto writer_args = [&](const std::string& listen) {
+    return std::vector<std::string>{
+        "--listen=" + listen, "--db_path=" + writer_db,
+        "--knowledge_dir=" + testing::BundledKnowledgeDir(),
+        "--tokens_file=" + TokensFile()};
+  };
+  auto writer = std::make_unique<testing::ServerProcess>();
+  ASSERT_TRUE(writer->Start(writer_args("127.0.0.1:0"), logs + "/writer-1.log"));
+  const int writer_port = writer->port();
+  const std::string writer_address = absl::StrCat("127.0.0.1:", writer_port);
   std::vector<std::unique_ptr<DystoniaServer>> replicas;
   for (int i = 0; i < 2; ++i) {
     replicas.push_back(StartServer(absl::StrCat("replica-feedback-db-", i),
-                                   writer_options.listen, true));
+                                   writer_address, true));
     ASSERT_NE(replicas.back(), nullptr);
   }
   ASSERT_TRUE(Converge(replicas, "haloperidol", "haloperidol"));
@@ -271,12 +283,11 @@ TEST(ReplicaTest, FeedbackTakenByReplicasEndsOnTheWriterOnce) {
   int posted = 0;
   for (int call = 0; posted < kPosts; ++call) {
     if (posted >= kPosts / 2 && writer != nullptr) {
-      writer.reset();  // the writer goes away mid-stream
+      writer.reset();  // SIGKILL: the writer goes away mid-stream
     }
     if (posted >= 3 * kPosts / 4 && writer == nullptr) {
-      writer = StartServer("writer-feedback-db", "", false, &writer_options,
-                           /*restart=*/true);
-      ASSERT_NE(writer, nullptr);
+      writer = std::make_unique<testing::ServerProcess>();
+      ASSERT_TRUE(writer->Start(writer_args(writer_address), logs + "/writer-2.log"));
     }
     for (const std::string& uuid : IssueCards(*replicas[call % 2])) {
       if (posted == kPosts) break;
@@ -285,11 +296,11 @@ TEST(ReplicaTest, FeedbackTakenByReplicasEndsOnTheWriterOnce) {
     }
   }
   const absl::Time deadline = absl::Now() + kConvergence;
-  while (absl::Now() < deadline && FeedbackCount(*writer) != kPosts) {
+  while (absl::Now() < deadline && FeedbackCount(writer_port) != kPosts) {
     absl::SleepFor(absl::Milliseconds(100));
   }
-  EXPECT_EQ(FeedbackCount(*writer), kPosts);
-  EXPECT_EQ(FeedbackCount(*replicas[0]), kPosts);
+  EXPECT_EQ(FeedbackCount(writer_port), kPosts);
+  EXPECT_EQ(FeedbackCount(replicas[0]->port()), kPosts);
 }
 
 // A writer that sends a tampered bundle: the right version name and
