@@ -72,6 +72,9 @@ struct ServerOptions {
   // The largest request accepted, gRPC message or HTTP body; larger ones get
   // RESOURCE_EXHAUSTED (HTTP 413). Default: 4 MiB.
   int max_request_bytes = 4 << 20;
+  // Worker threads of the HTTP port: how many keep-alive connections it
+  // serves at once (see HttpEdgeOptions). Default: 32.
+  int http_threads = 32;
   // Open CheckStreams across all clients. Default: 64.
   int max_concurrent_streams = 64;
   // One JSON line per request on stderr (see request_log.h). Default: false.

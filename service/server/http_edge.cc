@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -178,6 +179,13 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
   // delayed ACK (~40 ms) on every request after the first of a keep-alive
   // connection, the way EHRs call.
   server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(
+      static_cast<size_t>(std::max(1, options.keep_alive_max_requests)));
+  const size_t worker_threads =
+      static_cast<size_t>(std::max(1, options.worker_threads));
+  server.new_task_queue = [worker_threads] {
+    return new httplib::ThreadPool(worker_threads);
+  };
   // Everything else (no route: 404) and the HTTP library's own refusals
   // (413, 400 for a malformed request) get the same JSON body and CORS
   // headers as ours.

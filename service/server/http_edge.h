@@ -31,6 +31,15 @@ struct HttpEdgeOptions {
   Metrics* metrics = nullptr;
   // Larger bodies are refused (413). Default: 4 MiB.
   int max_request_bytes = 4 << 20;
+  // Worker threads. The HTTP library gives each open connection a thread
+  // for as long as it stays open, so this is also how many keep-alive
+  // connections (EHRs keep theirs open) are served at once; more wait.
+  // Default: 32.
+  int worker_threads = 32;
+  // Requests served on one keep-alive connection before the server closes
+  // it. The library's default of 5 made an EHR reconnect every fifth call.
+  // Default: 1000.
+  int keep_alive_max_requests = 1000;
 };
 
 // The HTTP/JSON port, served by cpp-httplib on its own threads. It alone

@@ -19,6 +19,9 @@ ABSL_FLAG(std::string, knowledge_dir, "drug_db/knowledge",
           "Text knowledge base imported into an empty store");
 ABSL_FLAG(std::string, http_listen, "",
           "host:port of the HTTP/JSON port for CDS Hooks (empty: none)");
+ABSL_FLAG(int, http_threads, 32,
+          "worker threads of the HTTP port: each keep-alive connection holds "
+          "one while open, so this many are served at once");
 ABSL_FLAG(std::string, cds_knowledge_url, "",
           "Address of a page about the knowledge base, given as each CDS "
           "Hooks card's source.url (empty: none)");
@@ -112,6 +115,7 @@ int main(int argc, char** argv) {
   options.cds_audience = absl::GetFlag(FLAGS_cds_audience);
   options.cds_allow_sha256 = absl::GetFlag(FLAGS_cds_allow_sha256);
   options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  options.http_threads = absl::GetFlag(FLAGS_http_threads);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.log_requests = absl::GetFlag(FLAGS_log_requests);
   options.follow = absl::GetFlag(FLAGS_follow);

@@ -57,5 +57,22 @@ TEST(HttpKeepAliveTest, AKeptAliveRequestIsNoSlowerThanAFreshOne) {
       << Median(fresh) << " ms";
 }
 
+// An EHR keeps its connection open for many calls: the server must not close
+// it after a handful (the HTTP library's default was 5 requests).
+TEST(HttpKeepAliveTest, AConnectionServesManyRequestsBeforeItIsClosed) {
+  ServerOptions options = testing::LoopbackServerOptions("keepalive-many-db");
+  options.http_listen = "127.0.0.1:0";
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client kept("127.0.0.1", (*server)->http_port());
+  kept.set_keep_alive(true);
+  for (int i = 0; i < 50; ++i) {
+    auto answer = kept.Get("/cds-services");
+    ASSERT_TRUE(answer && answer->status == 200) << "request " << i;
+    EXPECT_NE(answer->get_header_value("Connection"), "close")
+        << "the server closed the connection after request " << i + 1;
+  }
+}
+
 }  // namespace
 }  // namespace dystonia
