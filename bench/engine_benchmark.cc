@@ -110,12 +110,17 @@ void RunAssess(benchmark::State& state, v1::CheckView view) {
 void BM_AssessFull(benchmark::State& state) {
   RunAssess(state, v1::CHECK_VIEW_FULL);
 }
-BENCHMARK(BM_AssessFull)->Arg(1)->Arg(2)->Arg(5)->Arg(10)->Arg(20)->Arg(50);
+BENCHMARK(BM_AssessFull)->Arg(1)->Arg(2)->Arg(5)->Arg(10)->Arg(20)->Arg(50)->Arg(100);
+
+void BM_AssessCompact(benchmark::State& state) {
+  RunAssess(state, v1::CHECK_VIEW_COMPACT);
+}
+BENCHMARK(BM_AssessCompact)->Arg(1)->Arg(2)->Arg(5)->Arg(10)->Arg(20)->Arg(50)->Arg(100);
 
 void BM_AssessBasic(benchmark::State& state) {
   RunAssess(state, v1::CHECK_VIEW_BASIC);
 }
-BENCHMARK(BM_AssessBasic)->Arg(1)->Arg(2)->Arg(5)->Arg(10)->Arg(20)->Arg(50);
+BENCHMARK(BM_AssessBasic)->Arg(1)->Arg(2)->Arg(5)->Arg(10)->Arg(20)->Arg(50)->Arg(100);
 
 // Name resolution as prescribers type names: the generic name, a brand, a
 // name with strength and form words, a salt with an injection form, a code.

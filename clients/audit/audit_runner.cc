@@ -21,6 +21,7 @@
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "proto/views/finding_citations.h"
 
 namespace dystonia::audit {
 namespace {
@@ -88,11 +89,11 @@ class Outputs {
         }
       }
       std::vector<std::string> citations;
-      for (const v1::Citation& citation : finding.citations()) {
+      for (const v1::Citation* citation : FindingCitations(response, finding)) {
         citations.push_back(
-            citation.year() > 0
-                ? absl::StrCat(citation.title(), " (", citation.year(), ")")
-                : citation.title());
+            citation->year() > 0
+                ? absl::StrCat(citation->title(), " (", citation->year(), ")")
+                : citation->title());
       }
       const std::string kind = v1::Finding::Kind_Name(finding.kind());
       findings_ << CsvField(response.request_id()) << "," << kind << ","
@@ -262,6 +263,10 @@ AuditResult RunAudit(const std::string& input_path,
   int64_t rows_rejected_by_reader = 0;
 
   std::thread sender([&] {
+    const v1::CheckView view =
+        options.view != v1::CHECK_VIEW_UNSPECIFIED ? options.view
+        : options.write_results                    ? v1::CHECK_VIEW_FULL
+                                                   : v1::CHECK_VIEW_COMPACT;
     Prescription prescription;
     auto on_rejected = [&](const RejectedRow& row) {
       outputs.Rejected(row);
@@ -269,7 +274,7 @@ AuditResult RunAudit(const std::string& input_path,
       ++rows_rejected_by_reader;
     };
     while ((*reader)->Next(&prescription, on_rejected)) {
-      prescription.request.set_view(options.view);
+      prescription.request.set_view(view);
       {
         std::unique_lock<std::mutex> lock(mu);
         rows_read = (*reader)->rows_read();

@@ -41,8 +41,11 @@ struct AuditOptions {
   bool write_results = true;
   // What the server sends back. BASIC is a screening run: the same levels
   // and findings, but findings.csv and the report carry no factors or
-  // citations. Default: CHECK_VIEW_FULL.
-  v1::CheckView view = v1::CHECK_VIEW_FULL;
+  // citations. COMPACT carries everything FULL does with each source once
+  // per answer. Default (UNSPECIFIED): FULL while results.ndjson is written
+  // (its readers expect each finding's citations inline), COMPACT with
+  // write_results off (findings.csv and the report read either).
+  v1::CheckView view = v1::CHECK_VIEW_UNSPECIFIED;
   // Where the progress line goes; nullptr for none. Default: none.
   std::ostream* progress = nullptr;
   // How long to wait for the connection before the run starts, retrying a

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
+#include "proto/views/finding_citations.h"
 
 namespace dystonia::audit {
 namespace {
@@ -634,7 +635,8 @@ void RenderCitation(const v1::Citation& citation, std::string* html) {
   absl::StrAppend(html, "</li>\n");
 }
 
-void RenderFinding(const v1::Finding& finding, std::string* html) {
+void RenderFinding(const v1::CheckResponse& response,
+                   const v1::Finding& finding, std::string* html) {
   std::string slug = LevelSlug(finding.level());
   absl::StrAppend(html, "<div class=\"finding\">\n<h3><span class=\"level ",
                   slug, "\">", LevelName(finding.level()), "</span> ",
@@ -652,10 +654,12 @@ void RenderFinding(const v1::Finding& finding, std::string* html) {
   }
   RenderList("Factors", finding.factors(), html);
   RenderList("Recommendations", finding.recommendations(), html);
-  if (!finding.citations().empty()) {
+  const std::vector<const v1::Citation*> sources =
+      FindingCitations(response, finding);
+  if (!sources.empty()) {
     absl::StrAppend(html, "<h4>Sources</h4>\n<ol class=\"citations\">\n");
-    for (const v1::Citation& citation : finding.citations()) {
-      RenderCitation(citation, html);
+    for (const v1::Citation* citation : sources) {
+      RenderCitation(*citation, html);
     }
     absl::StrAppend(html, "</ol>\n");
   }
@@ -708,7 +712,7 @@ void RenderTopFlagged(const AuditSummary& summary, std::string* html) {
       absl::StrAppend(html, "</p>\n");
     }
     for (const v1::Finding& finding : response.findings()) {
-      RenderFinding(finding, html);
+      RenderFinding(response, finding, html);
     }
     absl::StrAppend(html, "</article>\n");
   }

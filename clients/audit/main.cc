@@ -1,6 +1,7 @@
 // dystonia-audit: audits a prescription file through a dystonia-risk server.
 //   dystonia-audit --server HOST:PORT --out DIR [--quiet] [--window N]
-//                  [--format csv|ndjson] [--no_results] [--view full|basic]
+//                  [--format csv|ndjson] [--no_results]
+//                  [--view compact|full|basic]
 //                  [--connect_timeout SECONDS] FILE
 // Exit status: 0 every row assessed; 1 some rows rejected (see errors.csv);
 // 2 usage or unreadable input; 3 the run is incomplete (server unreachable
@@ -20,8 +21,8 @@ int Usage(const char* problem) {
       stderr,
       "usage: dystonia-audit --server HOST:PORT --out DIR [--quiet] [--window "
       "N]\n"
-      "                      [--format csv|ndjson] [--no_results] [--view "
-      "full|basic]\n"
+      "                      [--format csv|ndjson] [--no_results]\n"
+      "                      [--view compact|full|basic]\n"
       "                      [--connect_timeout SECONDS] FILE\n"
       "FILE: CSV (one row per medication, header row) or NDJSON (one "
       "CheckRequest\n"
@@ -83,10 +84,12 @@ int main(int argc, char** argv) {
       const char* v = value("--view");
       if (v != nullptr && std::string(v) == "full") {
         options.view = dystonia::v1::CHECK_VIEW_FULL;
+      } else if (v != nullptr && std::string(v) == "compact") {
+        options.view = dystonia::v1::CHECK_VIEW_COMPACT;
       } else if (v != nullptr && std::string(v) == "basic") {
         options.view = dystonia::v1::CHECK_VIEW_BASIC;
       } else {
-        return Usage("--view is full or basic");
+        return Usage("--view is compact, full or basic");
       }
     } else if (arg == "--help" || arg == "-h") {
       Usage(nullptr);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "clients/common/condition_code.h"
+#include "proto/views/finding_citations.h"
 
 namespace dystonia {
 namespace {
@@ -75,7 +76,8 @@ std::string CheckUsage() {
   return R"(usage: dystonia-check --age YEARS [--sex male|female|other|unknown]
          [--prior_dystonia] [--weight KG]
          [--condition TEXT] [--condition_code SYSTEM|CODE] ...
-         [--server HOST:PORT] [--json] [--request_id ID]
+         [--server HOST:PORT] [--json] [--view compact|full|basic]
+         [--request_id ID]
          --med NAME [--route ROUTE] [--dose MG_PER_DAY]
                     [--status proposed|active] [--days DAYS_ON_THERAPY]
                     [--dose_increased_days_ago DAYS] [--rxcui CODE] [--ndc CODE]
@@ -106,6 +108,8 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
   static const std::map<std::string, v1::Sex> kSexes = {
       {"m", v1::SEX_MALE}, {"f", v1::SEX_FEMALE}};
   static const std::map<std::string, v1::MedicationStatus> kStatuses = {};
+  static const std::map<std::string, v1::CheckView> kViews = {};
+  v1::CheckView view_given = v1::CHECK_VIEW_UNSPECIFIED;
 
   for (size_t i = 0; i < args.size(); ++i) {
     std::string option = args[i];
@@ -146,6 +150,12 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
     };
     if (option == "server") {
       invocation.server = value;
+    } else if (option == "view") {
+      if (!ParseEnumWord(value, "CHECK_VIEW_", kViews, v1::CheckView_Parse,
+                         &view_given) ||
+          view_given == v1::CHECK_VIEW_UNSPECIFIED) {
+        return Bad(option, "is compact, full or basic");
+      }
     } else if (option == "request_id") {
       request.set_request_id(value);
     } else if (option == "timeout") {
@@ -239,6 +249,11 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
   if (!invocation.help && !request.patient().has_age_years()) {
     return Bad("age", "is required");
   }
+  // The report reads sources either way; COMPACT sends each once. --json
+  // keeps FULL's shape (citations inside each finding) unless told.
+  request.set_view(view_given != v1::CHECK_VIEW_UNSPECIFIED ? view_given
+                   : invocation.json ? v1::CHECK_VIEW_FULL
+                                     : v1::CHECK_VIEW_COMPACT);
   return invocation;
 }
 
@@ -289,9 +304,11 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
     for (const std::string& recommendation : finding.recommendations()) {
       absl::StrAppend(&out, "     - ", recommendation, "\n");
     }
-    if (!finding.citations().empty()) absl::StrAppend(&out, "   Citations:\n");
-    for (const v1::Citation& citation : finding.citations()) {
-      absl::StrAppend(&out, "     - ", CitationLine(citation), "\n");
+    const std::vector<const v1::Citation*> sources =
+        FindingCitations(response, finding);
+    if (!sources.empty()) absl::StrAppend(&out, "   Citations:\n");
+    for (const v1::Citation* citation : sources) {
+      absl::StrAppend(&out, "     - ", CitationLine(*citation), "\n");
     }
   }
 

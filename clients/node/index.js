@@ -162,7 +162,7 @@ function makeMedication(medication) {
 }
 
 // The CheckRequest Client#check sends. options: { requestId, view } with view
-// undefined, 'full' or 'basic'.
+// undefined, 'full', 'compact' or 'basic'.
 function makeRequest(patient, medications, options) {
   options = options || {};
   if (!Array.isArray(medications)) {
@@ -175,6 +175,15 @@ function makeRequest(patient, medications, options) {
     view: enumValue('dystonia.v1.CheckView', 'CHECK_VIEW_', options.view,
                     'view'),
   };
+}
+
+// The citations a finding rests on, in any view: inline in the finding (FULL)
+// or named by id with each source once in response.citations (COMPACT).
+function findingCitations(response, finding) {
+  const byId = new Map((response.citations || []).map((c) => [c.id, c]));
+  return (finding.citations || []).concat(
+      (finding.citation_ids || []).filter((id) => byId.has(id))
+          .map((id) => byId.get(id)));
 }
 
 // 'RISK_LEVEL_HIGH' -> 'HIGH'.
@@ -244,6 +253,7 @@ class Client {
 
 module.exports = {
   Client,
+  findingCitations,
   DEFAULT_TARGET,
   PROTO_DIR,
   grpc,

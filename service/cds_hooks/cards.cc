@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "proto/views/finding_citations.h"
 #include "service/cds_hooks/json_value.h"
 #include "service/engine/utf8_text.h"
 
@@ -53,6 +54,7 @@ std::string Indicator(const v1::Finding& finding) {
 // raised it, what to do first and where the evidence is. The rest (every
 // recommendation and source) is behind the card's links and GetDrug.
 std::string MarkdownDetail(const v1::Finding& finding,
+                           const std::vector<const v1::Citation*>& sources,
                            const std::vector<std::string>& notes) {
   std::string detail =
       finding.detail().empty() ? finding.summary() : finding.detail();
@@ -71,11 +73,11 @@ std::string MarkdownDetail(const v1::Finding& finding,
                       " more in the knowledge base's entry for this drug)");
     }
   }
-  const int citations = finding.citations_size();
+  const int citations = static_cast<int>(sources.size());
   if (citations > 0) {
     absl::StrAppend(&detail, "\n\n**Evidence**\n");
     for (int i = 0; i < std::min(citations, kCardSources); ++i) {
-      const v1::Citation& citation = finding.citations(i);
+      const v1::Citation& citation = *sources[i];
       absl::StrAppend(&detail, "\n- ", Shortened(citation.title(), 120));
       std::vector<std::string> origin;
       if (!citation.publisher().empty())
@@ -172,16 +174,17 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
                  const v1::CheckResponse* older, absl::Time now,
                  std::vector<v1::CardIssue>* issues,
                  const std::string& source_url) {
-  std::vector<const v1::Finding*> findings;
+  // Each finding with the response it came from (its sources are there).
+  std::vector<std::pair<const v1::Finding*, const v1::CheckResponse*>> findings;
   for (const v1::Finding& finding : response.findings()) {
     if (older != nullptr && finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
       continue;
-    findings.push_back(&finding);
+    findings.emplace_back(&finding, &response);
   }
   if (older != nullptr) {
     for (const v1::Finding& finding : older->findings()) {
       if (finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
-        findings.push_back(&finding);
+        findings.emplace_back(&finding, older);
     }
   }
   Value cards;
@@ -210,7 +213,7 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
         "Not taken into account (condition not recognized): ",
         absl::StrJoin(texts, "; "), "."));
   }
-  for (const v1::Finding* finding : findings) {
+  for (const auto& [finding, answer] : findings) {
     if (only_selected && !Intersects(*finding, call.selected_indexes)) continue;
     if (!Intersects(*finding, call.draft_indexes) &&
         finding->kind() != v1::Finding::TARDIVE_DYSKINESIA) {
@@ -220,7 +223,10 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     // with every recommendation and source behind the card.
     Value links;
     const int citation_links = source_url.empty() ? kCardLinks : kCardLinks - 1;
-    for (const v1::Citation& citation : finding->citations()) {
+    const std::vector<const v1::Citation*> sources =
+        FindingCitations(*answer, *finding);
+    for (const v1::Citation* source : sources) {
+      const v1::Citation& citation = *source;
       if (citation.url().empty() ||
           links.list_value().values_size() >= citation_links) {
         continue;
@@ -236,7 +242,7 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     const std::string uuid = NewCardUuid();
     *list->add_values() =
         Card(uuid, finding->summary(), Indicator(*finding),
-             MarkdownDetail(*finding, notes),
+             MarkdownDetail(*finding, sources, notes),
              Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
                     source_url),
              std::move(links));

@@ -231,6 +231,8 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
     call.notes.push_back(
         "The patient's sex was not available: judged without sex factors.");
   }
+  // Cards cite each source once however many findings rest on it.
+  call.check.set_view(v1::CHECK_VIEW_COMPACT);
   call.check.mutable_patient()->set_age_years(age.youngest);
   if (age.partial && age.oldest != age.youngest) {
     call.older_check = call.check;

@@ -159,18 +159,59 @@ const v1::DoseThreshold* ThresholdFor(const v1::Drug& drug, int syndrome) {
   return nullptr;
 }
 
-// Appends citations to a finding once each, in first-seen order.
+// How a view carries the sources of its findings.
+enum class CitationMode {
+  kNone,     // BASIC: none.
+  kInline,   // FULL: each finding carries its citations in full.
+  kByIds,    // COMPACT: each finding names its citations' ids; the response
+             // carries each cited source once.
+};
+
+CitationMode CitationModeOf(v1::CheckView view) {
+  switch (view) {
+    case v1::CHECK_VIEW_BASIC:
+      return CitationMode::kNone;
+    case v1::CHECK_VIEW_COMPACT:
+      return CitationMode::kByIds;
+    default:
+      return CitationMode::kInline;
+  }
+}
+
+// The sources a COMPACT response carries, each once, in first-cited order.
+class ResponseCitations {
+ public:
+  explicit ResponseCitations(v1::CheckResponse* response)
+      : response_(response) {}
+
+  void Add(const v1::Citation* citation) {
+    // An answer cites a few dozen sources: a linear scan beats hashing.
+    if (std::find(seen_.begin(), seen_.end(), citation) != seen_.end()) return;
+    seen_.push_back(citation);
+    *response_->add_citations() = *citation;
+  }
+
+ private:
+  v1::CheckResponse* response_;
+  absl::InlinedVector<const v1::Citation*, 32> seen_;
+};
+
+// Adds citations to a finding once each, in first-seen order: in full
+// (FULL), by id with the source in the response (COMPACT), or not at all
+// (BASIC).
 class CitationList {
  public:
-  // A disabled list adds nothing (the BASIC view carries no citations).
   CitationList(const KnowledgeSnapshot& knowledge, Finding* finding,
-               bool enabled)
-      : knowledge_(knowledge), finding_(finding), enabled_(enabled) {}
+               CitationMode mode, ResponseCitations* response_citations)
+      : knowledge_(knowledge),
+        finding_(finding),
+        mode_(mode),
+        response_citations_(response_citations) {}
 
   // The sources of one claim, its labels first: a pharmacist checks the
   // drug's own label before the comparative evidence.
   void AddAll(const google::protobuf::RepeatedPtrField<std::string>& ids) {
-    if (!enabled_) return;
+    if (mode_ == CitationMode::kNone) return;
     absl::InlinedVector<const v1::Citation*, 8> claim;
     if (const auto* resolved = knowledge_.ResolvedCitations(ids)) {
       claim.assign(resolved->begin(), resolved->end());
@@ -188,18 +229,29 @@ class CitationList {
   }
 
   void Add(const v1::Citation* citation) {
-    if (citation == nullptr) return;
-    // A finding cites a handful of sources: a linear scan beats hashing.
-    if (std::find(seen_.begin(), seen_.end(), citation) != seen_.end()) return;
-    seen_.push_back(citation);
-    *finding_->add_citations() = *citation;
+    if (citation == nullptr || mode_ == CitationMode::kNone) return;
+    // A finding cites a handful of sources: a linear scan beats hashing. The
+    // finding may already hold some (a caution finding gains an
+    // interaction's sources later).
+    if (mode_ == CitationMode::kInline) {
+      for (const v1::Citation& cited : finding_->citations()) {
+        if (cited.id() == citation->id()) return;
+      }
+      *finding_->add_citations() = *citation;
+      return;
+    }
+    for (const std::string& id : finding_->citation_ids()) {
+      if (id == citation->id()) return;
+    }
+    finding_->add_citation_ids(citation->id());
+    response_citations_->Add(citation);
   }
 
  private:
   const KnowledgeSnapshot& knowledge_;
   Finding* finding_;
-  const bool enabled_;
-  absl::InlinedVector<const v1::Citation*, 16> seen_;
+  const CitationMode mode_;
+  ResponseCitations* response_citations_;
 };
 
 // A short source label for a factor line: the citation's title when short,
@@ -255,7 +307,9 @@ class Assessment {
         request_(request),
         patient_(request.patient()),
         response_(response),
-        full_(request.view() != v1::CHECK_VIEW_BASIC) {}
+        full_(request.view() != v1::CHECK_VIEW_BASIC),
+        citation_mode_(CitationModeOf(request.view())),
+        response_citations_(response) {}
 
   void Run() {
     response_->set_request_id(request_.request_id());
@@ -552,7 +606,7 @@ class Assessment {
         finding->add_recommendations(caution.advice());
       }
     }
-    CitationList citations(knowledge_, finding, full_);
+    CitationList citations = CitationsOf(finding);
     citations.AddAll(caution.citation_ids());
     if (caution.syndrome() != v1::SYNDROME_UNSPECIFIED) {
       caution_syndromes_.emplace_back(finding, caution.syndrome());
@@ -595,18 +649,7 @@ class Assessment {
                           " also raises ", NameOf(substrate), " exposure (",
                           strongest->mechanism(), ")");
           finding->add_recommendations(strongest->advice());
-          for (const std::string& id : strongest->citation_ids()) {
-            const v1::Citation* citation = knowledge_.FindCitation(id);
-            if (citation == nullptr ||
-                std::any_of(finding->citations().begin(),
-                            finding->citations().end(),
-                            [&id](const v1::Citation& cited) {
-                              return cited.id() == id;
-                            })) {
-              continue;
-            }
-            *finding->add_citations() = *citation;
-          }
+          CitationsOf(finding).AddAll(strongest->citation_ids());
         }
         substrate.raised_by.push_back(absl::StrCat(
             NameOf(perpetrator), " (", strongest->mechanism(), ")"));
@@ -642,7 +685,7 @@ class Assessment {
                       " inhibition",
                       SourceLabel(knowledge_, interaction.citation_ids()));
     if (full_) finding->add_recommendations(interaction.advice());
-    CitationList citations(knowledge_, finding, full_);
+    CitationList citations = CitationsOf(finding);
     citations.AddAll(interaction.citation_ids());
   }
 
@@ -847,7 +890,7 @@ class Assessment {
     }
     Finding* finding =
         StartFinding(judged, Finding::ACUTE_DYSTONIA, "acute-dystonia.");
-    CitationList citations(knowledge_, finding, full_);
+    CitationList citations = CitationsOf(finding);
     citations.AddAll(liability.citation_ids());
     if (full_) {
       AppendLiabilityFactor(finding->add_factors(), judged, liability,
@@ -893,7 +936,7 @@ class Assessment {
     if (liability.level() <= v1::RISK_LEVEL_NONE) return;
     Finding* finding =
         StartFinding(judged, Finding::TARDIVE_DYSKINESIA, "tardive.");
-    CitationList citations(knowledge_, finding, full_);
+    CitationList citations = CitationsOf(finding);
     citations.AddAll(liability.citation_ids());
     if (full_) {
       AppendLiabilityFactor(finding->add_factors(), judged, liability,
@@ -979,7 +1022,7 @@ class Assessment {
     if (full_)
       finding->add_recommendations(
           "Review whether more than one dopamine-blocking agent is needed");
-    CitationList citations(knowledge_, finding, full_);
+    CitationList citations = CitationsOf(finding);
     for (const Judged* judged : blockers) {
       for (int m : judged->entry->modifiers[kAcute]) {
         const v1::RiskModifier& modifier = knowledge_.modifier(m);
@@ -1020,7 +1063,7 @@ class Assessment {
     if (full_)
       absl::StrAppend(finding->add_factors(), NameOf(*prophylaxis_),
                       ": anticholinergic prophylaxis");
-    CitationList citations(knowledge_, finding, full_);
+    CitationList citations = CitationsOf(finding);
     for (const v1::DrugClass* drug_class : prophylaxis_->entry->classes) {
       citations.AddAll(drug_class->citation_ids());
     }
@@ -1126,13 +1169,20 @@ class Assessment {
     }
   }
 
+  CitationList CitationsOf(Finding* finding) {
+    return CitationList(knowledge_, finding, citation_mode_,
+                        &response_citations_);
+  }
+
   const KnowledgeSnapshot& knowledge_;
   const v1::CheckRequest& request_;
   const v1::Patient& patient_;
   v1::CheckResponse* response_;
-  // FULL (the default) carries factors, recommendations, details and
-  // citations; BASIC only levels, summaries and what was matched.
+  // FULL (the default) and COMPACT carry factors, recommendations, details
+  // and citations; BASIC only levels, summaries and what was matched.
   const bool full_;
+  const CitationMode citation_mode_;
+  ResponseCitations response_citations_;
   std::vector<Judged> judged_;
   const Judged* prophylaxis_ = nullptr;
   std::vector<std::string> lowered_by_prophylaxis_;

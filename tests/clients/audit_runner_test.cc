@@ -97,6 +97,28 @@ TEST_F(AuditRunnerTest, AuditsTheCsvExampleAndReconciles) {
 
 // A screening run (BASIC view) reaches the same levels as a full one, with
 // no factors or citations in findings.csv.
+// Without results.ndjson the run asks for COMPACT (each source once per
+// answer); findings.csv and the report resolve the sources, so they read
+// the same as with FULL.
+TEST_F(AuditRunnerTest, WithoutResultsTheCompactViewGivesTheSameFindings) {
+  AuditOptions full = Options();
+  full.view = v1::CHECK_VIEW_FULL;
+  AuditOptions compact = Options();
+  compact.write_results = false;
+
+  AuditResult full_result = RunAudit(Example("prescriptions.csv"), full);
+  AuditResult compact_result = RunAudit(Example("prescriptions.csv"), compact);
+
+  ASSERT_THAT(full_result.status, IsOk());
+  ASSERT_THAT(compact_result.status, IsOk());
+  EXPECT_EQ(Lines(compact.out_dir + "/findings.csv"),
+            Lines(full.out_dir + "/findings.csv"));
+  std::ifstream report(compact.out_dir + "/report.html");
+  const std::string html((std::istreambuf_iterator<char>(report)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("class=\"citations\""), std::string::npos);
+}
+
 TEST_F(AuditRunnerTest, BasicViewScreensWithTheSameLevels) {
   AuditOptions full = Options();
   AuditOptions basic = Options();

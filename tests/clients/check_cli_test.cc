@@ -45,6 +45,24 @@ TEST(CheckCliTest, RouteAbbreviationsAndEnumNamesAreAccepted) {
             v1::ROUTE_LONG_ACTING_INJECTABLE);
 }
 
+// The readable report cites each source once (COMPACT); --json keeps FULL's
+// shape for scripts that read each finding's citations; --view overrides.
+TEST(CheckCliTest, ViewFitsTheOutput) {
+  auto report = ParseCheckArguments({"--age", "40", "--med", "a"});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->request.view(), v1::CHECK_VIEW_COMPACT);
+  auto json = ParseCheckArguments({"--age", "40", "--json", "--med", "a"});
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_EQ(json->request.view(), v1::CHECK_VIEW_FULL);
+  auto basic = ParseCheckArguments(
+      {"--age", "40", "--json", "--view", "basic", "--med", "a"});
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  EXPECT_EQ(basic->request.view(), v1::CHECK_VIEW_BASIC);
+  auto unknown = ParseCheckArguments({"--age", "40", "--view", "everything"});
+  EXPECT_THAT(unknown.status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(unknown.status().message(), HasSubstr("--view"));
+}
+
 TEST(CheckCliTest, RouteBeforeAnyMedIsInvalidArgument) {
   EXPECT_THAT(ParseCheckArguments({"--age", "40", "--route", "oral"}),
               StatusIs(absl::StatusCode::kInvalidArgument));

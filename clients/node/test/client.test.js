@@ -4,7 +4,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert');
-const { Client, DEFAULT_TARGET, grpc, makeRequest } = require('..');
+const {
+  Client, DEFAULT_TARGET, findingCitations, grpc, makeRequest,
+} = require('..');
 
 const TARGET = process.env.DYSTONIA_SERVER || DEFAULT_TARGET;
 const YOUNG_MAN = { age_years: 19, sex: 'male' };
@@ -61,6 +63,24 @@ test('dystonia-risk-client', async (t) => {
       for (const finding of response.findings) {
         assert.strictEqual(finding.citations.length, 0);
       }
+    });
+
+    await t.test('compact view cites each source once', async () => {
+      const medications =
+          [IM_HALOPERIDOL, { name: 'metoclopramide 10 mg' },
+           { name: 'paroxetine 20 mg' }];
+      const full = await client.check(YOUNG_MAN, medications, { view: 'full' });
+      const compact =
+          await client.check(YOUNG_MAN, medications, { view: 'compact' });
+      assert.strictEqual(compact.findings.length, full.findings.length);
+      const carried = compact.citations.map((c) => c.id);
+      assert.strictEqual(new Set(carried).size, carried.length);
+      full.findings.forEach((finding, i) => {
+        assert.strictEqual(compact.findings[i].citations.length, 0);
+        assert.deepStrictEqual(
+            findingCitations(compact, compact.findings[i]).map((c) => c.id),
+            findingCitations(full, finding).map((c) => c.id));
+      });
     });
 
     await t.test('an unrecognized name comes back in unrecognized',

@@ -31,6 +31,7 @@ except ImportError as error:  # pragma: no cover - depends on the build
 __all__ = [
     "Client",
     "DEFAULT_TARGET",
+    "finding_citations",
     "level_name",
     "make_condition",
     "make_medication",
@@ -181,7 +182,8 @@ def make_medication(medication):
 
 
 def make_request(patient, medications, request_id="", view=None):
-    """The CheckRequest Client.check sends; view is None, "full" or "basic"."""
+    """The CheckRequest Client.check sends; view is None, "full", "compact"
+    or "basic"."""
     if isinstance(medications, (str, dict)):
         raise ValueError("medications must be a list")
     return risk_service_pb2.CheckRequest(
@@ -190,6 +192,15 @@ def make_request(patient, medications, request_id="", view=None):
         medications=[make_medication(m) for m in medications],
         view=_enum_value(risk_service_pb2.CheckView, "CHECK_VIEW_", view,
                          "view"))
+
+
+def finding_citations(response, finding):
+    """The Citations a finding rests on, in any view: inline in the finding
+    (FULL) or named by id with each source once in the response (COMPACT).
+    """
+    by_id = {citation.id: citation for citation in response.citations}
+    return list(finding.citations) + [
+        by_id[cited] for cited in finding.citation_ids if cited in by_id]
 
 
 def level_name(level):
@@ -231,8 +242,10 @@ class Client:
 
         patient: a dict ({"age_years": 19, "sex": "male"}) or a Patient.
         medications: a list of dicts, names or Medication messages.
-        view: None or "full" (everything), or "basic" (levels and findings
-        without the explanatory text and citations).
+        view: None or "full" (everything), "compact" (everything, each
+        source once in response.citations: read a finding's sources with
+        finding_citations), or "basic" (levels and findings without the
+        explanatory text and citations).
         """
         request = make_request(patient, medications, request_id, view)
         return self._stub.Check(request, timeout=self._timeout(timeout))

@@ -11,8 +11,9 @@ import unittest
 
 import grpc
 
-from dystonia_risk import (Client, DEFAULT_TARGET, common_pb2, level_name,
-                           make_request, risk_service_pb2)
+from dystonia_risk import (Client, DEFAULT_TARGET, common_pb2,
+                           finding_citations, level_name, make_request,
+                           risk_service_pb2)
 
 TARGET = os.environ.get("DYSTONIA_SERVER") or DEFAULT_TARGET
 YOUNG_MAN = {"age_years": 19, "sex": "male"}
@@ -77,6 +78,22 @@ class ClientTest(unittest.TestCase):
         self.assertTrue(response.findings)
         for finding in response.findings:
             self.assertFalse(finding.citations)
+
+    def test_compact_view_cites_each_source_once(self):
+        medications = [IM_HALOPERIDOL, "metoclopramide 10 mg",
+                       "paroxetine 20 mg"]
+        full = self.client.check(YOUNG_MAN, medications, view="full")
+        compact = self.client.check(YOUNG_MAN, medications, view="compact")
+        self.assertEqual(len(compact.findings), len(full.findings))
+        carried = [citation.id for citation in compact.citations]
+        self.assertEqual(len(carried), len(set(carried)))
+        for full_finding, compact_finding in zip(full.findings,
+                                                 compact.findings):
+            self.assertFalse(compact_finding.citations)
+            self.assertEqual(
+                [c.id for c in finding_citations(compact, compact_finding)],
+                [c.id for c in finding_citations(full, full_finding)])
+        self.assertLess(compact.ByteSize(), full.ByteSize())
 
     def test_protobuf_messages_are_accepted(self):
         patient = risk_service_pb2.Patient(age_years=19,
