@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/match.h"
@@ -515,11 +516,9 @@ class Assessment {
           consider(hit);
         } else {
           hit.kind = Finding::DRUG_COMBINATION;
-          for (const Judged& other : judged_) {
+          for (int position : JudgedInScope(caution.co_medication())) {
+            const Judged& other = judged_[position];
             if (other.medication_index == judged.medication_index) continue;
-            if (!knowledge_.InScope(caution.co_medication(), *other.entry)) {
-              continue;
-            }
             hit.partner = &other;
             const auto pair =
                 OrderedPair(judged.medication_index, other.medication_index);
@@ -617,15 +616,38 @@ class Assessment {
   // (pimozide with paroxetine: a labelled contraindication and the CYP2D6
   // rule), the contraindication, else the highest level, speaks for the pair.
   void FindInteractions() {
+    // Who perpetrates each interaction in this list, found once: a substrate
+    // then looks only at its own interactions' perpetrators instead of at
+    // every other medication, so the cost grows with the list, not with its
+    // pairs.
+    std::vector<std::pair<int, int>> perpetrators;  // (interaction, judged)
+    for (int p = 0; p < static_cast<int>(judged_.size()); ++p) {
+      for (int x : judged_[p].entry->perpetrator_of) perpetrators.emplace_back(x, p);
+    }
+    std::sort(perpetrators.begin(), perpetrators.end());
     for (Judged& substrate : judged_) {
-      for (const Judged& perpetrator : judged_) {
-        if (perpetrator.medication_index == substrate.medication_index)
-          continue;
+      // (judged position of a perpetrator, rank of the interaction in the
+      // substrate's list): the first strongest in that order wins, as before.
+      absl::InlinedVector<std::pair<int, int>, 8> candidates;
+      const std::vector<int>& substrate_of = substrate.entry->substrate_of;
+      for (int rank = 0; rank < static_cast<int>(substrate_of.size()); ++rank) {
+        const int x = substrate_of[rank];
+        for (auto it = std::lower_bound(perpetrators.begin(), perpetrators.end(),
+                                        std::make_pair(x, -1));
+             it != perpetrators.end() && it->first == x; ++it) {
+          if (judged_[it->second].medication_index != substrate.medication_index)
+            candidates.emplace_back(it->second, rank);
+        }
+      }
+      std::sort(candidates.begin(), candidates.end());
+      for (size_t i = 0; i < candidates.size();) {
+        const Judged& perpetrator = judged_[candidates[i].first];
         const v1::Interaction* strongest = nullptr;
-        for (int x : substrate.entry->substrate_of) {
-          const auto& of = perpetrator.entry->perpetrator_of;
-          if (std::find(of.begin(), of.end(), x) == of.end()) continue;
-          const v1::Interaction& candidate = knowledge_.interaction(x);
+        for (; i < candidates.size() &&
+               &judged_[candidates[i].first] == &perpetrator;
+             ++i) {
+          const v1::Interaction& candidate =
+              knowledge_.interaction(substrate_of[candidates[i].second]);
           if (strongest == nullptr ||
               std::make_pair(candidate.contraindicated(), candidate.level()) >
                   std::make_pair(strongest->contraindicated(),
@@ -633,7 +655,6 @@ class Assessment {
             strongest = &candidate;
           }
         }
-        if (strongest == nullptr) continue;
         const auto pair = OrderedPair(substrate.medication_index,
                                       perpetrator.medication_index);
         auto covered = std::find_if(
@@ -711,11 +732,24 @@ class Assessment {
   // Another medication of the list in `scope`, or nullptr.
   const Judged* CoMedication(const v1::Scope& scope,
                              const Judged& judged) const {
-    for (const Judged& other : judged_) {
-      if (other.medication_index == judged.medication_index) continue;
-      if (knowledge_.InScope(scope, *other.entry)) return &other;
+    for (int position : JudgedInScope(scope)) {
+      const Judged& other = judged_[position];
+      if (other.medication_index != judged.medication_index) return &other;
     }
     return nullptr;
+  }
+
+  // The positions in judged_ of the medications in `scope`, found once per
+  // scope and request: "is another medication an antipsychotic?" then walks
+  // a short list instead of every pair, so the cost grows with the list.
+  const std::vector<int>& JudgedInScope(const v1::Scope& scope) const {
+    auto [it, inserted] = judged_in_scope_.try_emplace(&scope);
+    if (inserted) {
+      for (int i = 0; i < static_cast<int>(judged_.size()); ++i) {
+        if (knowledge_.InScope(scope, *judged_[i].entry)) it->second.push_back(i);
+      }
+    }
+    return it->second;
   }
 
   // True when every condition of `modifier` holds. With `label`, also says
@@ -1184,6 +1218,9 @@ class Assessment {
   const CitationMode citation_mode_;
   ResponseCitations response_citations_;
   std::vector<Judged> judged_;
+  // See JudgedInScope; filled only after judged_ is complete.
+  mutable absl::flat_hash_map<const v1::Scope*, std::vector<int>>
+      judged_in_scope_;
   const Judged* prophylaxis_ = nullptr;
   std::vector<std::string> lowered_by_prophylaxis_;
   std::vector<int> lowered_indexes_;
