@@ -14,6 +14,7 @@ PACKAGES=(
   libbenchmark-dev
   libssl-dev
   libcpp-httplib-dev
+  nlohmann-json3-dev
 )
 
 # The test suite renders the audit report in a real browser (headless

@@ -15,9 +15,8 @@
 namespace dystonia::cds_hooks {
 namespace {
 
-using google::protobuf::ListValue;
-using google::protobuf::Value;
 using json::Put;
+using json::Value;
 
 constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
 constexpr char kOverrideSystem[] = "urn:dystonia-risk:override-reason";
@@ -116,7 +115,7 @@ Value OverrideReasons() {
     Put(&reason, "code", std::string(code));
     Put(&reason, "system", std::string(kOverrideSystem));
     Put(&reason, "display", std::string(display));
-    *list.mutable_list_value()->add_values() = std::move(reason);
+    list.push_back(std::move(reason));
   }
   return list;
 }
@@ -152,7 +151,7 @@ Value Card(const std::string& uuid, const std::string& summary,
   TruncateUtf8(&short_detail, kMaxCardDetailCharacters);
   Put(object, "detail", short_detail);
   Put(object, "source", std::move(source));
-  if (links.list_value().values_size() > 0)
+  if (!links.empty())
     Put(object, "links", std::move(links));
   Put(object, "overrideReasons", OverrideReasons());
   return card;
@@ -187,8 +186,7 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
         findings.emplace_back(&finding, older);
     }
   }
-  Value cards;
-  ListValue* list = cards.mutable_list_value();
+  Value cards = Value::array();
   const int64_t issued = absl::ToUnixSeconds(now);
   auto issue = [&](const std::string& uuid, const std::string& rule_id) {
     v1::CardIssue record;
@@ -228,24 +226,23 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     for (const v1::Citation* source : sources) {
       const v1::Citation& citation = *source;
       if (citation.url().empty() ||
-          links.list_value().values_size() >= citation_links) {
+          static_cast<int>(links.size()) >= citation_links) {
         continue;
       }
-      *links.mutable_list_value()->add_values() =
-          Link(Shortened(citation.title(), 120), citation.url());
+      links.push_back(Link(Shortened(citation.title(), 120), citation.url()));
     }
     if (!source_url.empty()) {
-      *links.mutable_list_value()->add_values() = Link(
+      links.push_back(Link(
           "All recommendations and sources (dystonia-risk knowledge base)",
-          source_url);
+          source_url));
     }
     const std::string uuid = NewCardUuid();
-    *list->add_values() =
+    cards.push_back(
         Card(uuid, finding->summary(), Indicator(*finding),
              MarkdownDetail(*finding, sources, notes),
              Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
                     source_url),
-             std::move(links));
+             std::move(links)));
     issue(uuid, finding->id());
   }
   if (response.unrecognized_size() > 0 || !call.not_judged.empty()) {
@@ -268,12 +265,12 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
       absl::StrAppend(&detail, "\n- ", not_judged);
     }
     const std::string uuid = NewCardUuid();
-    *list->add_values() =
+    cards.push_back(
         Card(uuid,
              absl::StrCat("Not checked for dystonia risk: ",
                           absl::StrJoin(names, ", ")),
              "info", detail,
-             Source("unrecognized-medications", "UNRECOGNIZED"), Value());
+             Source("unrecognized-medications", "UNRECOGNIZED"), Value()));
     issue(uuid, "unrecognized-medications");
   }
   Value body;

@@ -12,8 +12,8 @@
 #include "absl/time/time.h"
 #include "dystonia/v1/feedback.pb.h"
 #include "dystonia/v1/risk_service.pb.h"
-#include "google/protobuf/struct.pb.h"
 #include "service/cds_hooks/hook_request.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -30,7 +30,7 @@ inline constexpr size_t kMaxCardDetailCharacters = 2000;
 // card's source names the service and the rule; its url is `source_url` (a
 // page about the knowledge base, not one of the papers: those are the
 // card's links), left out when empty.
-google::protobuf::Value BuildCards(const HookCall& call,
+json::Value BuildCards(const HookCall& call,
                                    const std::string& service_id,
                                    bool order_select,
                                    const v1::CheckResponse& response,

@@ -17,7 +17,7 @@
 namespace dystonia::cds_hooks {
 namespace {
 
-using google::protobuf::Value;
+using json::Value;
 
 absl::Status UnknownService(const std::string& service_id) {
   return absl::NotFoundError(
@@ -25,10 +25,8 @@ absl::Status UnknownService(const std::string& service_id) {
 }
 
 Value NoCards() {
-  Value cards;
-  cards.mutable_list_value();
   Value body;
-  json::Put(&body, "cards", std::move(cards));
+  json::Put(&body, "cards", Value::array());
   return body;
 }
 
@@ -137,9 +135,7 @@ absl::StatusOr<Value> CdsHooksService::Feedback(const std::string& service_id,
     return absl::UnavailableError(
         absl::StrCat("the feedback could not be stored: ", stored.message()));
   }
-  Value empty;
-  empty.mutable_struct_value();
-  return empty;
+  return Value::object();
 }
 
 }  // namespace dystonia::cds_hooks

@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
-#include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/json_value.h"
 #include "service/cds_hooks/prefetch.h"
 
 namespace dystonia::cds_hooks {
@@ -41,7 +41,7 @@ class CdsHooksService {
       : knowledge_(knowledge), store_(store), options_(std::move(options)) {}
 
   // The discovery document.
-  google::protobuf::Value Discovery() const;
+  json::Value Discovery() const;
 
   // The cards for a hook request `body` (JSON text) to `service_id`.
   // kNotFound for a service id that is not ours; kInvalidArgument naming the
@@ -50,14 +50,14 @@ class CdsHooksService {
   // needs and it cannot be read from the request's fhirServer;
   // kUnavailable while the knowledge base loads or when the issued cards
   // cannot be recorded.
-  absl::StatusOr<google::protobuf::Value> Hook(const std::string& service_id,
+  absl::StatusOr<json::Value> Hook(const std::string& service_id,
                                                const std::string& body) const;
 
   // Stores the feedback of `body` (JSON text) on cards `service_id` issued;
   // answers {}. kNotFound for a service id that is not ours;
   // kInvalidArgument naming the entry for a malformed one or a card this
   // service did not issue; kUnavailable when it cannot be stored.
-  absl::StatusOr<google::protobuf::Value> Feedback(
+  absl::StatusOr<json::Value> Feedback(
       const std::string& service_id, const std::string& body) const;
 
  private:

@@ -7,8 +7,8 @@
 
 namespace dystonia::cds_hooks {
 
-using google::protobuf::Value;
 using json::Put;
+using json::Value;
 
 std::string HookOfService(const std::string& service_id) {
   if (service_id == kOrderSelectService) return "order-select";
@@ -51,7 +51,7 @@ Value DiscoveryDocument() {
             "patient/Condition.read. Without either, the orders are judged on "
             "what was sent and the cards say what was missing; a fhirServer "
             "that cannot be read gets 412."));
-    *services.mutable_list_value()->add_values() = std::move(service);
+    services.push_back(std::move(service));
   }
   Value body;
   Put(&body, "services", std::move(services));

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -41,7 +41,7 @@ inline constexpr PrefetchTemplate kPrefetchTemplates[] = {
 std::string HookOfService(const std::string& service_id);
 
 // The discovery document (GET /cds-services).
-google::protobuf::Value DiscoveryDocument();
+json::Value DiscoveryDocument();
 
 }  // namespace dystonia::cds_hooks
 

@@ -7,19 +7,19 @@
 
 namespace dystonia::cds_hooks {
 
-using google::protobuf::Value;
 using json::Get;
 using json::Text;
+using json::Value;
 
 absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
     const Value& body, const std::string& service_id, absl::Time now) {
   const Value* list = Get(body, "feedback");
-  if (list == nullptr || list->kind_case() != Value::kListValue) {
+  if (list == nullptr || !list->is_array()) {
     return absl::InvalidArgumentError("feedback: is missing or not an array");
   }
   std::vector<v1::CardFeedback> out;
-  for (int i = 0; i < list->list_value().values_size(); ++i) {
-    const Value& entry = list->list_value().values(i);
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Value& entry = (*list)[i];
     const std::string where = absl::StrCat("feedback[", i, "]");
     v1::CardFeedback feedback;
     feedback.set_card_uuid(Text(Get(entry, "card")));

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dystonia/v1/feedback.pb.h"
-#include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -18,7 +18,7 @@ namespace dystonia::cds_hooks {
 // naming the field for a malformed one (CDS Hooks 2.0: card, outcome and
 // outcomeTimestamp are required).
 absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
-    const google::protobuf::Value& body, const std::string& service_id,
+    const json::Value& body, const std::string& service_id,
     absl::Time now);
 
 }  // namespace dystonia::cds_hooks

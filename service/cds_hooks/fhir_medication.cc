@@ -15,11 +15,11 @@
 namespace dystonia::cds_hooks {
 namespace {
 
-using google::protobuf::Value;
 using json::Elements;
 using json::Get;
 using json::Number;
 using json::Text;
+using json::Value;
 
 // RxNorm as EHRs write it: the FHIR URI, its https form and the HL7 OID.
 constexpr absl::string_view kRxNormSystems[] = {

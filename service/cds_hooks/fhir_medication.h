@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dystonia/v1/risk_service.pb.h"
-#include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -23,15 +23,15 @@ using DrugIdentifier = std::function<std::string(const v1::Medication&)>;
 // references by "urn:uuid:...").
 struct Referable {
   std::string full_url;
-  const google::protobuf::Value* resource = nullptr;
+  const json::Value* resource = nullptr;
 };
 
 // The resources of a Bundle (entry[].resource), of an array of resources or
 // of bundles, or the resource itself, with their entries' fullUrl.
-std::vector<Referable> Referables(const google::protobuf::Value* value);
+std::vector<Referable> Referables(const json::Value* value);
 
 // A MedicationRequest or (STU3) MedicationOrder.
-bool IsMedicationOrder(const google::protobuf::Value& resource);
+bool IsMedicationOrder(const json::Value& resource);
 
 // A status that means the order is not being given (FHIR R4 and R5
 // MedicationRequest.status).
@@ -43,7 +43,7 @@ bool IsStoppedStatus(const std::string& status);
 // `everything`. `identify` (may be null) picks the first coding it
 // recognizes, so that a second coding or a misspelled text cannot hide a
 // known code.
-v1::Medication MedicationFrom(const google::protobuf::Value& order,
+v1::Medication MedicationFrom(const json::Value& order,
                               const std::vector<Referable>& everything,
                               const DrugIdentifier* identify);
 

@@ -11,7 +11,7 @@ namespace {
 using json::Elements;
 using json::Get;
 using json::Text;
-using google::protobuf::Value;
+using json::Value;
 
 constexpr char kBirthSexExtension[] =
     "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex";

@@ -9,7 +9,7 @@
 
 #include "absl/time/civil_time.h"
 #include "dystonia/v1/risk_service.pb.h"
-#include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -34,14 +34,14 @@ std::optional<absl::CivilDay> ParseDay(const std::string& text);
 AgeRange AgeFrom(const std::string& birth_date, absl::CivilDay on);
 
 // US Core birth sex first, then Patient.gender.
-v1::Sex SexOf(const google::protobuf::Value& patient);
+v1::Sex SexOf(const json::Value& patient);
 
 // A FHIR Condition as a patient condition: its text, and the coding of the
 // first system the service reads, in order SNOMED CT, ICD-10-CM, ICD-10 (a
 // problem list often codes one condition in several systems). None for a
 // refuted or mistaken entry, or one with neither text nor code.
 std::optional<v1::Condition> ConditionFrom(
-    const google::protobuf::Value& resource);
+    const json::Value& resource);
 
 }  // namespace dystonia::cds_hooks
 

@@ -13,16 +13,16 @@
 
 namespace dystonia::cds_hooks {
 
-using google::protobuf::Value;
 using json::Get;
 using json::Text;
+using json::Value;
 
 absl::Status ValidateHookRequest(const Value& body) {
-  if (body.kind_case() != Value::kStructValue) {
+  if (!body.is_object()) {
     return absl::InvalidArgumentError("the body is not a JSON object");
   }
   const Value* context = Get(body, "context");
-  if (context == nullptr || context->kind_case() != Value::kStructValue) {
+  if (context == nullptr || !context->is_object()) {
     return absl::InvalidArgumentError("context: is missing or not an object");
   }
   // CDS Hooks 2.0 requires hookInstance, and the order hooks
@@ -53,8 +53,8 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
   for (const Referable& draft : everything) drafts.push_back(draft.resource);
   std::vector<const Value*> prefetched;
   const Value* patient = nullptr;
-  if (prefetch != nullptr && prefetch->kind_case() == Value::kStructValue) {
-    for (const auto& [name, value] : prefetch->struct_value().fields()) {
+  if (prefetch != nullptr && prefetch->is_object()) {
+    for (const Value& value : *prefetch) {
       for (const Referable& found : Referables(&value)) {
         if (Text(Get(*found.resource, "resourceType")) == "Patient") {
           patient = found.resource;
@@ -72,8 +72,8 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
 
   std::vector<std::string> selections;
   if (const Value* list = Get(*context, "selections")) {
-    if (list->kind_case() == Value::kListValue) {
-      for (const Value& selection : list->list_value().values()) {
+    if (list->is_array()) {
+      for (const Value& selection : *list) {
         selections.push_back(Text(&selection));
       }
     }

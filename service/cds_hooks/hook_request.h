@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "dystonia/v1/risk_service.pb.h"
-#include "google/protobuf/struct.pb.h"
 #include "service/cds_hooks/fhir_medication.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -47,7 +47,7 @@ struct HookCall {
 // What CDS Hooks 2.0 requires of an order hook request: a JSON object with
 // hookInstance and a context with patientId. kInvalidArgument naming the
 // field otherwise.
-absl::Status ValidateHookRequest(const google::protobuf::Value& body);
+absl::Status ValidateHookRequest(const json::Value& body);
 
 // Maps a CDS Hooks request body (already parsed from JSON) to a HookCall.
 // `now` is the time of the request: ages and days on therapy are counted to
@@ -58,7 +58,7 @@ absl::Status ValidateHookRequest(const google::protobuf::Value& body);
 // hookInstance or context.patientId). Orders that are not medications
 // (diet, imaging) are skipped; medication orders that are stopped or
 // unreadable are listed in `not_judged`.
-absl::StatusOr<HookCall> MapHookRequest(const google::protobuf::Value& body,
+absl::StatusOr<HookCall> MapHookRequest(const json::Value& body,
                                         absl::Time now,
                                         const DrugIdentifier* identify = nullptr);
 

@@ -1,122 +1,158 @@
 #include "service/cds_hooks/json_value.h"
 
+#include <cstddef>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "service/engine/request_validator.h"
 
 namespace dystonia::cds_hooks::json {
 namespace {
 
-// Drops "// ..." line comments outside strings: the CDS Hooks specification's
-// own examples carry them, and being lenient on input costs nothing.
-std::string WithoutLineComments(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      out.push_back(c);
-      if (c == '\\' && i + 1 < text.size()) {
-        out.push_back(text[++i]);
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
-      while (i < text.size() && text[i] != '\n') ++i;
-      out.push_back('\n');
-    } else {
-      if (c == '"') in_string = true;
-      out.push_back(c);
-    }
+// nlohmann's own document builder, stopped as soon as a body nests deeper
+// than kMaxNesting: a hostile "[[[[..." is refused after reading a few bytes
+// of it, not after building its length in nested arrays.
+class BoundedDocumentBuilder
+    : public nlohmann::detail::json_sax_dom_parser<Value> {
+  using Builder = nlohmann::detail::json_sax_dom_parser<Value>;
+
+ public:
+  explicit BoundedDocumentBuilder(Value* root)
+      : Builder(*root, /*allow_exceptions_=*/false) {}
+
+  // nlohmann's parser calls these by name (a template, not virtuals).
+  bool start_object(std::size_t size) {
+    return Enter() && Builder::start_object(size);
   }
-  return out;
-}
+  bool end_object() {
+    --depth_;
+    return Builder::end_object();
+  }
+  bool start_array(std::size_t size) {
+    return Enter() && Builder::start_array(size);
+  }
+  bool end_array() {
+    --depth_;
+    return Builder::end_array();
+  }
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& last_token,
+                   const Exception& error) {
+    error_ = WithoutExceptionId(error.what());
+    return Builder::parse_error(position, last_token, error);
+  }
+
+  bool too_deep() const { return too_deep_; }
+  // Why the text is not JSON; empty when it is.
+  const std::string& error() const { return error_; }
+
+ private:
+  // "[json.exception.parse_error.101] parse error at ..." without the
+  // bracketed id, which means nothing to the EHR reading the answer.
+  static std::string WithoutExceptionId(const std::string& what) {
+    const size_t end = what.find("] ");
+    return end == std::string::npos ? what : what.substr(end + 2);
+  }
+
+  bool Enter() {
+    if (++depth_ <= kMaxNesting) return true;
+    too_deep_ = true;
+    return false;
+  }
+
+  int depth_ = 0;
+  bool too_deep_ = false;
+  std::string error_;
+};
 
 }  // namespace
 
 const Value* Get(const Value& object, absl::string_view name) {
-  if (object.kind_case() != Value::kStructValue) return nullptr;
-  const auto& fields = object.struct_value().fields();
-  auto it = fields.find(std::string(name));
-  return it == fields.end() ? nullptr : &it->second;
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  return it == object.end() ? nullptr : &*it;
 }
 
 std::string Text(const Value* value) {
   if (value == nullptr) return "";
-  if (value->kind_case() == Value::kStringValue) return value->string_value();
-  if (value->kind_case() == Value::kNumberValue)
-    return absl::StrCat(value->number_value());
+  if (const auto* text = value->get_ptr<const Value::string_t*>()) return *text;
+  // Every number reads as a double however it was written: 12, 12.0 and
+  // 1.2e1 give the same text.
+  if (value->is_number()) return absl::StrCat(value->get<double>());
   return "";
 }
 
 double Number(const Value* value) {
   if (value == nullptr) return 0;
-  if (value->kind_case() == Value::kNumberValue) return value->number_value();
+  if (value->is_number()) return value->get<double>();
   double parsed = 0;
-  if (value->kind_case() == Value::kStringValue &&
-      absl::SimpleAtod(value->string_value(), &parsed)) {
+  if (const auto* text = value->get_ptr<const Value::string_t*>();
+      text != nullptr && absl::SimpleAtod(*text, &parsed)) {
     return parsed;
   }
   return 0;
 }
 
-// The elements of a JSON array, or the one value when it is not an array.
 std::vector<const Value*> Elements(const Value* value) {
   std::vector<const Value*> out;
   if (value == nullptr) return out;
-  if (value->kind_case() == Value::kListValue) {
-    for (const Value& element : value->list_value().values())
-      out.push_back(&element);
-  } else if (value->kind_case() == Value::kStructValue) {
+  if (value->is_array()) {
+    out.reserve(value->size());
+    for (const Value& element : *value) out.push_back(&element);
+  } else if (value->is_object()) {
     out.push_back(value);
   }
   return out;
 }
 
 void Put(Value* object, const std::string& name, Value value) {
-  (*object->mutable_struct_value()->mutable_fields())[name] = std::move(value);
+  if (!object->is_object()) *object = Value::object();
+  (*object)[name] = std::move(value);
 }
 
 void Put(Value* object, const std::string& name, const std::string& text) {
   Put(object, name, String(text));
 }
 
-Value String(const std::string& text) {
-  Value value;
-  value.set_string_value(text);
-  return value;
-}
+Value String(const std::string& text) { return Value(text); }
 
 absl::StatusOr<Value> Parse(const std::string& text) {
-  // JSON is UTF-8 (RFC 8259); protobuf's parser lets invalid bytes through
-  // into strings that cards would echo, making the answer invalid JSON.
+  // JSON is UTF-8 (RFC 8259): said plainly rather than as a syntax error.
   if (!IsValidUtf8(text)) {
     return absl::InvalidArgumentError(
         "the body is not valid UTF-8 (JSON must be UTF-8, RFC 8259)");
   }
   Value value;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      WithoutLineComments(text), &value);
-  if (!status.ok()) {
+  BoundedDocumentBuilder builder(&value);
+  bool parsed = false;
+  try {
+    parsed = Value::sax_parse(text, &builder, Value::input_format_t::json,
+                              /*strict=*/true, /*ignore_comments=*/true);
+  } catch (const Value::exception& error) {
+    // The builder reports errors instead of throwing; this is a guard.
     return absl::InvalidArgumentError(
-        absl::StrCat("the body is not JSON: ", std::string(status.message())));
+        absl::StrCat("the body is not JSON: ", error.what()));
+  }
+  if (builder.too_deep()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the body nests deeper than ", kMaxNesting, " levels"));
+  }
+  if (!parsed) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the body is not JSON: ", builder.error()));
   }
   return value;
 }
 
 absl::StatusOr<std::string> Print(const Value& value) {
-  std::string text;
-  auto status = google::protobuf::util::MessageToJsonString(value, &text);
-  if (!status.ok()) {
-    return absl::InternalError(
-        absl::StrCat("the answer cannot be written as JSON: ",
-                     std::string(status.message())));
+  try {
+    return value.dump(/*indent=*/-1, /*indent_char=*/' ',
+                      /*ensure_ascii=*/false, Value::error_handler_t::replace);
+  } catch (const Value::exception& error) {
+    return absl::InternalError(absl::StrCat(
+        "the answer cannot be written as JSON: ", error.what()));
   }
-  return text;
 }
 
 }  // namespace dystonia::cds_hooks::json

@@ -15,10 +15,10 @@
 namespace dystonia::cds_hooks {
 namespace {
 
-using google::protobuf::Value;
 using json::Elements;
 using json::Get;
 using json::Text;
+using json::Value;
 
 // FHIR's id type: [A-Za-z0-9\-\.]{1,64}. Checked before it goes into a URL.
 bool IsFhirId(const std::string& id) {
@@ -88,10 +88,18 @@ absl::StatusOr<Value> ReadAll(const std::string& url, const std::string& server,
       merged = *std::move(resource);
       continue;
     }
-    for (const Value* entry : Elements(Get(*resource, "entry"))) {
-      Value* entries = &(*merged.mutable_struct_value()->mutable_fields())["entry"];
-      *entries->mutable_list_value()->add_values() = *entry;
+    const std::vector<const Value*> page_entries =
+        Elements(Get(*resource, "entry"));
+    if (page_entries.empty()) continue;
+    Value& entries = merged["entry"];
+    if (!entries.is_array()) {
+      // A first page's lone entry written as an object is kept, as Elements
+      // reads it.
+      Value first = entries.is_object() ? std::move(entries) : Value();
+      entries = Value::array();
+      if (first.is_object()) entries.push_back(std::move(first));
     }
+    for (const Value* entry : page_entries) entries.push_back(*entry);
   }
   return merged;
 }
@@ -103,8 +111,8 @@ std::vector<std::string> MissingPrefetch(const Value& request) {
   const Value* prefetch = Get(request, "prefetch");
   // The resource types the prefetch carries under any key.
   std::vector<std::string> carried;
-  if (prefetch != nullptr && prefetch->kind_case() == Value::kStructValue) {
-    for (const auto& [key, value] : prefetch->struct_value().fields()) {
+  if (prefetch != nullptr && prefetch->is_object()) {
+    for (const Value& value : *prefetch) {
       for (const Referable& found : Referables(&value)) {
         std::string type = Text(Get(*found.resource, "resourceType"));
         if (type == "MedicationOrder") type = "MedicationRequest";  // STU3
@@ -161,8 +169,10 @@ absl::Status CompletePrefetch(Value* request, const PrefetchSource& source,
         "' is not a FHIR id (letters, digits, '-' and '.', at most 64)"));
   }
   const absl::Time deadline = now + source.timeout;
-  Value* prefetch = &(*request->mutable_struct_value()->mutable_fields())["prefetch"];
-  if (prefetch->kind_case() != Value::kStructValue) prefetch->mutable_struct_value();
+  // The request is an object (it names a fhirServer); a prefetch that is
+  // not one carries nothing and is replaced.
+  Value* prefetch = &(*request)["prefetch"];
+  if (!prefetch->is_object()) *prefetch = Value::object();
   for (const PrefetchTemplate& entry : kPrefetchTemplates) {
     if (std::find(missing.begin(), missing.end(), entry.key) == missing.end())
       continue;

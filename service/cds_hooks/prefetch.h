@@ -13,7 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "google/protobuf/struct.pb.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
 
@@ -41,7 +41,7 @@ struct PrefetchSource {
 // (or an OperationOutcome where the EHR's own query failed) and no resource
 // of the key's type under another key. A key sent as null counts as sent:
 // the EHR found nothing.
-std::vector<std::string> MissingPrefetch(const google::protobuf::Value& request);
+std::vector<std::string> MissingPrefetch(const json::Value& request);
 
 // Fills the missing prefetch keys of `request` from its fhirServer. OK when
 // nothing is missing or the request names no fhirServer (it is then judged
@@ -50,7 +50,7 @@ std::vector<std::string> MissingPrefetch(const google::protobuf::Value& request)
 // read: the server is not allowed, unreachable, slow, refuses the token,
 // answers too much or not FHIR. kInvalidArgument naming the field for a
 // malformed fhirServer, fhirAuthorization or context.patientId.
-absl::Status CompletePrefetch(google::protobuf::Value* request,
+absl::Status CompletePrefetch(json::Value* request,
                               const PrefetchSource& source, absl::Time now);
 
 }  // namespace dystonia::cds_hooks

@@ -13,7 +13,7 @@
 namespace dystonia {
 namespace {
 
-using google::protobuf::Value;
+using cds_hooks::json::Value;
 
 // CDS Hooks service ids: letters, digits and dashes.
 constexpr char kServicePath[] = R"(/cds-services/([A-Za-z0-9._-]+)/?)";

@@ -23,6 +23,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -158,14 +159,12 @@ constexpr char kYoungMan[] =
 
 // `request` as an EHR sends it that gives no FHIR server to read.
 std::string WithoutFhirServer(const std::string& request) {
-  absl::StatusOr<Value> parsed = json::Parse(request);  // keeps // comments out
+  absl::StatusOr<json::Value> parsed = json::Parse(request);  // keeps // comments out
   EXPECT_TRUE(parsed.ok()) << parsed.status();
-  Value json = parsed.ok() ? *parsed : Value();
-  json.mutable_struct_value()->mutable_fields()->erase("fhirServer");
-  json.mutable_struct_value()->mutable_fields()->erase("fhirAuthorization");
-  std::string text;
-  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(json, &text).ok());
-  return text;
+  json::Value body = parsed.ok() ? *parsed : json::Value::object();
+  body.erase("fhirServer");
+  body.erase("fhirAuthorization");
+  return body.dump();
 }
 
 std::string HaloperidolIm(const std::string& id = "mr-1") {

@@ -16,7 +16,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "service/cds_hooks/discovery.h"
 #include "service/cds_hooks/json_value.h"
@@ -25,7 +24,7 @@
 namespace dystonia::cds_hooks {
 namespace {
 
-using google::protobuf::Value;
+using json::Value;
 using ::testing::HasSubstr;
 
 std::string Payload(const std::string& name) {
@@ -42,20 +41,16 @@ Value ParsePayload(const std::string& text) {
   return parsed.ok() ? *parsed : Value();
 }
 
-std::string Print(const Value& value) {
-  std::string text;
-  EXPECT_TRUE(google::protobuf::util::MessageToJsonString(value, &text).ok());
-  return text;
-}
-
 // The request as this site's EHR sends it: the published fhirServer is a
 // host this service is not configured to read, so it is left out (the
 // tests of reading a FHIR server are in fhir_prefetch_test).
 std::string AtThisSite(const std::string& request) {
-  Value json = ParsePayload(request);
-  json.mutable_struct_value()->mutable_fields()->erase("fhirServer");
-  json.mutable_struct_value()->mutable_fields()->erase("fhirAuthorization");
-  return Print(json);
+  Value body = ParsePayload(request);
+  if (body.is_object()) {
+    body.erase("fhirServer");
+    body.erase("fhirAuthorization");
+  }
+  return body.dump();
 }
 
 // A published context object (no envelope) as an order-select request.
@@ -94,19 +89,15 @@ class PublicPayloadsTest : public ::testing::Test {
       return answer;
     }
     answer.status = result->status;
-    Value json = ParsePayload(result->body);
-    const auto& fields = json.struct_value().fields();
-    if (auto error = fields.find("error"); error != fields.end())
-      answer.error = error->second.string_value();
-    if (auto cards = fields.find("cards"); cards != fields.end()) {
-      for (const Value& card : cards->second.list_value().values()) {
-        const auto& card_fields = card.struct_value().fields();
-        answer.cards.push_back(
-            absl::StrCat(card_fields.at("indicator").string_value(), ": ",
-                         card_fields.at("summary").string_value()));
-        absl::StrAppend(&answer.details,
-                        card_fields.at("detail").string_value(), "\n");
-      }
+    const Value reply = ParsePayload(result->body);
+    answer.error = json::Text(json::Get(reply, "error"));
+    // A card without these fields fails the test (at() throws).
+    for (const Value* card : json::Elements(json::Get(reply, "cards"))) {
+      answer.cards.push_back(
+          absl::StrCat(card->at("indicator").get<std::string>(), ": ",
+                       card->at("summary").get<std::string>()));
+      absl::StrAppend(&answer.details, card->at("detail").get<std::string>(),
+                      "\n");
     }
     return answer;
   }
