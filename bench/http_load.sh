@@ -34,8 +34,6 @@ server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# The HTTP port's own request limits are raised above the load: this measures
-# speed, not the per-client quotas.
 taskset -c 0 "$server_bin" --listen 127.0.0.1:0 --http_listen 127.0.0.1:0 \
   --db_path "$work/db" --knowledge_dir drug_db/knowledge >"$work/server.log" 2>&1 &
 server_pid=$!
