@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -209,7 +211,17 @@ absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     return absl::UnavailableError(
         absl::StrCat("--http_listen: cannot bind ", listen));
   }
-  edge->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  edge->thread_ = std::thread([&server, &loop_ended = edge->loop_ended_] {
+    server.listen_after_bind();
+    loop_ended = true;
+  });
+  // cpp-httplib's stop() does nothing until its loop has marked itself
+  // running, so an edge destroyed right after it started would wait on that
+  // loop for ever. Returning only once it runs (or has already ended) makes
+  // every later stop() take effect.
+  while (!server.is_running() && !edge->loop_ended_) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
   return edge;
 }
 

@@ -1,6 +1,7 @@
 #ifndef DYSTONIA_SERVICE_SERVER_HTTP_EDGE_H_
 #define DYSTONIA_SERVICE_SERVER_HTTP_EDGE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -71,6 +72,8 @@ class HttpEdge {
 
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  // Set by the serving thread when the library's loop returns.
+  std::atomic<bool> loop_ended_{false};
   int port_ = 0;
 };
 
