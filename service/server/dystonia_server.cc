@@ -218,6 +218,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     http_options.metrics = &server->metrics_;
     http_options.max_request_bytes = options.max_request_bytes;
     http_options.worker_threads = options.http_threads;
+    http_options.limits = options.http_limits;
     http_options.listen = options.http_listen;
     http_options.tls_cert = options.tls_cert;
     http_options.tls_key = options.tls_key;

@@ -72,9 +72,13 @@ struct ServerOptions {
   // The largest request accepted, gRPC message or HTTP body; larger ones get
   // RESOURCE_EXHAUSTED (HTTP 413). Default: 4 MiB.
   int max_request_bytes = 4 << 20;
-  // Worker threads of the HTTP port: how many keep-alive connections it
-  // serves at once (see HttpEdgeOptions). Default: 32.
+  // Threads running the HTTP port's handlers (see HttpEdgeOptions).
+  // Default: 32.
   int http_threads = 32;
+  // The HTTP port's connection, header, timeout and queue limits (see
+  // HttpListenerOptions for each and its default); its address, TLS files,
+  // body limit and threads come from the fields above.
+  HttpListenerOptions http_limits;
   // Open CheckStreams across all clients. Default: 64.
   int max_concurrent_streams = 64;
   // One JSON line per request on stderr (see request_log.h). Default: false.

@@ -20,8 +20,23 @@ ABSL_FLAG(std::string, knowledge_dir, "drug_db/knowledge",
 ABSL_FLAG(std::string, http_listen, "",
           "host:port of the HTTP/JSON port for CDS Hooks (empty: none)");
 ABSL_FLAG(int, http_threads, 32,
-          "worker threads of the HTTP port: each keep-alive connection holds "
-          "one while open, so this many are served at once");
+          "threads running the HTTP port's handlers (a hook call may wait on "
+          "a FHIR server)");
+ABSL_FLAG(int, http_max_connections, 512,
+          "connections the HTTP port holds open at once; more are closed on "
+          "accept");
+ABSL_FLAG(int, http_max_connections_per_client, 64,
+          "connections the HTTP port holds open from one client address");
+ABSL_FLAG(int, http_max_header_bytes, 32 << 10,
+          "the largest request line and headers the HTTP port reads (431 "
+          "beyond)");
+ABSL_FLAG(int, http_request_timeout_seconds, 10,
+          "time a client has to send a whole HTTP request, from its first "
+          "byte");
+ABSL_FLAG(int, http_idle_timeout_seconds, 30,
+          "time a kept-alive HTTP connection may wait for its next request");
+ABSL_FLAG(int, http_handler_timeout_seconds, 15,
+          "time an HTTP handler has to answer before the caller gets 503");
 ABSL_FLAG(std::string, cds_knowledge_url, "",
           "Address of a page about the knowledge base, given as each CDS "
           "Hooks card's source.url (empty: none)");
@@ -116,6 +131,20 @@ int main(int argc, char** argv) {
   options.cds_allow_sha256 = absl::GetFlag(FLAGS_cds_allow_sha256);
   options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.http_limits.max_connections =
+      absl::GetFlag(FLAGS_http_max_connections);
+  options.http_limits.max_connections_per_client =
+      absl::GetFlag(FLAGS_http_max_connections_per_client);
+  options.http_limits.max_header_bytes =
+      absl::GetFlag(FLAGS_http_max_header_bytes);
+  options.http_limits.request_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_http_request_timeout_seconds));
+  options.http_limits.idle_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_http_idle_timeout_seconds));
+  options.http_limits.handler_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_http_handler_timeout_seconds));
+  options.http_limits.shutdown_grace =
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.log_requests = absl::GetFlag(FLAGS_log_requests);
   options.follow = absl::GetFlag(FLAGS_follow);

@@ -656,7 +656,7 @@ TEST_F(CdsHooksTest, LibraryErrorsAreJsonWithCors) {
       absl::StrCat("/cds-services/", kOrderSignService).c_str(), huge,
       "application/json");
   ASSERT_TRUE(result);
-  EXPECT_EQ(result->status, 413);
+  EXPECT_EQ(result->status, 413) << result->body;
   EXPECT_EQ(result->get_header_value("Access-Control-Allow-Origin"), "*");
   EXPECT_THAT(result->body, HasSubstr("\"error\""));
 }

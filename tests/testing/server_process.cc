@@ -96,3 +96,48 @@ void ServerProcess::Kill() {
 }
 
 }  // namespace dystonia::testing
+
+namespace dystonia::testing {
+
+bool ServerProcess::Terminate(int seconds) {
+  if (pid_ <= 0) return true;
+  kill(pid_, SIGTERM);
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < give_up) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Kill();
+  return false;
+}
+
+int ServerProcess::HttpPort() const {
+  constexpr char kHttp[] = "CDS Hooks on http port ";
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < give_up) {
+    const std::string log = ReadFile(log_path_);
+    const size_t at = log.find(kHttp);
+    if (at != std::string::npos && log.find('\n', at) != std::string::npos) {
+      return std::atoi(log.c_str() + at + sizeof(kHttp) - 1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return 0;
+}
+
+long ServerProcess::PeakResidentKb() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+}  // namespace dystonia::testing

@@ -30,7 +30,19 @@ class ServerProcess {
   // SIGKILL and reap.
   void Kill();
 
+  // SIGTERM; true when the process exits within `seconds` (and is reaped),
+  // false when it is still running then (it is killed).
+  bool Terminate(int seconds);
+
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  // The HTTP port from "CDS Hooks on http port N" on its stderr (printed
+  // just after the gRPC port); 0 when absent within 5 s.
+  int HttpPort() const;
+
+  // The process's peak resident memory in kB (VmHWM), or -1.
+  long PeakResidentKb() const;
 
  private:
   pid_t pid_ = -1;
