@@ -22,6 +22,7 @@
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
 #include "service/server/knowledge_watch.h"
+#include "tests/testing/cds_hooks_requests.h"
 #include "tests/testing/server_fixture.h"
 #include "tests/testing/server_process.h"
 
@@ -207,14 +208,7 @@ TEST(ReplicaTest, AReplicaRefusesAdminWritesNamingTheWriter) {
 // given IM haloperidol: two cards).
 std::vector<std::string> IssueCards(const DystoniaServer& server) {
   httplib::Client client("127.0.0.1", server.http_port());
-  const std::string body =
-      R"({"hook":"order-sign","hookInstance":"0b6f1a2e-1c55-4a7e-8f1d-7d9e8a6b5c41",)"
-      R"("context":{"userId":"Practitioner/1","patientId":"p1","draftOrders":)"
-      R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest",)"
-      R"("id":"m1","status":"draft","intent":"order","medicationCodeableConcept":)"
-      R"({"text":"haloperidol"},"dosageInstruction":[{"route":{"text":"IM"}}]}}]}},)"
-      R"("prefetch":{"patient":{"resourceType":"Patient","id":"p1","gender":"male",)"
-      R"("birthDate":"2007-03-01"},"medications":null,"conditions":null}})";
+  const std::string body = testing::HaloperidolImOrderSign();
   auto answer = client.Post("/cds-services/dystonia-risk-order-sign",
                             {{"Authorization", absl::StrCat("Bearer ", kReaderToken)}},
                             body, "application/json");
