@@ -297,6 +297,43 @@ TEST(ReplicaTest, FeedbackTakenByReplicasEndsOnTheWriterOnce) {
   EXPECT_EQ(FeedbackCount(replicas[0]->port()), kPosts);
 }
 
+// A replica cannot know its peers' cards, so it forwards feedback on any
+// card uuid; the writer counts only feedback on a card some server issued,
+// whenever that card's record arrives.
+TEST(ReplicaTest, WriterCountsNoFeedbackOnACardNoServerIssued) {
+  auto writer = StartServer("writer-unknown-card-db", "");
+  ASSERT_NE(writer, nullptr);
+  auto admin = v1::KnowledgeBaseAdmin::NewStub(ChannelTo(*writer));
+  v1::ForwardFeedbackRequest forward;
+  for (const char* uuid : {"11111111-1111-4111-8111-111111111111",
+                           "22222222-2222-4222-8222-222222222222"}) {
+    v1::CardFeedback* feedback = forward.add_feedback();
+    feedback->set_card_uuid(uuid);
+    feedback->set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
+  }
+  v1::ForwardFeedbackResponse response;
+  ASSERT_TRUE(admin->ForwardFeedback(Context(kReplicaToken).get(), forward,
+                                     &response)
+                  .ok());
+  v1::ForwardFeedbackRequest late_issue;  // the issuing replica's record
+  v1::CardIssue* issue = late_issue.add_issues();
+  issue->set_card_uuid("11111111-1111-4111-8111-111111111111");
+  issue->set_rule_id("acute-dystonia.haloperidol");
+
+  ASSERT_TRUE(admin->ForwardFeedback(Context(kReplicaToken).get(), late_issue,
+                                     &response)
+                  .ok());
+
+  auto stub = v1::RiskService::NewStub(ChannelTo(*writer));
+  v1::FeedbackSummary summary;
+  ASSERT_TRUE(stub->GetFeedbackSummary(Context(kReaderToken).get(),
+                                       v1::GetFeedbackSummaryRequest(), &summary)
+                  .ok());
+  EXPECT_EQ(summary.feedback_count(), 1);
+  ASSERT_EQ(summary.rules_size(), 1);
+  EXPECT_EQ(summary.rules(0).rule_id(), "acute-dystonia.haloperidol");
+}
+
 // A writer that sends a tampered bundle: the right version name and
 // checksum of the real bundle, but a bundle changed on the way.
 class TamperingWriter final : public v1::KnowledgeBaseAdmin::CallbackService {
