@@ -538,8 +538,12 @@ absl::Status DrugStore::RecordFeedback(
     const std::vector<v1::CardFeedback>& feedback) {
   rocksdb::WriteBatch batch;
   for (const v1::CardFeedback& entry : feedback) {
+    // Free text may name a patient: it never reaches the disk, whoever
+    // built the entry (an older replica forwards what it took).
+    v1::CardFeedback kept = entry;
+    kept.clear_override_reason_display();
     batch.Put(absl::StrCat(kFeedbackPrefix, entry.card_uuid()),
-              entry.SerializeAsString());
+              kept.SerializeAsString());
   }
   rocksdb::WriteOptions write;
   write.sync = true;  // acknowledged feedback survives a crash

@@ -156,7 +156,8 @@ class DrugStore {
   absl::StatusOr<v1::CardIssue> FindCardIssue(
       absl::string_view card_uuid) const;
   // Stores feedback, keyed by card uuid (the latest per card wins), in one
-  // synced write: durable once this returns OK.
+  // synced write: durable once this returns OK. An override reason's
+  // display (free text) is cleared, never stored.
   absl::Status RecordFeedback(const std::vector<v1::CardFeedback>& feedback);
   // A replica's outbox to its writer: what it must still hand over, kept
   // in one synced write so that an acknowledged entry survives a crash.

@@ -11,6 +11,9 @@
 #include "absl/strings/str_join.h"
 #include "drug_db/condition_codes.h"
 #include "drug_db/name_normalizer.h"
+#include "drug_db/prose_markup.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 
 namespace dystonia {
 namespace {
@@ -80,6 +83,7 @@ class Validator {
     }
     for (int i = 0; i < bundle_.condition_size(); ++i) CheckCondition(i);
     for (int i = 0; i < bundle_.caution_size(); ++i) CheckCaution(i);
+    CheckProse();
     return problems_.ToStatus();
   }
 
@@ -590,6 +594,85 @@ class Validator {
     CheckConditionIds(caution.condition_ids(), EntryKind::kCaution, i, owner);
     CheckCitationIds(caution.citation_ids(), EntryKind::kCaution, i,
                      "citation_ids", owner, true);
+  }
+
+  // Every text of every entry reaches CDS Hooks cards (card_text.h escapes
+  // it there); markup in it is refused at the source, naming the entry and
+  // the field.
+  void CheckProse() {
+    if (bundle_.has_manifest()) {
+      CheckProseOf(bundle_.manifest(), EntryKind::kManifest, 0, "manifest");
+    }
+    CheckProseOfAll(bundle_.citation(), EntryKind::kCitation, "citation");
+    CheckProseOfAll(bundle_.drug_class(), EntryKind::kDrugClass, "class");
+    CheckProseOfAll(bundle_.drug(), EntryKind::kDrug, "drug");
+    CheckProseOfAll(bundle_.modifier(), EntryKind::kModifier, "modifier");
+    CheckProseOfAll(bundle_.interaction(), EntryKind::kInteraction,
+                    "interaction");
+    CheckProseOfAll(bundle_.recommendation(), EntryKind::kRecommendation,
+                    "recommendation");
+    CheckProseOfAll(bundle_.condition(), EntryKind::kCondition, "condition");
+    CheckProseOfAll(bundle_.caution(), EntryKind::kCaution, "caution");
+  }
+
+  template <typename Entries>
+  void CheckProseOfAll(const Entries& entries, EntryKind kind,
+                       absl::string_view what) {
+    for (int i = 0; i < entries.size(); ++i) {
+      CheckProseOf(entries.Get(i), kind, i,
+                   absl::StrCat(what, " '", entries.Get(i).id(), "'"));
+    }
+  }
+
+  void CheckProseOf(const google::protobuf::Message& entry, EntryKind kind,
+                    int index, const std::string& owner) {
+    CheckProseFields(entry, kind, index, owner, "", -1, "");
+  }
+
+  // Walks every string field of `message` (and of its sub-messages);
+  // `top_field`/`top_index` locate the entry's own field for the locator,
+  // `path` names the nested field in the message ("route_liabilities[0].
+  // liability.note").
+  void CheckProseFields(const google::protobuf::Message& message,
+                        EntryKind kind, int index, const std::string& owner,
+                        const std::string& top_field, int top_index,
+                        const std::string& path) {
+    using google::protobuf::FieldDescriptor;
+    const google::protobuf::Reflection* reflection = message.GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    reflection->ListFields(message, &fields);
+    for (const FieldDescriptor* field : fields) {
+      const bool repeated = field->is_repeated();
+      const int count = repeated ? reflection->FieldSize(message, field) : 1;
+      for (int j = 0; j < count; ++j) {
+        const std::string name =
+            repeated ? absl::StrCat(path, field->name(), "[", j, "]")
+                     : absl::StrCat(path, field->name());
+        const std::string& located_field =
+            top_field.empty() ? field->name() : top_field;
+        const int located_index =
+            top_field.empty() ? (repeated ? j : -1) : top_index;
+        if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+          CheckProseFields(
+              repeated ? reflection->GetRepeatedMessage(message, field, j)
+                       : reflection->GetMessage(message, field),
+              kind, index, owner, located_field, located_index,
+              absl::StrCat(name, "."));
+          continue;
+        }
+        if (field->cpp_type() != FieldDescriptor::CPPTYPE_STRING) continue;
+        const std::string text =
+            repeated ? reflection->GetRepeatedString(message, field, j)
+                     : reflection->GetString(message, field);
+        const std::string markup = FindProseMarkup(text);
+        if (markup.empty()) continue;
+        problems_.Add(kind, index, located_field, located_index,
+                      absl::StrCat(owner, ": ", name, " holds ", markup,
+                                   "; knowledge-base text is plain prose "
+                                   "(no HTML, markdown links or images, or "
+                                   "script addresses)"));
+      }
+    }
   }
 
   const v1::KnowledgeBundle& bundle_;

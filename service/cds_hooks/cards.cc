@@ -9,7 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "proto/views/finding_citations.h"
+#include "service/cds_hooks/card_text.h"
 #include "service/cds_hooks/json_value.h"
+#include "service/cds_hooks/override_reasons.h"
 #include "service/engine/utf8_text.h"
 
 namespace dystonia::cds_hooks {
@@ -19,17 +21,10 @@ using json::Put;
 using json::Value;
 
 constexpr char kRuleSystem[] = "urn:dystonia-risk:rule";
-constexpr char kOverrideSystem[] = "urn:dystonia-risk:override-reason";
 // What a card's detail shows of a finding; the rest is behind its links.
 constexpr int kCardRecommendations = 2;
 constexpr int kCardSources = 3;
 constexpr int kCardLinks = 5;
-
-std::string Shortened(const std::string& text, size_t max_characters) {
-  std::string cut = text;
-  TruncateUtf8(&cut, max_characters);
-  return cut;
-}
 
 std::string NewCardUuid() {
   static absl::Mutex mu(absl::kConstInit);
@@ -51,22 +46,25 @@ std::string Indicator(const v1::Finding& finding) {
 
 // A card's detail is read in the middle of ordering: what the risk is, what
 // raised it, what to do first and where the evidence is. The rest (every
-// recommendation and source) is behind the card's links and GetDrug.
+// recommendation and source) is behind the card's links and GetDrug. Every
+// piece of knowledge-base or request text is escaped (card_text.h); only the
+// headings and list dashes written here are markdown.
 std::string MarkdownDetail(const v1::Finding& finding,
                            const std::vector<const v1::Citation*>& sources,
                            const std::vector<std::string>& notes) {
-  std::string detail =
-      finding.detail().empty() ? finding.summary() : finding.detail();
+  std::string detail = EscapeCardText(
+      finding.detail().empty() ? finding.summary() : finding.detail());
   if (!finding.factors().empty()) {
     absl::StrAppend(&detail, "\n\n**What raised it**\n");
     for (const std::string& factor : finding.factors())
-      absl::StrAppend(&detail, "\n- ", factor);
+      absl::StrAppend(&detail, "\n- ", EscapeCardText(factor));
   }
   const int recommendations = finding.recommendations_size();
   if (recommendations > 0) {
     absl::StrAppend(&detail, "\n\n**What to do**\n");
     for (int i = 0; i < std::min(recommendations, kCardRecommendations); ++i)
-      absl::StrAppend(&detail, "\n- ", finding.recommendations(i));
+      absl::StrAppend(&detail, "\n- ",
+                      EscapeCardText(finding.recommendations(i)));
     if (recommendations > kCardRecommendations) {
       absl::StrAppend(&detail, "\n- (", recommendations - kCardRecommendations,
                       " more in the knowledge base's entry for this drug)");
@@ -77,10 +75,10 @@ std::string MarkdownDetail(const v1::Finding& finding,
     absl::StrAppend(&detail, "\n\n**Evidence**\n");
     for (int i = 0; i < std::min(citations, kCardSources); ++i) {
       const v1::Citation& citation = *sources[i];
-      absl::StrAppend(&detail, "\n- ", Shortened(citation.title(), 120));
+      absl::StrAppend(&detail, "\n- ", BoundedCardText(citation.title(), 120));
       std::vector<std::string> origin;
       if (!citation.publisher().empty())
-        origin.push_back(Shortened(citation.publisher(), 60));
+        origin.push_back(BoundedCardText(citation.publisher(), 60));
       if (citation.year() > 0) origin.push_back(absl::StrCat(citation.year()));
       if (!origin.empty())
         absl::StrAppend(&detail, " (", absl::StrJoin(origin, ", "), ")");
@@ -91,61 +89,61 @@ std::string MarkdownDetail(const v1::Finding& finding,
     }
   }
   for (const std::string& note : notes)
-    absl::StrAppend(&detail, "\n\n_", note, "_");
+    absl::StrAppend(&detail, "\n\n_", EscapeCardText(note), "_");
   return detail;
 }
 
+// `label` is escaped here; the caller drops a link whose url is not safe
+// (IsSafeCardUrl).
 Value Link(const std::string& label, const std::string& url) {
   Value link;
-  Put(&link, "label", label);
+  Put(&link, "label", BoundedCardText(label, 120));
   Put(&link, "url", url);
   Put(&link, "type", std::string("absolute"));
   return link;
 }
 
 Value OverrideReasons() {
-  static const std::pair<const char*, const char*> kReasons[] = {
-      {"benefit-outweighs-risk", "Benefit outweighs the risk for this patient"},
-      {"tolerated-before", "Patient has tolerated this medication before"},
-      {"prophylaxis-or-monitoring", "Prophylaxis or monitoring is in place"},
-      {"not-applicable", "Not applicable to this patient"}};
   Value list;
-  for (const auto& [code, display] : kReasons) {
+  for (const OverrideReason& offered : OfferedOverrideReasons()) {
     Value reason;
-    Put(&reason, "code", std::string(code));
-    Put(&reason, "system", std::string(kOverrideSystem));
-    Put(&reason, "display", std::string(display));
+    Put(&reason, "code", std::string(offered.code));
+    Put(&reason, "system", std::string(kOverrideReasonSystem));
+    Put(&reason, "display", std::string(offered.display));
     list.push_back(std::move(reason));
   }
   return list;
 }
 
-// `url`, when given, is the first cited source with an address: where a
-// clinician learns more about the evidence behind the card.
+// `url`, when given, is the page about the knowledge base: where a
+// clinician learns more about the evidence behind the card. It is left out
+// unless it is an http(s) address (IsSafeCardUrl).
 Value Source(const std::string& rule_id, const std::string& display,
              const std::string& url = "") {
   Value source;
   Value* object = &source;
   Put(object, "label",
       std::string("dystonia-risk drug-induced dystonia check"));
-  if (!url.empty()) Put(object, "url", url);
+  if (IsSafeCardUrl(url)) Put(object, "url", url);
   Value topic;
   Put(&topic, "system", std::string(kRuleSystem));
   Put(&topic, "code", rule_id);
-  Put(&topic, "display", display);
+  Put(&topic, "display", display);  // an enum name, ours
   Put(object, "topic", std::move(topic));
   return source;
 }
 
+// `summary` is plain text, escaped and cut here; `detail` is markdown whose
+// pieces the caller escaped.
 Value Card(const std::string& uuid, const std::string& summary,
            const std::string& indicator, const std::string& detail,
            Value source, Value links) {
   Value card;
   Value* object = &card;
   Put(object, "uuid", uuid);
-  std::string cut = summary;
-  TruncateUtf8(&cut, kMaxCardSummaryCharacters);
-  Put(object, "summary", cut);
+  // CDS Hooks: "<140-character summary".
+  Put(object, "summary",
+      BoundedCardText(summary, kMaxCardSummaryCharacters - 1));
   Put(object, "indicator", indicator);
   std::string short_detail = detail;
   TruncateUtf8(&short_detail, kMaxCardDetailCharacters);
@@ -220,18 +218,19 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     // The finding's sources with an address, its own first; then the page
     // with every recommendation and source behind the card.
     Value links;
-    const int citation_links = source_url.empty() ? kCardLinks : kCardLinks - 1;
+    const bool knowledge_link = IsSafeCardUrl(source_url);
+    const int citation_links = knowledge_link ? kCardLinks - 1 : kCardLinks;
     const std::vector<const v1::Citation*> sources =
         FindingCitations(*answer, *finding);
     for (const v1::Citation* source : sources) {
       const v1::Citation& citation = *source;
-      if (citation.url().empty() ||
+      if (!IsSafeCardUrl(citation.url()) ||
           static_cast<int>(links.size()) >= citation_links) {
-        continue;
+        continue;  // no address, or one that is not http(s): not a link
       }
-      links.push_back(Link(Shortened(citation.title(), 120), citation.url()));
+      links.push_back(Link(citation.title(), citation.url()));
     }
-    if (!source_url.empty()) {
+    if (knowledge_link) {
       links.push_back(Link(
           "All recommendations and sources (dystonia-risk knowledge base)",
           source_url));
@@ -253,16 +252,18 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     for (const v1::UnrecognizedMedication& unrecognized :
          response.unrecognized()) {
       names.push_back(unrecognized.name());
-      absl::StrAppend(&detail, "\n- ", unrecognized.name(),
+      absl::StrAppend(&detail, "\n- ", EscapeCardText(unrecognized.name()),
                       ": not recognized");
       if (!unrecognized.suggestions().empty()) {
-        absl::StrAppend(&detail, " (did you mean ",
-                        absl::StrJoin(unrecognized.suggestions(), ", "), "?)");
+        absl::StrAppend(
+            &detail, " (did you mean ",
+            EscapeCardText(absl::StrJoin(unrecognized.suggestions(), ", ")),
+            "?)");
       }
     }
     for (const std::string& not_judged : call.not_judged) {
       names.push_back(not_judged.substr(0, not_judged.find(':')));
-      absl::StrAppend(&detail, "\n- ", not_judged);
+      absl::StrAppend(&detail, "\n- ", EscapeCardText(not_judged));
     }
     const std::string uuid = NewCardUuid();
     cards.push_back(

@@ -101,13 +101,22 @@ absl::StatusOr<Value> CdsHooksService::Hook(const std::string& service_id,
 }
 
 absl::StatusOr<Value> CdsHooksService::Feedback(const std::string& service_id,
-                                                const std::string& body) const {
+                                                const std::string& body,
+                                                absl::string_view caller) const {
   if (HookOfService(service_id).empty()) return UnknownService(service_id);
   absl::StatusOr<Value> request = json::Parse(body);
   if (!request.ok()) return request.status();
+  const absl::Time now = absl::Now();
   absl::StatusOr<std::vector<v1::CardFeedback>> feedback =
-      MapFeedback(*request, service_id, absl::Now());
+      MapFeedback(*request, service_id, now);
   if (!feedback.ok()) return feedback.status();
+  // Charged per entry, before any is looked up or stored.
+  if (!feedback_limiter_.TryTake(caller,
+                                 static_cast<int64_t>(feedback->size()), now)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "feedback: over ", feedback_limiter_.per_minute(),
+        " entries a minute for this caller; retry later"));
+  }
   for (size_t i = 0; i < feedback->size(); ++i) {
     v1::CardFeedback& entry = (*feedback)[i];
     absl::StatusOr<v1::CardIssue> issue =

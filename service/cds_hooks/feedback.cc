@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "service/cds_hooks/json_value.h"
+#include "service/cds_hooks/override_reasons.h"
 
 namespace dystonia::cds_hooks {
 
@@ -11,11 +13,33 @@ using json::Get;
 using json::Text;
 using json::Value;
 
+namespace {
+
+// "8-4-4-4-12" hexadecimal digits, as the cards' uuids are written.
+bool IsUuid(const std::string& text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-'
+             : !absl::ascii_isxdigit(static_cast<unsigned char>(text[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
     const Value& body, const std::string& service_id, absl::Time now) {
   const Value* list = Get(body, "feedback");
   if (list == nullptr || !list->is_array()) {
     return absl::InvalidArgumentError("feedback: is missing or not an array");
+  }
+  if (list->size() > kMaxFeedbackEntries) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("feedback: ", list->size(), " entries, at most ",
+                     kMaxFeedbackEntries, " in one request"));
   }
   std::vector<v1::CardFeedback> out;
   for (size_t i = 0; i < list->size(); ++i) {
@@ -38,9 +62,12 @@ absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
     }
     if (const Value* override_reason = Get(entry, "overrideReason")) {
       if (const Value* reason = Get(*override_reason, "reason")) {
-        feedback.set_override_reason_code(Text(Get(*reason, "code")));
-        feedback.set_override_reason_system(Text(Get(*reason, "system")));
-        feedback.set_override_reason_display(Text(Get(*reason, "display")));
+        const std::string code = Text(Get(*reason, "code"));
+        const std::string system = Text(Get(*reason, "system"));
+        if (FindOfferedOverrideReason(system, code) != nullptr) {
+          feedback.set_override_reason_code(code);
+          feedback.set_override_reason_system(system);
+        }
       }
     }
     // CDS Hooks 2.0: outcomeTimestamp is required.
@@ -56,6 +83,11 @@ absl::StatusOr<std::vector<v1::CardFeedback>> MapFeedback(
       return absl::InvalidArgumentError(
           absl::StrCat(where, ".outcomeTimestamp: '", timestamp,
                        "' is not an RFC 3339 time"));
+    }
+    // Checked last, so a malformed fixture names its first real fault.
+    if (!IsUuid(feedback.card_uuid())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".card: is not a card uuid"));
     }
     feedback.set_service_id(service_id);
     feedback.set_outcome_unix_seconds(absl::ToUnixSeconds(outcome_time));

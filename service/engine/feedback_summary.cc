@@ -13,8 +13,9 @@ v1::FeedbackSummary SummarizeFeedback(
   struct Counts {
     int64_t accepted = 0;
     int64_t overridden = 0;
-    std::map<std::tuple<std::string, std::string, std::string>, int64_t>
-        reasons;
+    // By (code, system): a display a record may hold from before free text
+    // was dropped is not returned.
+    std::map<std::tuple<std::string, std::string>, int64_t> reasons;
   };
   std::map<std::string, Counts> by_rule;
   v1::FeedbackSummary summary;
@@ -29,8 +30,7 @@ v1::FeedbackSummary SummarizeFeedback(
     if (entry.outcome() == v1::FEEDBACK_OUTCOME_OVERRIDDEN) {
       ++counts.overridden;
       ++counts.reasons[{entry.override_reason_code(),
-                        entry.override_reason_system(),
-                        entry.override_reason_display()}];
+                        entry.override_reason_system()}];
     } else {
       ++counts.accepted;
     }
@@ -43,8 +43,7 @@ v1::FeedbackSummary SummarizeFeedback(
     rule_feedback->set_feedback_count(counts.accepted + counts.overridden);
     rule_feedback->set_override_rate(static_cast<double>(counts.overridden) /
                                      rule_feedback->feedback_count());
-    std::vector<
-        std::pair<int64_t, std::tuple<std::string, std::string, std::string>>>
+    std::vector<std::pair<int64_t, std::tuple<std::string, std::string>>>
         reasons;
     for (const auto& [reason, count] : counts.reasons)
       reasons.push_back({count, reason});
@@ -55,7 +54,6 @@ v1::FeedbackSummary SummarizeFeedback(
       v1::OverrideReasonCount* out = rule_feedback->add_override_reasons();
       out->set_code(std::get<0>(reason));
       out->set_system(std::get<1>(reason));
-      out->set_display(std::get<2>(reason));
       out->set_count(count);
     }
   }

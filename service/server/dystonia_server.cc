@@ -187,6 +187,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     cds_hooks::CdsHooksOptions cds_options;
     cds_options.knowledge_url = options.cds_knowledge_url;
     cds_options.forward_to_writer = !options.follow.empty();
+    cds_options.feedback_rate_per_minute = options.feedback_rate_per_minute;
     if (!options.cds_fhir_servers.empty()) {
       fhir::FhirRestOptions fhir_options;
       fhir_options.ca_file = options.cds_fhir_ca_file;

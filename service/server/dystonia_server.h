@@ -98,6 +98,9 @@ struct ServerOptions {
   // follow. Default: false.
   bool watch_knowledge_dir = false;
   absl::Duration watch_period = absl::Seconds(10);
+  // CDS Hooks feedback entries one caller may post a minute (0: no limit).
+  // Default: 1200.
+  int64_t feedback_rate_per_minute = 1200;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and

@@ -97,6 +97,9 @@ ABSL_FLAG(
     "could carry a patient identifier)");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "Seconds in-flight calls get to finish on SIGTERM or SIGINT");
+ABSL_FLAG(int64_t, feedback_rate_per_minute, 1200,
+          "CDS Hooks feedback entries one caller may post a minute (token "
+          "bucket per caller; more gets 429); 0: no limit");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -117,6 +120,8 @@ int main(int argc, char** argv) {
   options.knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.cds_knowledge_url = absl::GetFlag(FLAGS_cds_knowledge_url);
+  options.feedback_rate_per_minute =
+      absl::GetFlag(FLAGS_feedback_rate_per_minute);
   options.cds_fhir_servers = absl::GetFlag(FLAGS_cds_fhir_servers);
   options.cds_fhir_ca_file = absl::GetFlag(FLAGS_cds_fhir_ca_file);
   options.cds_fhir_timeout =

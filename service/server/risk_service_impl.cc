@@ -404,7 +404,20 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
         if (store == nullptr) return KnowledgeUnavailable();
         std::vector<v1::CardFeedback> feedback;
         absl::Status read = store->ForEachFeedback(
-            [&](const v1::CardFeedback& entry) { feedback.push_back(entry); });
+            [&](const v1::CardFeedback& entry) {
+              if (!entry.rule_id().empty()) {
+                feedback.push_back(entry);
+                return;
+              }
+              // Feedback a replica took on a peer's card can arrive before
+              // that card's record: its rule is looked up now. A card no
+              // server issued (a replica cannot tell) is not counted.
+              absl::StatusOr<v1::CardIssue> issue =
+                  store->FindCardIssue(entry.card_uuid());
+              if (!issue.ok()) return;
+              feedback.push_back(entry);
+              feedback.back().set_rule_id(issue->rule_id());
+            });
         if (!read.ok()) return read;
         return SummarizeFeedback(feedback, range.from_unix_seconds(),
                                             range.to_unix_seconds());

@@ -11,6 +11,7 @@
 
 #include <httplib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -68,6 +69,7 @@ class CdsHooksTest : public ::testing::Test {
     ServerOptions options = testing::LoopbackServerOptions("cds-db");
     options.http_listen = "127.0.0.1:0";
     options.cds_knowledge_url = kKnowledgeUrl;
+    db_path_ = options.db_path;
     auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
@@ -151,7 +153,20 @@ class CdsHooksTest : public ::testing::Test {
         concept, extra, "}");
   }
 
+  // The server's feedback summary for `range`, read over gRPC.
+  static v1::FeedbackSummary FeedbackSummary(
+      const v1::GetFeedbackSummaryRequest& range = {}) {
+    auto stub = v1::RiskService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    v1::FeedbackSummary summary;
+    EXPECT_TRUE(stub->GetFeedbackSummary(&context, range, &summary).ok());
+    return summary;
+  }
+
   static inline DystoniaServer* server_ = nullptr;
+  static inline std::string db_path_;
 };
 
 constexpr char kYoungMan[] =
@@ -734,15 +749,10 @@ TEST_F(CdsHooksTest, FeedbackIsStoredAndSummarizedPerRule) {
       absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), feedback);
   ASSERT_EQ(status, 200) << Field(json, "error").string_value();
 
-  auto stub = v1::RiskService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                          grpc::InsecureChannelCredentials()));
-  grpc::ClientContext context;
   v1::GetFeedbackSummaryRequest range;
   range.set_from_unix_seconds(absl::ToUnixSeconds(absl::FromCivil(
       absl::CivilSecond(2026, 11, 27, 0, 0, 0), absl::UTCTimeZone())));
-  v1::FeedbackSummary summary;
-  ASSERT_TRUE(stub->GetFeedbackSummary(&context, range, &summary).ok());
+  const v1::FeedbackSummary summary = FeedbackSummary(range);
   bool found = false;
   for (const v1::RuleFeedback& entry : summary.rules()) {
     if (entry.rule_id() != rule) continue;
@@ -796,6 +806,55 @@ TEST_F(CdsHooksTest, FeedbackFixturesAreAcceptedAndBadFeedbackIs400) {
     EXPECT_EQ(status, 400) << body;
     EXPECT_THAT(Field(json, "error").string_value(), HasSubstr(field));
   }
+}
+
+// A clinician's free text (the reason's display, the comment) may name the
+// patient: posted through the HTTP port, it is in no file of the database
+// (WAL included) and in nothing GetFeedbackSummary returns; the offered
+// reason's code is kept.
+TEST_F(CdsHooksTest, FeedbackFreeTextIsNeitherStoredNorReturned) {
+  constexpr char kPatient[] = "Jane Doe MRN 12345";
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {HaloperidolIm()}));
+  ASSERT_FALSE(cards.empty());
+  const std::string feedback = absl::StrCat(
+      R"({"feedback":[{"card":")", Field(cards[0], "uuid").string_value(),
+      R"(","outcome":"overridden","overrideReason":{"reason":{"code":"tolerated-before","system":"urn:dystonia-risk:override-reason","display":")",
+      kPatient, R"("},"userComment":")", kPatient,
+      R"("},"outcomeTimestamp":"2026-11-28T10:00:00Z"}]})");
+
+  auto [status, json] = Post(
+      absl::StrCat("/cds-services/", kOrderSignService, "/feedback"), feedback);
+  ASSERT_EQ(status, 200) << Field(json, "error").string_value();
+
+  const v1::FeedbackSummary summary = FeedbackSummary();
+  EXPECT_THAT(summary.DebugString(), ::testing::Not(HasSubstr(kPatient)));
+  EXPECT_THAT(summary.DebugString(), HasSubstr("tolerated-before"));
+  for (const auto& file :
+       std::filesystem::recursive_directory_iterator(db_path_)) {
+    if (!file.is_regular_file()) continue;
+    std::ifstream in(file.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    EXPECT_THAT(bytes.str(), ::testing::Not(HasSubstr(kPatient)))
+        << file.path();
+  }
+}
+
+// One request holds at most 100 entries (30,000 were accepted before).
+TEST_F(CdsHooksTest, FeedbackOfMoreThanAHundredEntriesIs400) {
+  std::string entries;
+  for (int i = 0; i < 101; ++i) {
+    absl::StrAppend(&entries, i == 0 ? "" : ",",
+                    R"({"card":"9368d37b-283f-44a0-93ea-547cebab93ed","outcome":"accepted","outcomeTimestamp":"2026-11-28T10:00:00Z"})");
+  }
+
+  auto [status, json] =
+      Post(absl::StrCat("/cds-services/", kOrderSignService, "/feedback"),
+           absl::StrCat(R"({"feedback":[)", entries, "]}"));
+
+  EXPECT_EQ(status, 400);
+  EXPECT_THAT(Field(json, "error").string_value(), HasSubstr("at most 100"));
 }
 
 }  // namespace

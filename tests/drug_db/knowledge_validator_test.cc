@@ -392,7 +392,35 @@ condition {
   citation_ids: "label-alphazine"
 }
 )txt",
-                    "modifier {"}),
+                    "modifier {"},
+        // Prose reaches CDS Hooks cards: no markup in it.
+        InvalidCase{"HtmlTagInDrugRemarks", R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+  remarks: "see <img src=x onerror=alert(1)>"
+}
+)txt",
+                    "remarks:"},
+        InvalidCase{"ScriptLinkInLiabilityNote", R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute {
+    level: RISK_LEVEL_NONE
+    note: "[click](javascript:alert(1))"
+  }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt",
+                    "acute {"},
+        InvalidCase{"RemoteImageInCitationTitle", R"txt(citation {
+  id: "label-gammazine"
+  kind: LABEL
+  title: "Gammazine ![](https://evil.example/x.png)"
+}
+)txt",
+                    "title:"}),
     [](const ::testing::TestParamInfo<InvalidCase>& info) {
       return info.param.name;
     });
@@ -532,6 +560,52 @@ TEST(KnowledgeValidatorTest, ReportsEveryProblemUpToTwentyFive) {
   const std::vector<std::string> lines = absl::StrSplit(status.message(), '\n');
   // 25 problems and one line saying how many more there are.
   EXPECT_EQ(lines.size(), 26u);
+}
+
+}  // namespace
+}  // namespace dystonia
+
+namespace dystonia {
+namespace {
+
+TEST(KnowledgeValidatorTest, MarkupErrorNamesTheDrugAndTheField) {
+  LoadedKnowledge loaded;
+  ASSERT_THAT(loaded.AddText("minimal.textproto", MinimalBundleText()), IsOk());
+  ASSERT_THAT(loaded.AddText(kExtraFile, R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute {
+    level: RISK_LEVEL_NONE
+    note: "<script>alert(1)</script>"
+  }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt"),
+              IsOk());
+
+  absl::Status status = ValidateKnowledge(loaded.bundle());
+
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("drug 'gammazine': acute.note holds an HTML tag"));
+}
+
+// "<5 years" and "< 1%" are comparisons, not tags; parentheses and an
+// exclamation mark are prose.
+TEST(KnowledgeValidatorTest, LessThanAndParenthesesInProseAreValid) {
+  LoadedKnowledge loaded;
+  ASSERT_THAT(loaded.AddText("minimal.textproto", MinimalBundleText()), IsOk());
+  ASSERT_THAT(loaded.AddText(kExtraFile, R"txt(drug {
+  id: "gammazine"
+  name: "gammazine"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+  remarks: "Avoid in children <5 years (dose < 1% of adult); data: limited [1]!"
+}
+)txt"),
+              IsOk());
+
+  EXPECT_THAT(ValidateKnowledge(loaded.bundle()), IsOk());
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
 #include "service/server/knowledge_watch.h"
+#include "tests/testing/cds_hooks_requests.h"
 #include "tests/testing/server_fixture.h"
 #include "tests/testing/server_process.h"
 
@@ -207,14 +208,7 @@ TEST(ReplicaTest, AReplicaRefusesAdminWritesNamingTheWriter) {
 // given IM haloperidol: two cards).
 std::vector<std::string> IssueCards(const DystoniaServer& server) {
   httplib::Client client("127.0.0.1", server.http_port());
-  const std::string body =
-      R"({"hook":"order-sign","hookInstance":"0b6f1a2e-1c55-4a7e-8f1d-7d9e8a6b5c41",)"
-      R"("context":{"userId":"Practitioner/1","patientId":"p1","draftOrders":)"
-      R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest",)"
-      R"("id":"m1","status":"draft","intent":"order","medicationCodeableConcept":)"
-      R"({"text":"haloperidol"},"dosageInstruction":[{"route":{"text":"IM"}}]}}]}},)"
-      R"("prefetch":{"patient":{"resourceType":"Patient","id":"p1","gender":"male",)"
-      R"("birthDate":"2007-03-01"},"medications":null,"conditions":null}})";
+  const std::string body = testing::HaloperidolImOrderSign();
   auto answer = client.Post("/cds-services/dystonia-risk-order-sign",
                             {{"Authorization", absl::StrCat("Bearer ", kReaderToken)}},
                             body, "application/json");
@@ -301,6 +295,43 @@ TEST(ReplicaTest, FeedbackTakenByReplicasEndsOnTheWriterOnce) {
   }
   EXPECT_EQ(FeedbackCount(writer_port), kPosts);
   EXPECT_EQ(FeedbackCount(replicas[0]->port()), kPosts);
+}
+
+// A replica cannot know its peers' cards, so it forwards feedback on any
+// card uuid; the writer counts only feedback on a card some server issued,
+// whenever that card's record arrives.
+TEST(ReplicaTest, WriterCountsNoFeedbackOnACardNoServerIssued) {
+  auto writer = StartServer("writer-unknown-card-db", "");
+  ASSERT_NE(writer, nullptr);
+  auto admin = v1::KnowledgeBaseAdmin::NewStub(ChannelTo(*writer));
+  v1::ForwardFeedbackRequest forward;
+  for (const char* uuid : {"11111111-1111-4111-8111-111111111111",
+                           "22222222-2222-4222-8222-222222222222"}) {
+    v1::CardFeedback* feedback = forward.add_feedback();
+    feedback->set_card_uuid(uuid);
+    feedback->set_outcome(v1::FEEDBACK_OUTCOME_ACCEPTED);
+  }
+  v1::ForwardFeedbackResponse response;
+  ASSERT_TRUE(admin->ForwardFeedback(Context(kReplicaToken).get(), forward,
+                                     &response)
+                  .ok());
+  v1::ForwardFeedbackRequest late_issue;  // the issuing replica's record
+  v1::CardIssue* issue = late_issue.add_issues();
+  issue->set_card_uuid("11111111-1111-4111-8111-111111111111");
+  issue->set_rule_id("acute-dystonia.haloperidol");
+
+  ASSERT_TRUE(admin->ForwardFeedback(Context(kReplicaToken).get(), late_issue,
+                                     &response)
+                  .ok());
+
+  auto stub = v1::RiskService::NewStub(ChannelTo(*writer));
+  v1::FeedbackSummary summary;
+  ASSERT_TRUE(stub->GetFeedbackSummary(Context(kReaderToken).get(),
+                                       v1::GetFeedbackSummaryRequest(), &summary)
+                  .ok());
+  EXPECT_EQ(summary.feedback_count(), 1);
+  ASSERT_EQ(summary.rules_size(), 1);
+  EXPECT_EQ(summary.rules(0).rule_id(), "acute-dystonia.haloperidol");
 }
 
 // A writer that sends a tampered bundle: the right version name and
