@@ -14,6 +14,7 @@ PACKAGES=(
   libbenchmark-dev
   libssl-dev
   libcpp-httplib-dev
+  libboost1.81-dev
   nlohmann-json3-dev
 )
 

@@ -112,19 +112,29 @@ HttpAnswer ErrorAnswer(int http_status, absl::string_view message) {
   absl::StatusOr<std::string> text = cds_hooks::json::Print(body);
   answer.body = text.ok() ? *std::move(text) : R"({"error":"error"})";
   AddCors(answer);
+  // Rate-limited or busy: when to try again (RFC 9110 10.2.3).
+  if (http_status == 429 || http_status == 503) {
+    answer.headers.emplace_back("Retry-After", "1");
+  }
   return answer;
 }
 
-absl::Status HttpRoutes::AdmitCdsClient(const HttpRequestHead& head) const {
+absl::StatusOr<std::string> HttpRoutes::AdmitCdsClient(
+    const HttpRequestHead& head) const {
   if (jwt_ == nullptr) return AdmitReader(head);
   auto token = auth::BearerToken(head.authorization);
   if (!token.ok()) return token.status();
-  return jwt_->Verify(*token, absl::Now()).status();
+  absl::StatusOr<auth::VerifiedToken> verified =
+      jwt_->Verify(*token, absl::Now());
+  if (!verified.ok()) return verified.status();
+  // One EHR (issuer) may sign for many users; limits are per EHR.
+  return verified->issuer;
 }
 
-absl::Status HttpRoutes::AdmitReader(const HttpRequestHead& head) const {
-  if (access_ == nullptr || !access_->enabled()) return absl::OkStatus();
-  return access_->Authorize(head.authorization, Role::kReader).status();
+absl::StatusOr<std::string> HttpRoutes::AdmitReader(
+    const HttpRequestHead& head) const {
+  if (access_ == nullptr || !access_->enabled()) return std::string("anonymous");
+  return access_->Authorize(head.authorization, Role::kReader);
 }
 
 HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
@@ -138,8 +148,8 @@ HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
   }
   if (head.path == kMetricsPath) {
     if (head.method != "GET") return WrongMethod("GET");
-    absl::Status admitted = AdmitReader(head);
-    if (!admitted.ok()) return Refuse(admitted);
+    absl::StatusOr<std::string> admitted = AdmitReader(head);
+    if (!admitted.ok()) return Refuse(admitted.status());
     if (metrics_ == nullptr) return Answer(ErrorAnswer(404, "no metrics here"));
     HttpRouteDecision decision;
     decision.handler = [metrics = metrics_](std::string) {
@@ -155,19 +165,20 @@ HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
   const absl::string_view allowed =
       cds.kind == CdsPath::kDiscovery ? "GET" : "POST";
   if (head.method != allowed) return WrongMethod(allowed);
-  absl::Status admitted = AdmitCdsClient(head);
-  if (!admitted.ok()) return Refuse(admitted);
+  absl::StatusOr<std::string> caller = AdmitCdsClient(head);
+  if (!caller.ok()) return Refuse(caller.status());
 
   const cds_hooks::CdsHooksService* service = service_;
   Metrics* metrics = metrics_;
   HttpRouteDecision decision;
-  decision.handler = [service, metrics, cds](std::string body) {
+  decision.handler = [service, metrics, cds,
+                      caller = *std::move(caller)](std::string body) {
     const absl::Time start = absl::Now();
     absl::StatusOr<Value> answer =
         cds.kind == CdsPath::kDiscovery ? absl::StatusOr<Value>(
                                               service->Discovery())
         : cds.kind == CdsPath::kFeedback
-            ? service->Feedback(cds.service_id, body)
+            ? service->Feedback(cds.service_id, body, caller)
             : service->Hook(cds.service_id, body);
     if (metrics != nullptr) {
       metrics->RecordRequest(Method::kCdsHooks, answer.status().code(),

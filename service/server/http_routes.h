@@ -68,8 +68,10 @@ class HttpRoutes {
   HttpRouteDecision Route(const HttpRequestHead& head) const;
 
  private:
-  absl::Status AdmitCdsClient(const HttpRequestHead& head) const;
-  absl::Status AdmitReader(const HttpRequestHead& head) const;
+  // The caller's name (the JWT's issuer, the bearer token's name,
+  // "anonymous" without tokens), or why it is refused.
+  absl::StatusOr<std::string> AdmitCdsClient(const HttpRequestHead& head) const;
+  absl::StatusOr<std::string> AdmitReader(const HttpRequestHead& head) const;
 
   const cds_hooks::CdsHooksService* service_;
   const AccessControl* access_;
