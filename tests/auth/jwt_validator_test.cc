@@ -972,58 +972,68 @@ TEST_F(JwtValidatorTest, SpecExampleTimesAreRefusedForTheirLifetime) {
 
 // --------------------------------------------------------------------- issuer
 
-// The RSA key signs for one EHR, the P-384 key for another.
-std::vector<KeySource> TwoEhrs(EVP_PKEY* rsa, EVP_PKEY* ec384) {
-  return {{{"https://ehr-a.example.org/"}, JwksJson({RsaJwk(rsa, "a-1")})},
-          {{"https://ehr-b.example.org", "https://ehr-b2.example.org/"},
-           JwksJson({EcJwk(ec384, "b-1", "P-384")})}};
-}
+// The RSA key (kid a-1) signs for EHR A, the P-384 key (kid b-1) for EHR B.
+class JwtIssuerTest : public JwtValidatorTest {
+ protected:
+  static std::vector<KeySource> TwoEhrs() {
+    return {{{"https://ehr-a.example.org/"}, JwksJson({RsaJwk(rsa_, "a-1")})},
+            {{"https://ehr-b.example.org", "https://ehr-b2.example.org/"},
+             JwksJson({EcJwk(ec384_, "b-1", "P-384")})}};
+  }
 
-Struct ClaimsFrom(const std::string& issuer, const std::string& jti) {
-  Struct claims = Claims(jti);
-  (*claims.mutable_fields())["iss"].set_string_value(issuer);
-  return claims;
-}
+  static std::unique_ptr<JwtValidator> TwoEhrValidator() {
+    auto validator = JwtValidator::FromKeySources(TwoEhrs(), DefaultOptions());
+    EXPECT_THAT(validator, IsOk());
+    return validator.ok() ? std::move(*validator) : nullptr;
+  }
 
-TEST_F(JwtValidatorTest, IssuerOfTheVerifyingKeyIsAccepted) {
-  auto validator =
-      JwtValidator::FromKeySources(TwoEhrs(rsa_, ec384_), DefaultOptions());
-  ASSERT_THAT(validator, IsOk());
-  std::string a = Token(Header("RS384", "a-1"),
-                        ClaimsFrom("https://ehr-a.example.org/", "j1"), rsa_);
+  // A token claiming `issuer`, signed by A's key or by B's.
+  static std::string SignedByA(const std::string& issuer,
+                               const std::string& jti) {
+    return Token(Header("RS384", "a-1"), ClaimsFrom(issuer, jti), rsa_);
+  }
+  static std::string SignedByB(const std::string& issuer,
+                               const std::string& jti) {
+    return Token(Header("ES384", "b-1"), ClaimsFrom(issuer, jti), ec384_);
+  }
+
+ private:
+  static Struct ClaimsFrom(const std::string& issuer, const std::string& jti) {
+    Struct claims = Claims(jti);
+    (*claims.mutable_fields())["iss"].set_string_value(issuer);
+    return claims;
+  }
+};
+
+TEST_F(JwtIssuerTest, IssuerOfTheVerifyingKeyIsAccepted) {
+  auto validator = TwoEhrValidator();
+  std::string a = SignedByA("https://ehr-a.example.org/", "j1");
   // A trailing '/' does not make another issuer.
-  std::string b = Token(Header("ES384", "b-1"),
-                        ClaimsFrom("https://ehr-b.example.org/", "j2"), ec384_);
+  std::string b = SignedByB("https://ehr-b.example.org/", "j2");
 
-  EXPECT_THAT((*validator)->Verify(a, kNow), IsOk());
-  EXPECT_THAT((*validator)->Verify(b, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(a, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(b, kNow), IsOk());
 }
 
-TEST_F(JwtValidatorTest, IssuerOfAnotherKeyIsRefused) {
-  auto validator =
-      JwtValidator::FromKeySources(TwoEhrs(rsa_, ec384_), DefaultOptions());
-  ASSERT_THAT(validator, IsOk());
-  std::string a_as_b =
-      Token(Header("RS384", "a-1"),
-            ClaimsFrom("https://ehr-b.example.org", "j1"), rsa_);
-  std::string unknown =
-      Token(Header("ES384", "b-1"),
-            ClaimsFrom("https://evil.example.com", "j2"), ec384_);
+TEST_F(JwtIssuerTest, IssuerOfAnotherKeyIsRefused) {
+  auto validator = TwoEhrValidator();
+  std::string a_as_b = SignedByA("https://ehr-b.example.org", "j1");
+  std::string unknown = SignedByB("https://evil.example.com", "j2");
 
-  EXPECT_THAT((*validator)->Verify(a_as_b, kNow),
+  EXPECT_THAT(validator->Verify(a_as_b, kNow),
               StatusIs(absl::StatusCode::kUnauthenticated));
-  EXPECT_THAT((*validator)->Verify(unknown, kNow),
+  EXPECT_THAT(validator->Verify(unknown, kNow),
               StatusIs(absl::StatusCode::kUnauthenticated));
 }
 
-TEST_F(JwtValidatorTest, SourceWithoutIssuersIsInvalidArgument) {
+TEST_F(JwtIssuerTest, SourceWithoutIssuersIsInvalidArgument) {
   EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), {}, DefaultOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), {""}, DefaultOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST_F(JwtValidatorTest, KidInTwoSourcesIsInvalidArgument) {
+TEST_F(JwtIssuerTest, KidInTwoSourcesIsInvalidArgument) {
   std::vector<KeySource> sources = {
       {{"https://ehr-a.example.org"}, JwksJson({RsaJwk(rsa_, "same")})},
       {{"https://ehr-b.example.org"},
@@ -1033,17 +1043,13 @@ TEST_F(JwtValidatorTest, KidInTwoSourcesIsInvalidArgument) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST_F(JwtValidatorTest, SameJtiFromTwoIssuersIsNotAReplay) {
-  auto validator =
-      JwtValidator::FromKeySources(TwoEhrs(rsa_, ec384_), DefaultOptions());
-  ASSERT_THAT(validator, IsOk());
-  std::string a = Token(Header("RS384", "a-1"),
-                        ClaimsFrom("https://ehr-a.example.org", "j1"), rsa_);
-  std::string b = Token(Header("ES384", "b-1"),
-                        ClaimsFrom("https://ehr-b.example.org", "j1"), ec384_);
+TEST_F(JwtIssuerTest, SameJtiFromTwoIssuersIsNotAReplay) {
+  auto validator = TwoEhrValidator();
+  std::string a = SignedByA("https://ehr-a.example.org", "j1");
+  std::string b = SignedByB("https://ehr-b.example.org", "j1");
 
-  EXPECT_THAT((*validator)->Verify(a, kNow), IsOk());
-  EXPECT_THAT((*validator)->Verify(b, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(a, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(b, kNow), IsOk());
 }
 
 // ------------------------------------------------------- aud and the endpoint
