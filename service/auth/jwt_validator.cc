@@ -20,14 +20,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
+#include "service/cds_hooks/json_value.h"
 
 namespace dystonia::auth {
 namespace {
 
-using google::protobuf::Struct;
-using google::protobuf::Value;
+// JSON objects of the JWS header, the payload and the JWK Set.
+using Json = cds_hooks::json::Value;
 
 // Longer than any EHR's token; refused before any decoding work.
 constexpr size_t kMaxTokenBytes = 16 * 1024;
@@ -84,22 +83,26 @@ bool DecodeBase64Url(absl::string_view text, std::string* out) {
   return absl::WebSafeBase64Unescape(text, out);
 }
 
-bool ParseJsonObject(const std::string& json, Struct* out) {
-  google::protobuf::util::JsonParseOptions options;
-  return google::protobuf::util::JsonStringToMessage(json, out, options).ok();
+// Parses with the bounded parser (nesting limit, linear cost): the header is
+// read before the signature is checked, so it is attacker text.
+bool ParseJsonObject(const std::string& json, Json* out) {
+  absl::StatusOr<Json> parsed = cds_hooks::json::Parse(json);
+  if (!parsed.ok() || !parsed->is_object()) return false;
+  *out = *std::move(parsed);
+  return true;
 }
 
 // The string field `name` of `object`: nullptr when absent, and a non-string
 // value sets `*wrong_type`.
-const std::string* StringField(const Struct& object, const std::string& name,
+const std::string* StringField(const Json& object, const std::string& name,
                                bool* wrong_type) {
-  auto it = object.fields().find(name);
-  if (it == object.fields().end()) return nullptr;
-  if (it->second.kind_case() != Value::kStringValue) {
+  auto it = object.find(name);
+  if (it == object.end()) return nullptr;
+  if (!it->is_string()) {
     *wrong_type = true;
     return nullptr;
   }
-  return &it->second.string_value();
+  return it->get_ptr<const std::string*>();
 }
 
 // ------------------------------------------------------------------ JWK import
@@ -153,8 +156,7 @@ absl::StatusOr<PkeyPtr> PublicKeyFromParams(
 }
 
 // Decodes the base64url member `name` of a JWK.
-absl::StatusOr<std::string> KeyBytes(const Struct& jwk,
-                                     const std::string& name) {
+absl::StatusOr<std::string> KeyBytes(const Json& jwk, const std::string& name) {
   bool wrong_type = false;
   const std::string* text = StringField(jwk, name, &wrong_type);
   std::string bytes;
@@ -171,7 +173,7 @@ BnPtr BignumFrom(const std::string& big_endian) {
                 static_cast<int>(big_endian.size()), nullptr));
 }
 
-absl::StatusOr<PkeyPtr> RsaPublicKey(const Struct& jwk) {
+absl::StatusOr<PkeyPtr> RsaPublicKey(const Json& jwk) {
   absl::StatusOr<std::string> n = KeyBytes(jwk, "n");
   if (!n.ok()) return n.status();
   absl::StatusOr<std::string> e = KeyBytes(jwk, "e");
@@ -197,7 +199,7 @@ absl::StatusOr<PkeyPtr> RsaPublicKey(const Struct& jwk) {
   return pkey;
 }
 
-absl::StatusOr<PkeyPtr> EcPublicKey(const Struct& jwk, const Algorithm& alg) {
+absl::StatusOr<PkeyPtr> EcPublicKey(const Json& jwk, const Algorithm& alg) {
   absl::StatusOr<std::string> x = KeyBytes(jwk, "x");
   if (!x.ok()) return x.status();
   absl::StatusOr<std::string> y = KeyBytes(jwk, "y");
@@ -275,18 +277,17 @@ bool SignatureVerifies(EVP_PKEY* key, const Algorithm& alg,
 // Reads the NumericDate claim `name` (seconds since the epoch, RFC 7519
 // section 2) into `*out` and sets `*present`. An absent claim is an error
 // only when `required`.
-absl::Status NumericDate(const Struct& payload, const std::string& name,
+absl::Status NumericDate(const Json& payload, const std::string& name,
                          bool required, bool* present, absl::Time* out) {
   *present = false;
-  auto it = payload.fields().find(name);
-  if (it == payload.fields().end()) {
+  auto it = payload.find(name);
+  if (it == payload.end()) {
     return required
                ? Unauthenticated(absl::StrCat("claim '", name, "' is missing"))
                : absl::OkStatus();
   }
-  double seconds = it->second.number_value();
-  if (it->second.kind_case() != Value::kNumberValue ||
-      !std::isfinite(seconds) || seconds < 0 || seconds > kMaxNumericDate) {
+  double seconds = it->is_number() ? it->get<double>() : -1;
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxNumericDate) {
     return Unauthenticated(
         absl::StrCat("claim '", name, "' is not a NumericDate"));
   }
@@ -295,7 +296,7 @@ absl::Status NumericDate(const Struct& payload, const std::string& name,
   return absl::OkStatus();
 }
 
-absl::Status RequiredString(const Struct& payload, const std::string& name,
+absl::Status RequiredString(const Json& payload, const std::string& name,
                             std::string* out) {
   bool wrong_type = false;
   const std::string* value = StringField(payload, name, &wrong_type);
@@ -307,7 +308,7 @@ absl::Status RequiredString(const Struct& payload, const std::string& name,
   return absl::OkStatus();
 }
 
-absl::Status OptionalString(const Struct& payload, const std::string& name,
+absl::Status OptionalString(const Json& payload, const std::string& name,
                             std::string* out) {
   bool wrong_type = false;
   const std::string* value = StringField(payload, name, &wrong_type);
@@ -323,6 +324,32 @@ std::string Trimmed(absl::string_view url) {
   return std::string(url);
 }
 
+// Whether one of `audiences` names the endpoint called: `endpoint_url`
+// itself, the service when the endpoint is its feedback, or the configured
+// base `audience`. Without an endpoint, any URL under a discovery
+// `audience` matches too.
+bool AudienceMatches(const std::vector<std::string>& audiences,
+                     const std::string& audience,
+                     const std::string* endpoint_url) {
+  constexpr absl::string_view kFeedback = "/feedback";
+  for (const std::string& value : audiences) {
+    const std::string trimmed = Trimmed(value);
+    if (trimmed == audience) return true;
+    if (endpoint_url == nullptr) {
+      if (absl::EndsWith(audience, "/cds-services") &&
+          absl::StartsWith(trimmed, absl::StrCat(audience, "/"))) {
+        return true;
+      }
+      continue;
+    }
+    if (trimmed == *endpoint_url ||
+        absl::StrCat(trimmed, kFeedback) == *endpoint_url) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 struct JwtValidator::Key {
@@ -331,6 +358,8 @@ struct JwtValidator::Key {
   KeyType type;
   std::string curve;  // "P-256" or "P-384" for EC
   PkeyPtr pkey;
+  // The `iss` values it may sign for, without trailing '/'.
+  std::vector<std::string> issuers;
 };
 
 absl::StatusOr<absl::string_view> BearerToken(
@@ -353,31 +382,40 @@ absl::StatusOr<absl::string_view> BearerToken(
 }
 
 JwtValidator::JwtValidator(Options options, std::vector<Key> keys)
-    : options_(std::move(options)), keys_(std::move(keys)) {}
+    : options_(std::move(options)),
+      keys_(std::move(keys)),
+      jti_store_(options_.jti_store != nullptr
+                     ? options_.jti_store
+                     : std::make_shared<InMemoryJtiStore>()) {}
 
 JwtValidator::~JwtValidator() = default;
 
-absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksFile(
-    const std::string& path, Options options) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    return absl::NotFoundError(
-        absl::StrCat("JWKS file ", path, ": cannot be read"));
+absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksFiles(
+    const std::vector<JwksFile>& files, Options options) {
+  std::vector<KeySource> sources;
+  for (const JwksFile& file : files) {
+    std::ifstream in(file.path, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(
+          absl::StrCat("JWKS file ", file.path, ": cannot be read"));
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    sources.push_back(
+        {file.issuers, text.str(), absl::StrCat("JWKS file ", file.path)});
   }
-  std::stringstream text;
-  text << file.rdbuf();
-  absl::StatusOr<std::unique_ptr<JwtValidator>> validator =
-      FromJwksJson(text.str(), std::move(options));
-  if (!validator.ok()) {
-    return absl::Status(
-        validator.status().code(),
-        absl::StrCat("JWKS file ", path, ": ", validator.status().message()));
-  }
-  return validator;
+  return FromKeySources(std::move(sources), std::move(options));
 }
 
 absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksJson(
-    absl::string_view jwks_json, Options options) {
+    absl::string_view jwks_json, std::vector<std::string> issuers,
+    Options options) {
+  return FromKeySources({{std::move(issuers), std::string(jwks_json)}},
+                        std::move(options));
+}
+
+absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromKeySources(
+    std::vector<KeySource> sources, Options options) {
   options.audience = Trimmed(options.audience);
   if (options.audience.empty()) {
     return absl::InvalidArgumentError("audience: is empty");
@@ -395,24 +433,54 @@ absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksJson(
   if (options.leeway < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("leeway: is negative");
   }
-
-  Struct jwks;
-  if (!ParseJsonObject(std::string(jwks_json), &jwks)) {
-    return absl::InvalidArgumentError("JWKS: is not a JSON object");
+  if (options.max_lifetime <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("max_lifetime: is not positive");
   }
-  auto keys_it = jwks.fields().find("keys");
-  if (keys_it == jwks.fields().end() ||
-      keys_it->second.kind_case() != Value::kListValue) {
-    return absl::InvalidArgumentError("JWKS: has no 'keys' array");
+  if (sources.empty()) {
+    return absl::InvalidArgumentError("JWKS: none given");
   }
   std::vector<Key> keys;
-  const auto& entries = keys_it->second.list_value().values();
-  for (int i = 0; i < entries.size(); ++i) {
-    if (entries[i].kind_case() != Value::kStructValue) {
+  for (const KeySource& source : sources) {
+    absl::Status added = AddKeys(source, &keys);
+    if (!added.ok()) return added;
+  }
+  return std::unique_ptr<JwtValidator>(
+      new JwtValidator(std::move(options), std::move(keys)));
+}
+
+absl::Status JwtValidator::AddKeys(const KeySource& source,
+                                   std::vector<Key>* keys) {
+  const std::string& origin = source.origin;
+  if (source.issuers.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        origin, ": names no issuer; name the iss values its keys sign for"));
+  }
+  std::vector<std::string> issuers;
+  for (const std::string& issuer : source.issuers) {
+    issuers.push_back(Trimmed(issuer));
+    if (issuers.back().empty()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("JWKS ", KeyName(i, ""), ": is not an object"));
+          absl::StrCat(origin, ": an issuer is empty"));
     }
-    const Struct& jwk = entries[i].struct_value();
+  }
+  Json jwks;
+  if (!ParseJsonObject(source.jwks_json, &jwks)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin, ": is not a JSON object"));
+  }
+  auto keys_it = jwks.find("keys");
+  if (keys_it == jwks.end() || !keys_it->is_array()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin, ": has no 'keys' array"));
+  }
+  const size_t keys_before = keys->size();
+  const Json& entries = *keys_it;
+  for (int i = 0; i < static_cast<int>(entries.size()); ++i) {
+    if (!entries[i].is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(origin, " ", KeyName(i, ""), ": is not an object"));
+    }
+    const Json& jwk = entries[i];
     bool wrong_type = false;
     Key key;
     const std::string* kid = StringField(jwk, "kid", &wrong_type);
@@ -420,7 +488,7 @@ absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksJson(
     std::string name = KeyName(i, key.kid);
     auto fail = [&](absl::string_view reason) {
       return absl::InvalidArgumentError(
-          absl::StrCat("JWKS ", name, ": ", reason));
+          absl::StrCat(origin, " ", name, ": ", reason));
     };
     const std::string* use = StringField(jwk, "use", &wrong_type);
     const std::string* kty = StringField(jwk, "kty", &wrong_type);
@@ -429,7 +497,7 @@ absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksJson(
     if (wrong_type) return fail("kid, use, kty, alg and crv must be strings");
     // An encryption key in the same set is not ours to judge.
     if (use != nullptr && *use != "sig") continue;
-    if (jwk.fields().contains("d")) {
+    if (jwk.contains("d")) {
       return fail("holds private key material ('d'); give the public JWKS");
     }
     if (kty == nullptr) return fail("has no 'kty'");
@@ -473,23 +541,57 @@ absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksJson(
         return fail(absl::StrCat("alg '", key.alg, "' does not fit the key"));
       }
     }
-    for (const Key& other : keys) {
+    for (const Key& other : *keys) {
       if (other.kid == key.kid) {
         return fail(key.kid.empty() ? "a second key without kid"
                                     : "duplicate kid");
       }
     }
-    keys.push_back(std::move(key));
+    key.issuers = issuers;
+    keys->push_back(std::move(key));
   }
-  if (keys.empty()) {
-    return absl::InvalidArgumentError("JWKS: has no signature key");
+  if (keys->size() == keys_before) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(origin, ": has no signature key"));
   }
-  return std::unique_ptr<JwtValidator>(
-      new JwtValidator(std::move(options), std::move(keys)));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<VerifiedToken> JwtValidator::Verify(
+    absl::string_view token, absl::Time now, absl::string_view endpoint_url) {
+  const std::string endpoint = Trimmed(endpoint_url);
+  if (endpoint.empty()) {
+    return Unauthenticated("no endpoint URL to hold the aud to");
+  }
+  return VerifyFor(token, now, &endpoint);
 }
 
 absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
                                                    absl::Time now) {
+  return VerifyFor(token, now, nullptr);
+}
+
+std::string JwtValidator::EndpointUrl(absl::string_view request_path) const {
+  absl::string_view base = options_.audience;
+  constexpr absl::string_view kDiscovery = "/cds-services";
+  if (absl::EndsWith(base, kDiscovery)) {
+    base.remove_suffix(kDiscovery.size());
+  } else {
+    // Keep "scheme://host[:port]" only.
+    const size_t authority = base.find("://");
+    const size_t path = authority == absl::string_view::npos
+                            ? absl::string_view::npos
+                            : base.find('/', authority + 3);
+    if (path != absl::string_view::npos) base = base.substr(0, path);
+  }
+  if (!absl::StartsWith(request_path, "/")) {
+    return absl::StrCat(base, "/", request_path);
+  }
+  return absl::StrCat(base, request_path);
+}
+
+absl::StatusOr<VerifiedToken> JwtValidator::VerifyFor(
+    absl::string_view token, absl::Time now, const std::string* endpoint_url) {
   // ---- The compact form.
   if (token.size() > kMaxTokenBytes) {
     return Unauthenticated("token is too long");
@@ -506,7 +608,7 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
       !DecodeBase64Url(parts[2], &signature)) {
     return Unauthenticated("token is not base64url");
   }
-  Struct header;
+  Json header;
   if (!ParseJsonObject(header_json, &header)) {
     return Unauthenticated("header is not a JSON object");
   }
@@ -527,7 +629,7 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
         absl::StrCat("alg '", *alg_name, "' is not allowed (accepted: ",
                      absl::StrJoin(options_.algorithms, ", "), ")"));
   }
-  if (header.fields().contains("crit")) {
+  if (header.contains("crit")) {
     return Unauthenticated("header 'crit' names extensions not understood");
   }
 
@@ -563,7 +665,7 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
   }
 
   // ---- The claims (now authentic).
-  Struct payload;
+  Json payload;
   if (!ParseJsonObject(payload_json, &payload)) {
     return Unauthenticated("payload is not a JSON object");
   }
@@ -581,6 +683,16 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
   status = NumericDate(payload, "iat", /*required=*/true, &present,
                        &verified.issued_at);
   if (!status.ok()) return status;
+  // Measured from now and from iat: a token minted for a year is refused
+  // in its last minutes too.
+  const absl::Time latest_exp = std::min(now, verified.issued_at) +
+                                options_.max_lifetime + options_.leeway;
+  if (verified.expires > latest_exp) {
+    return Unauthenticated(absl::StrCat(
+        "token lives too long: exp ", absl::FormatTime(verified.expires),
+        " is more than ", absl::FormatDuration(options_.max_lifetime),
+        " after iat or now"));
+  }
   if (verified.issued_at > now + options_.leeway) {
     return Unauthenticated(absl::StrCat("token is not yet valid: issued at ",
                                         absl::FormatTime(verified.issued_at),
@@ -595,16 +707,16 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
                                         absl::FormatTime(not_before)));
   }
 
-  auto aud = payload.fields().find("aud");
-  if (aud != payload.fields().end()) {
-    if (aud->second.kind_case() == Value::kStringValue) {
-      verified.audiences.push_back(aud->second.string_value());
-    } else if (aud->second.kind_case() == Value::kListValue) {
-      for (const Value& value : aud->second.list_value().values()) {
-        if (value.kind_case() != Value::kStringValue) {
+  auto aud = payload.find("aud");
+  if (aud != payload.end()) {
+    if (aud->is_string()) {
+      verified.audiences.push_back(aud->get<std::string>());
+    } else if (aud->is_array()) {
+      for (const Json& value : *aud) {
+        if (!value.is_string()) {
           return Unauthenticated("claim 'aud' is not a string or strings");
         }
-        verified.audiences.push_back(value.string_value());
+        verified.audiences.push_back(value.get<std::string>());
       }
     } else {
       return Unauthenticated("claim 'aud' is not a string or strings");
@@ -613,19 +725,10 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
   if (verified.audiences.empty()) {
     return Unauthenticated("claim 'aud' is missing");
   }
-  bool under_discovery = absl::EndsWith(options_.audience, "/cds-services");
-  bool aud_matches = false;
-  for (const std::string& audience : verified.audiences) {
-    std::string trimmed = Trimmed(audience);
-    if (trimmed == options_.audience ||
-        (under_discovery &&
-         absl::StartsWith(trimmed, absl::StrCat(options_.audience, "/")))) {
-      aud_matches = true;
-    }
-  }
-  if (!aud_matches) {
-    return Unauthenticated(absl::StrCat("aud does not name this service (",
-                                        options_.audience, ")"));
+  if (!AudienceMatches(verified.audiences, options_.audience, endpoint_url)) {
+    return Unauthenticated(absl::StrCat(
+        "aud does not name the endpoint called (",
+        endpoint_url != nullptr ? *endpoint_url : options_.audience, ")"));
   }
 
   status = RequiredString(payload, "iss", &verified.issuer);
@@ -633,33 +736,27 @@ absl::StatusOr<VerifiedToken> JwtValidator::Verify(absl::string_view token,
   if (status.ok()) status = OptionalString(payload, "sub", &verified.subject);
   if (status.ok()) status = OptionalString(payload, "tenant", &verified.tenant);
   if (!status.ok()) return status;
+  const std::string issuer = Trimmed(verified.issuer);
+  if (std::find(key->issuers.begin(), key->issuers.end(), issuer) ==
+      key->issuers.end()) {
+    return Unauthenticated(absl::StrCat("iss is not one the key with kid '",
+                                        key->kid, "' may sign for"));
+  }
 
-  // ---- Replay: last, so that only accepted tokens are remembered.
-  absl::Time refused_after = verified.expires + options_.leeway;
-  absl::MutexLock lock(&mutex_);
-  PruneLocked(now);
-  auto [it, inserted] = seen_jti_.emplace(verified.jti, refused_after);
-  if (!inserted) {
+  // ---- Replay: last, so that only accepted tokens are remembered. The id
+  // is the issuer's: two EHRs may well pick the same jti.
+  const absl::Time refused_after = verified.expires + options_.leeway;
+  absl::Status recorded = jti_store_->Record(
+      absl::StrCat(issuer, "\n", verified.jti), refused_after, now);
+  if (absl::IsAlreadyExists(recorded)) {
     return Unauthenticated(
         absl::StrCat("jti '", verified.jti, "' was already used"));
   }
-  expiry_heap_.emplace_back(refused_after, verified.jti);
-  std::push_heap(expiry_heap_.begin(), expiry_heap_.end(), std::greater<>());
+  if (!recorded.ok()) return recorded;
   return verified;
 }
 
-void JwtValidator::PruneLocked(absl::Time now) {
-  while (!expiry_heap_.empty() && expiry_heap_.front().first < now) {
-    std::pop_heap(expiry_heap_.begin(), expiry_heap_.end(), std::greater<>());
-    seen_jti_.erase(expiry_heap_.back().second);
-    expiry_heap_.pop_back();
-  }
-}
-
-size_t JwtValidator::ReplayCacheSize() const {
-  absl::MutexLock lock(&mutex_);
-  return seen_jti_.size();
-}
+size_t JwtValidator::ReplayCacheSize() const { return jti_store_->Size(); }
 
 std::vector<std::string> JwtValidator::KeyIds() const {
   std::vector<std::string> kids;

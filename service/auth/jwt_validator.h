@@ -19,22 +19,30 @@
 // - the signature, by OpenSSL (RSASSA-PKCS1-v1_5 or ECDSA over SHA-2);
 // - the claims: `iss`, `aud`, `exp`, `iat` and `jti` are required (the spec
 //   marks them REQUIRED); `exp` not passed, `iat` and `nbf` not in the future
-//   (each with Options::leeway); `aud` names this service (see
-//   Options::audience); `jti` not seen before in an accepted token that is
-//   still live.
+//   (each with Options::leeway); `exp` at most Options::max_lifetime after
+//   now and after `iat` (the spec recommends 5 minutes); `iss` one the key
+//   that verified the token may sign for (KeySource::issuers); `aud` the
+//   endpoint called (see Verify); `jti` not seen before in an accepted token
+//   that is still live (Options::jti_store: across restarts when it is a
+//   RocksDbJtiStore).
+//
+// The header and payload are parsed by a bounded JSON parser (nesting
+// limit, linear cost), never trusting their size or shape.
 //
 // Thread-safe: Verify() may be called from any number of threads. The keys
-// are immutable; the replay cache is guarded by a mutex.
+// are immutable; the replay store is thread-safe.
 //
 // Example:
 //   JwtValidator::Options options;
 //   options.audience = "https://cds.example.org/cds-services";
-//   auto validator = JwtValidator::FromJwksFile(jwks_path, options);
+//   auto validator = JwtValidator::FromJwksFiles(
+//       {{jwks_path, {"https://ehr.example.org/"}}}, options);
 //   if (!validator.ok()) return validator.status();
 //   ...
 //   absl::StatusOr<absl::string_view> token = BearerToken(authorization);
 //   if (!token.ok()) return Reply401(token.status());
-//   auto verified = (*validator)->Verify(*token, absl::Now());
+//   auto verified = (*validator)->Verify(
+//       *token, absl::Now(), (*validator)->EndpointUrl(request_path));
 //   if (!verified.ok()) return Reply401(verified.status());
 
 #include <memory>
@@ -42,11 +50,10 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/auth/jti_store.h"
 
 namespace dystonia::auth {
 
@@ -77,15 +84,33 @@ inline absl::StatusOr<absl::string_view> BearerToken(
   return BearerToken(absl::string_view(authorization_header));
 }
 
+// One EHR's keys and the issuers they may sign for.
+struct KeySource {
+  // The `iss` values a token verified by one of these keys may carry
+  // (compared ignoring a trailing '/'). Required: a source naming none is
+  // kInvalidArgument, so a key never signs for just any issuer.
+  std::vector<std::string> issuers;
+  // The JWK Set (RFC 7517) in JSON: {"keys": [...]}.
+  std::string jwks_json;
+  // Where the set came from, for messages (e.g. its file path).
+  // Default: "JWKS".
+  std::string origin = "JWKS";
+};
+
+// A JWK Set file and the issuers its keys may sign for.
+struct JwksFile {
+  std::string path;
+  std::vector<std::string> issuers;
+};
+
 class JwtValidator {
  public:
   struct Options {
-    // The URL the EHR addresses, compared with the token's `aud` (a string or
-    // an array of strings; one match suffices). An `aud` equal to it is
-    // accepted. When it ends with "/cds-services" (the discovery endpoint),
-    // any URL under it is accepted too ("<audience>/<service-id>",
-    // ".../feedback"), as the spec has the EHR send the invoked endpoint's
-    // URL. A trailing '/' is ignored. Required: empty is kInvalidArgument.
+    // The base URL the EHR addresses, normally the discovery endpoint
+    // "https://host/cds-services" (a trailing '/' is ignored). EndpointUrl()
+    // builds the URL of an endpoint from it, and a token whose `aud` equals
+    // it is accepted at every endpoint (compatibility with EHRs that send
+    // the base). Required: empty is kInvalidArgument.
     // Default: "" (must be set).
     std::string audience;
 
@@ -99,9 +124,33 @@ class JwtValidator {
     // Clock skew allowed on `exp`, `iat` and `nbf`.
     // Default: 60 seconds.
     absl::Duration leeway = absl::Seconds(60);
+
+    // The longest a token may live: `exp` may be at most this (plus leeway)
+    // after now and after `iat`. A token minted for longer is refused even
+    // late in its life, so a leaked token is useful for minutes at most.
+    // Must be positive. Default: 5 minutes (CDS Hooks: "recommended ... 5
+    // minutes"); absl::InfiniteDuration() turns the check off.
+    absl::Duration max_lifetime = absl::Minutes(5);
+
+    // Where accepted jti values are remembered. Default: nullptr, an
+    // InMemoryJtiStore of this validator (forgotten on restart).
+    std::shared_ptr<JtiStore> jti_store;
   };
 
-  // Builds a validator from a JWK Set (RFC 7517) in JSON: {"keys": [...]}.
+  // Builds a validator from the JWK Sets of `sources`; each key signs only
+  // for its source's issuers. A kid must be unique across all sources.
+  // kInvalidArgument as FromJwksJson(), naming the source, and for a source
+  // without issuers or an empty issuer.
+  static absl::StatusOr<std::unique_ptr<JwtValidator>> FromKeySources(
+      std::vector<KeySource> sources, Options options);
+
+  // As FromKeySources(), reading each file. kNotFound naming the file when
+  // one cannot be read.
+  static absl::StatusOr<std::unique_ptr<JwtValidator>> FromJwksFiles(
+      const std::vector<JwksFile>& files, Options options);
+
+  // Builds a validator from one JWK Set (RFC 7517) in JSON: {"keys": [...]}
+  // whose keys sign for `issuers`.
   // Keys: kty "RSA" (n, e; at least 2048 bits) or kty "EC" (crv P-256 or
   // P-384; x, y of the curve's full length, a point on the curve); `kid`
   // (unique, and needed when there is more than one key), optional `alg` and
@@ -112,26 +161,43 @@ class JwtValidator {
   // material (`d`: publish only the public set), a bad or short key, a
   // duplicate kid, or bad Options.
   static absl::StatusOr<std::unique_ptr<JwtValidator>> FromJwksJson(
-      absl::string_view jwks_json, Options options);
-
-  // As FromJwksJson(), reading the JWK Set from `path`. kNotFound if the
-  // file cannot be read.
-  static absl::StatusOr<std::unique_ptr<JwtValidator>> FromJwksFile(
-      const std::string& path, Options options);
+      absl::string_view jwks_json, std::vector<std::string> issuers,
+      Options options);
 
   ~JwtValidator();
   JwtValidator(const JwtValidator&) = delete;
   JwtValidator& operator=(const JwtValidator&) = delete;
 
-  // Verifies `token` (the compact JWS, without "Bearer ") at time `now`
-  // and, when it is valid, records its `jti` until the token expires so the
-  // same token (or any token with that jti) is refused meanwhile. A refused
-  // token records nothing. Every refusal is kUnauthenticated with a message
+  // Verifies `token` (the compact JWS, without "Bearer ") sent at time
+  // `now` to `endpoint_url` (the CDS Service's URL, as EndpointUrl() builds
+  // it) and, when it is valid, records its `jti` until the token expires so
+  // the same token (or any token of the issuer with that jti) is refused
+  // meanwhile. A refused token records nothing. `aud` (a string or an array;
+  // one match suffices, a trailing '/' ignored) must equal `endpoint_url`,
+  // or the service URL when `endpoint_url` is its ".../feedback", or
+  // Options::audience. Every refusal is kUnauthenticated with a message
   // naming the reason (malformed, alg not allowed, no key with the kid,
-  // signature does not verify, expired, not yet valid, aud does not name
-  // this service, a required claim missing, jti already used); the messages
-  // hold no claim values beyond alg, kid, jti and times.
+  // signature does not verify, expired, not yet valid, lives too long, iss
+  // not allowed for the key, aud does not name the endpoint, a required
+  // claim missing, jti already used); the messages hold no claim values
+  // beyond alg, kid, jti and times. kResourceExhausted when the replay store
+  // is full, or the store's error (kUnavailable, kInternal).
+  absl::StatusOr<VerifiedToken> Verify(absl::string_view token, absl::Time now,
+                                       absl::string_view endpoint_url);
+
+  // As above without an endpoint: any `aud` equal to Options::audience or
+  // under it is accepted. For an edge that does not yet pass the endpoint;
+  // prefer the three-argument form.
   absl::StatusOr<VerifiedToken> Verify(absl::string_view token, absl::Time now);
+
+  // The URL of the endpoint at `request_path` (the HTTP request's path, no
+  // query), built from Options::audience, never from the request's Host
+  // header: with audience "https://cds.example.org/api/cds-services" and
+  // path "/cds-services/dystonia-risk-order-sign" it is
+  // "https://cds.example.org/api/cds-services/dystonia-risk-order-sign" (a
+  // reverse proxy's prefix kept). An audience not ending in "/cds-services"
+  // gives its scheme and host followed by the path.
+  std::string EndpointUrl(absl::string_view request_path) const;
 
   // The number of jti values held against replay (for tests and metrics).
   size_t ReplayCacheSize() const;
@@ -144,19 +210,20 @@ class JwtValidator {
 
   JwtValidator(Options options, std::vector<Key> keys);
 
-  // Drops the jti entries whose tokens can no longer be accepted at `now`.
-  void PruneLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Appends the signature keys of `source` to `keys`. kInvalidArgument
+  // naming the source and key.
+  static absl::Status AddKeys(const KeySource& source, std::vector<Key>* keys);
+
+  // Verify() with `endpoint_url` nullptr meaning "any endpoint under
+  // Options::audience".
+  absl::StatusOr<VerifiedToken> VerifyFor(absl::string_view token,
+                                          absl::Time now,
+                                          const std::string* endpoint_url);
 
   const Options options_;
   const std::vector<Key> keys_;
-
-  mutable absl::Mutex mutex_;
-  // jti -> the time after which its token is refused anyway (exp + leeway).
-  absl::flat_hash_map<std::string, absl::Time> seen_jti_
-      ABSL_GUARDED_BY(mutex_);
-  // The same entries ordered by that time, for pruning in order.
-  std::vector<std::pair<absl::Time, std::string>> expiry_heap_
-      ABSL_GUARDED_BY(mutex_);
+  // Options::jti_store, or an in-memory one.
+  const std::shared_ptr<JtiStore> jti_store_;
 };
 
 }  // namespace dystonia::auth

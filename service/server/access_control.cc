@@ -80,9 +80,11 @@ absl::StatusOr<AccessControl> AccessControl::FromTokensText(
       token.role = Role::kReplica;
     } else if (fields[1] == "admin") {
       token.role = Role::kAdmin;
+    } else if (fields[1] == "metrics") {
+      token.role = Role::kMetrics;
     } else {
       return bad(absl::StrCat("role '", fields[1],
-                              "' is not reader, replica or admin"));
+                              "' is not reader, replica, admin or metrics"));
     }
     token.sha256_hex = absl::AsciiStrToLower(fields[2]);
     if (token.sha256_hex.size() != 64 ||
@@ -112,8 +114,17 @@ absl::string_view RoleName(Role role) {
       return "replica";
     case Role::kAdmin:
       return "admin";
+    case Role::kMetrics:
+      return "metrics";
   }
   return "reader";
+}
+
+bool RoleAllows(Role held, Role needed) {
+  // A metrics token is for a scraper: it reads /metrics and nothing else.
+  if (held == Role::kMetrics) return needed == Role::kMetrics;
+  if (needed == Role::kMetrics) return held == Role::kAdmin;
+  return static_cast<int>(held) >= static_cast<int>(needed);
 }
 
 absl::StatusOr<std::string> AccessControl::Authorize(
@@ -132,10 +143,11 @@ absl::StatusOr<std::string> AccessControl::Authorize(
     // took.
     if (CRYPTO_memcmp(hash.data(), token.sha256_hex.data(), hash.size()) != 0)
       continue;
-    if (static_cast<int>(token.role) < static_cast<int>(needed)) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "token '", token.name, "' is a ", RoleName(token.role),
-          "; this needs a ", RoleName(needed), " token"));
+    if (!RoleAllows(token.role, needed)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("token '", token.name, "' is a ", RoleName(token.role),
+                       " token; this needs a ", RoleName(needed),
+                       needed == Role::kMetrics ? " or admin" : "", " token"));
     }
     return token.name;
   }

@@ -5,7 +5,8 @@
 //   NAME ROLE SHA256_HEX_OF_TOKEN
 // with '#' comments and blank lines allowed. Tokens are kept only as their
 // SHA-256, never in the clear. Roles: `reader` may call RiskService and the
-// CDS Hooks endpoints; `admin` may also change the knowledge base.
+// CDS Hooks endpoints; `admin` may also change the knowledge base; `metrics`
+// (for Prometheus) may read /metrics and nothing else.
 // Thread-safe after construction.
 
 #include <string>
@@ -17,13 +18,18 @@
 
 namespace dystonia {
 
-// Each role may do what the ones before it may: a reader checks
-// medications; a replica also follows the knowledge versions (and forwards
-// feedback); an admin also changes the knowledge base.
-enum class Role { kReader, kReplica, kAdmin };
+// Each of reader, replica and admin may do what the ones before it may: a
+// reader checks medications; a replica also follows the knowledge versions
+// (and forwards feedback); an admin also changes the knowledge base. Apart
+// from them, metrics reads /metrics only; /metrics takes a metrics or an
+// admin token (never a reader's, nor an EHR's JWT).
+enum class Role { kReader, kReplica, kAdmin, kMetrics };
 
-// "reader", "replica", "admin": as in the tokens file.
+// "reader", "replica", "admin", "metrics": as in the tokens file.
 absl::string_view RoleName(Role role);
+
+// Whether a token of role `held` may do what needs `needed`.
+bool RoleAllows(Role held, Role needed);
 
 class AccessControl {
  public:
@@ -40,8 +46,8 @@ class AccessControl {
 
   // Checks an "authorization" value ("Bearer TOKEN"). Returns the token's
   // name; kUnauthenticated when missing or wrong, kPermissionDenied when
-  // the token's role is below `needed`. With no tokens configured, returns
-  // "anonymous".
+  // the token's role does not allow `needed` (RoleAllows). With no tokens
+  // configured, returns "anonymous".
   absl::StatusOr<std::string> Authorize(absl::string_view authorization,
                                         Role needed) const;
 

@@ -13,6 +13,8 @@
 #include "drug_db/knowledge_snapshot.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "service/auth/jwks_flags.h"
+#include "service/auth/rocksdb_jti_store.h"
 #include "service/fhir/fhir_rest_client.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 
@@ -203,14 +205,20 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     }
     server->cds_hooks_ = std::make_unique<cds_hooks::CdsHooksService>(
         &server->knowledge_, server->store_.get(), std::move(cds_options));
-    if (!options.cds_jwks_file.empty()) {
+    auto jwks_files = auth::JwksFilesFromFlags(
+        options.cds_jwks_file, options.cds_issuers, options.cds_jwks);
+    if (!jwks_files.ok()) return fail(jwks_files.status());
+    if (!jwks_files->empty()) {
       auth::JwtValidator::Options jwt_options;
       jwt_options.audience = options.cds_audience;
       if (options.cds_allow_sha256) {
         jwt_options.algorithms = {"RS384", "ES384", "RS256", "ES256"};
       }
-      auto jwt =
-          auth::JwtValidator::FromJwksFile(options.cds_jwks_file, jwt_options);
+      auto jti_store =
+          auth::RocksDbJtiStore::Open(options.db_path + "/jwt-replay");
+      if (!jti_store.ok()) return fail(jti_store.status());
+      jwt_options.jti_store = *std::move(jti_store);
+      auto jwt = auth::JwtValidator::FromJwksFiles(*jwks_files, jwt_options);
       if (!jwt.ok()) return fail(jwt.status());
       server->jwt_ = *std::move(jwt);
     }

@@ -61,12 +61,21 @@ struct ServerOptions {
   // authentication), allowed only when every listener is loopback.
   std::string tokens_file;
   // A JWKS file of the EHRs' public keys: every CDS Hooks request must then
-  // carry a valid JWT (asymmetric algorithms only, `aud` = cds_audience,
-  // `exp`, no replayed `jti`). Default: "" (bearer tokens as for gRPC).
+  // carry a valid JWT (see auth::JwtValidator: asymmetric algorithms only,
+  // at most 5 minutes' lifetime, `iss` one of cds_issuers, `aud` the
+  // endpoint called, no replayed `jti`). Default: "" (bearer tokens as for
+  // gRPC).
   std::string cds_jwks_file;
   // The service URL EHRs call, e.g. "https://cds.example.org/cds-services";
   // required with cds_jwks_file.
   std::string cds_audience;
+  // The `iss` values the keys of cds_jwks_file may sign for; required with
+  // it. Default: none.
+  std::vector<std::string> cds_issuers;
+  // More JWK Sets, as "FILE=ISSUER" entries (see service/auth/jwks_flags.h).
+  // Accepted jti values are kept in db_path/jwt-replay, so a replay after a
+  // restart is refused too. Default: none.
+  std::vector<std::string> cds_jwks;
   // Also accept RS256 and ES256 JWTs. Default: false (RS384, ES384 only).
   bool cds_allow_sha256 = false;
   // The largest request accepted, gRPC message or HTTP body; larger ones get

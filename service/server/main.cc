@@ -83,6 +83,12 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, cds_audience, "",
           "the CDS Hooks service URL the EHR's JWT must name in aud, e.g. "
           "https://cds.example.org/cds-services");
+ABSL_FLAG(std::vector<std::string>, cds_issuers, {},
+          "the iss values the keys of --cds_jwks_file may sign for (required "
+          "with it), e.g. https://ehr.example.org/");
+ABSL_FLAG(std::vector<std::string>, cds_jwks, {},
+          "more EHRs' keys, as FILE=ISSUER entries (repeat a FILE for more "
+          "issuers); each key then signs only for its issuers");
 ABSL_FLAG(bool, cds_allow_sha256, false,
           "also accept RS256/ES256 JWTs (RS384 and ES384 always)");
 ABSL_FLAG(int, max_request_bytes, 4 << 20,
@@ -133,6 +139,8 @@ int main(int argc, char** argv) {
   options.tokens_file = absl::GetFlag(FLAGS_tokens_file);
   options.cds_jwks_file = absl::GetFlag(FLAGS_cds_jwks_file);
   options.cds_audience = absl::GetFlag(FLAGS_cds_audience);
+  options.cds_issuers = absl::GetFlag(FLAGS_cds_issuers);
+  options.cds_jwks = absl::GetFlag(FLAGS_cds_jwks);
   options.cds_allow_sha256 = absl::GetFlag(FLAGS_cds_allow_sha256);
   options.max_request_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   options.http_threads = absl::GetFlag(FLAGS_http_threads);

@@ -23,6 +23,8 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "service/auth/rocksdb_jti_store.h"
+#include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace dystonia::auth {
@@ -205,6 +207,12 @@ std::string FixtureSection(const std::string& text, absl::string_view title) {
   return section;
 }
 
+// One JWK Set whose keys sign for kIssuer.
+absl::StatusOr<std::unique_ptr<JwtValidator>> FromJwks(
+    absl::string_view jwks, JwtValidator::Options options) {
+  return JwtValidator::FromJwksJson(jwks, {kIssuer}, std::move(options));
+}
+
 // -------------------------------------------------------------------- fixture
 
 class JwtValidatorTest : public ::testing::Test {
@@ -237,7 +245,7 @@ class JwtValidatorTest : public ::testing::Test {
 
   static std::unique_ptr<JwtValidator> Validator(
       JwtValidator::Options options = DefaultOptions()) {
-    auto validator = JwtValidator::FromJwksJson(Jwks(), options);
+    auto validator = FromJwks(Jwks(), options);
     EXPECT_THAT(validator, IsOk());
     return validator.ok() ? std::move(*validator) : nullptr;
   }
@@ -309,8 +317,8 @@ TEST_F(JwtValidatorTest, Rs256AndEs256AreAcceptedWhenConfigured) {
 }
 
 TEST_F(JwtValidatorTest, TokenWithoutKidUsesTheOnlyKey) {
-  auto validator = JwtValidator::FromJwksJson(
-      JwksJson({EcJwk(ec384_, "", "P-384")}), DefaultOptions());
+  auto validator =
+      FromJwks(JwksJson({EcJwk(ec384_, "", "P-384")}), DefaultOptions());
   ASSERT_THAT(validator, IsOk());
   std::string token = Token(Header("ES384", ""), Claims("j1"), ec384_);
 
@@ -356,7 +364,7 @@ TEST_F(JwtValidatorTest, HmacAlgorithmsCannotBeConfigured) {
   JwtValidator::Options options = DefaultOptions();
   options.algorithms = {"RS384", "HS256"};
 
-  EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), options),
+  EXPECT_THAT(FromJwks(Jwks(), options),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -642,6 +650,28 @@ TEST_F(JwtValidatorTest, ConcurrentCallsAcceptOneTokenOnce) {
   EXPECT_EQ(accepted.load(), 1);
 }
 
+// A restarted server (a new validator over the reopened RocksDB store)
+// still refuses a token it accepted before.
+TEST_F(JwtValidatorTest, TokenReplayedAfterARestartIsRefused) {
+  const std::string path = testing::NewTempDir("jwt-replay");
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+  {
+    JwtValidator::Options options = DefaultOptions();
+    auto store = RocksDbJtiStore::Open(path);
+    ASSERT_THAT(store, IsOk());
+    options.jti_store = *std::move(store);
+    ASSERT_THAT(Validator(options)->Verify(token, kNow, kServiceUrl), IsOk());
+  }
+  JwtValidator::Options options = DefaultOptions();
+  auto store = RocksDbJtiStore::Open(path);
+  ASSERT_THAT(store, IsOk());
+  options.jti_store = *std::move(store);
+  auto restarted = Validator(options);
+
+  EXPECT_THAT(restarted->Verify(token, kNow + absl::Seconds(30), kServiceUrl),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
 // ------------------------------------------------------------ malformed input
 
 TEST_F(JwtValidatorTest, MalformedTokensAreRefused) {
@@ -684,16 +714,16 @@ TEST_F(JwtValidatorTest, UnsupportedKeyTypeIsInvalidArgument) {
   (*okp.mutable_fields())["kid"].set_string_value("ed");
   (*okp.mutable_fields())["x"].set_string_value(B64(std::string(32, 'x')));
 
-  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({RsaJwk(rsa_, "rsa-1"), okp}),
-                                         DefaultOptions()),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      FromJwks(JwksJson({RsaJwk(rsa_, "rsa-1"), okp}), DefaultOptions()),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(JwtValidatorTest, UnsupportedCurveIsInvalidArgument) {
   PkeyPtr p521 = GenerateEc("P-521");
   Struct jwk = EcJwk(p521.get(), "p521", "P-521");
 
-  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+  EXPECT_THAT(FromJwks(JwksJson({jwk}), DefaultOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -702,23 +732,22 @@ TEST_F(JwtValidatorTest, PrivateKeyInTheSetIsInvalidArgument) {
   (*jwk.mutable_fields())["d"].set_string_value(
       B64(BnParam(ec384_, OSSL_PKEY_PARAM_PRIV_KEY, 48)));
 
-  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+  EXPECT_THAT(FromJwks(JwksJson({jwk}), DefaultOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(JwtValidatorTest, DuplicateKidIsInvalidArgument) {
-  EXPECT_THAT(JwtValidator::FromJwksJson(
-                  JwksJson({RsaJwk(rsa_, "k"), EcJwk(ec384_, "k", "P-384")}),
-                  DefaultOptions()),
-              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(
+      FromJwks(JwksJson({RsaJwk(rsa_, "k"), EcJwk(ec384_, "k", "P-384")}),
+               DefaultOptions()),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(JwtValidatorTest, ShortRsaKeyIsInvalidArgument) {
   PkeyPtr short_rsa = GenerateRsa(1024);
 
   EXPECT_THAT(
-      JwtValidator::FromJwksJson(JwksJson({RsaJwk(short_rsa.get(), "short")}),
-                                 DefaultOptions()),
+      FromJwks(JwksJson({RsaJwk(short_rsa.get(), "short")}), DefaultOptions()),
       StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -728,7 +757,7 @@ TEST_F(JwtValidatorTest, PointOffTheCurveIsInvalidArgument) {
   y.back() ^= 1;
   (*jwk.mutable_fields())["y"].set_string_value(B64(y));
 
-  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+  EXPECT_THAT(FromJwks(JwksJson({jwk}), DefaultOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -736,7 +765,7 @@ TEST_F(JwtValidatorTest, KeyAlgThatDoesNotFitIsInvalidArgument) {
   Struct jwk = EcJwk(ec384_, "ec384-1", "P-384");
   (*jwk.mutable_fields())["alg"].set_string_value("ES256");
 
-  EXPECT_THAT(JwtValidator::FromJwksJson(JwksJson({jwk}), DefaultOptions()),
+  EXPECT_THAT(FromJwks(JwksJson({jwk}), DefaultOptions()),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
@@ -745,8 +774,8 @@ TEST_F(JwtValidatorTest, EncryptionKeyIsSkipped) {
   (*enc.mutable_fields())["use"].set_string_value("enc");
   (*enc.mutable_fields())["kty"].set_string_value("oct");
 
-  auto validator = JwtValidator::FromJwksJson(
-      JwksJson({enc, EcJwk(ec384_, "ec384-1", "P-384")}), DefaultOptions());
+  auto validator = FromJwks(JwksJson({enc, EcJwk(ec384_, "ec384-1", "P-384")}),
+                            DefaultOptions());
 
   ASSERT_THAT(validator, IsOk());
   EXPECT_THAT((*validator)->KeyIds(), ElementsAre("ec384-1"));
@@ -755,7 +784,7 @@ TEST_F(JwtValidatorTest, EncryptionKeyIsSkipped) {
 TEST_F(JwtValidatorTest, UnusableSetIsInvalidArgument) {
   for (const char* jwks : {"", "not json", "[]", "{}", "{\"keys\": []}",
                            "{\"keys\": {}}", "{\"keys\": [1]}"}) {
-    EXPECT_THAT(JwtValidator::FromJwksJson(jwks, DefaultOptions()),
+    EXPECT_THAT(FromJwks(jwks, DefaultOptions()),
                 StatusIs(absl::StatusCode::kInvalidArgument))
         << jwks;
   }
@@ -770,7 +799,7 @@ TEST_F(JwtValidatorTest, BadOptionsAreInvalidArgument) {
 
   for (const JwtValidator::Options& options :
        {no_audience, no_algorithms, none}) {
-    EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), options),
+    EXPECT_THAT(FromJwks(Jwks(), options),
                 StatusIs(absl::StatusCode::kInvalidArgument));
   }
 }
@@ -779,17 +808,18 @@ TEST_F(JwtValidatorTest, JwksFileIsRead) {
   std::string path = ::testing::TempDir() + "/jwks.json";
   std::ofstream(path) << Jwks();
 
-  auto validator = JwtValidator::FromJwksFile(path, DefaultOptions());
+  auto validator =
+      JwtValidator::FromJwksFiles({{path, {kIssuer}}}, DefaultOptions());
 
   ASSERT_THAT(validator, IsOk());
   EXPECT_EQ((*validator)->KeyIds().size(), 3u);
 }
 
 TEST_F(JwtValidatorTest, MissingJwksFileIsNotFound) {
-  EXPECT_THAT(
-      JwtValidator::FromJwksFile(::testing::TempDir() + "/no-such-jwks.json",
-                                 DefaultOptions()),
-      StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(JwtValidator::FromJwksFiles(
+                  {{::testing::TempDir() + "/no-such-jwks.json", {kIssuer}}},
+                  DefaultOptions()),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 // ------------------------------------------------- the specification's example
@@ -804,7 +834,7 @@ TEST_F(JwtValidatorTest, SpecExampleJwksParses) {
   std::string jwks =
       FixtureSection(SpecExample(), "// JSON Web Key Set (public key)");
 
-  auto validator = JwtValidator::FromJwksJson(jwks, DefaultOptions());
+  auto validator = FromJwks(jwks, DefaultOptions());
 
   ASSERT_THAT(validator, IsOk());
   EXPECT_THAT((*validator)->KeyIds(), ElementsAre("example-kid"));
@@ -853,7 +883,10 @@ TEST_F(JwtValidatorTest, SpecExampleSignedWithTheSpecKeyVerifies) {
   OSSL_PARAM_free(params);
   OSSL_PARAM_BLD_free(bld);
   BN_free(d_bn);
-  auto validator = JwtValidator::FromJwksJson(jwks, DefaultOptions());
+  // The example lives from 2011 to 2015: judge its signature, not its age.
+  JwtValidator::Options options = DefaultOptions();
+  options.max_lifetime = absl::InfiniteDuration();
+  auto validator = FromJwks(jwks, options);
   ASSERT_THAT(validator, IsOk());
   std::string token = Token(header, payload, key.get());
   absl::Time before_exp = absl::FromUnixSeconds(1422568860) - absl::Minutes(1);
@@ -866,6 +899,262 @@ TEST_F(JwtValidatorTest, SpecExampleSignedWithTheSpecKeyVerifies) {
   EXPECT_EQ(verified->jti, "ee22b021-e1b7-4611-ba5b-8eec6a33ac1e");
   EXPECT_EQ(verified->tenant, "2ddd6c3a-8e9a-44c6-a305-52111ad302a2");
   EXPECT_THAT((*validator)->Verify(token, absl::FromUnixSeconds(1700000000)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+// ------------------------------------------------------------------- lifetime
+
+TEST_F(JwtValidatorTest, ExpFarInTheFutureIsRefused) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["exp"].set_number_value(4102444800);  // 2100
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, LifetimeOverFiveMinutesPlusLeewayIsRefused) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["exp"].set_number_value(
+      absl::ToUnixSeconds(kNow + absl::Minutes(6) + absl::Seconds(1)));
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, LifetimeWithinLeewayIsAccepted) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["exp"].set_number_value(
+      absl::ToUnixSeconds(kNow + absl::Minutes(6)));
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow), IsOk());
+}
+
+// Minted for an hour and presented in its last minute: exp is near, but the
+// token was made to live too long.
+TEST_F(JwtValidatorTest, LongLivedTokenIsRefusedLateInItsLife) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["iat"].set_number_value(
+      absl::ToUnixSeconds(kNow - absl::Minutes(59)));
+  (*claims.mutable_fields())["exp"].set_number_value(
+      absl::ToUnixSeconds(kNow + absl::Minutes(1)));
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, NonPositiveMaxLifetimeIsInvalidArgument) {
+  JwtValidator::Options options = DefaultOptions();
+  options.max_lifetime = absl::ZeroDuration();
+
+  EXPECT_THAT(FromJwks(Jwks(), options),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// The specification's example token lives from 2011 to 2015.
+TEST_F(JwtValidatorTest, SpecExampleTimesAreRefusedForTheirLifetime) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["iat"].set_number_value(1311280970);
+  (*claims.mutable_fields())["exp"].set_number_value(1422568860);
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, absl::FromUnixSeconds(1422568800)),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+// --------------------------------------------------------------------- issuer
+
+// The RSA key (kid a-1) signs for EHR A, the P-384 key (kid b-1) for EHR B.
+class JwtIssuerTest : public JwtValidatorTest {
+ protected:
+  static std::vector<KeySource> TwoEhrs() {
+    return {{{"https://ehr-a.example.org/"}, JwksJson({RsaJwk(rsa_, "a-1")})},
+            {{"https://ehr-b.example.org", "https://ehr-b2.example.org/"},
+             JwksJson({EcJwk(ec384_, "b-1", "P-384")})}};
+  }
+
+  static std::unique_ptr<JwtValidator> TwoEhrValidator() {
+    auto validator = JwtValidator::FromKeySources(TwoEhrs(), DefaultOptions());
+    EXPECT_THAT(validator, IsOk());
+    return validator.ok() ? std::move(*validator) : nullptr;
+  }
+
+  // A token claiming `issuer`, signed by A's key or by B's.
+  static std::string SignedByA(const std::string& issuer,
+                               const std::string& jti) {
+    return Token(Header("RS384", "a-1"), ClaimsFrom(issuer, jti), rsa_);
+  }
+  static std::string SignedByB(const std::string& issuer,
+                               const std::string& jti) {
+    return Token(Header("ES384", "b-1"), ClaimsFrom(issuer, jti), ec384_);
+  }
+
+ private:
+  static Struct ClaimsFrom(const std::string& issuer, const std::string& jti) {
+    Struct claims = Claims(jti);
+    (*claims.mutable_fields())["iss"].set_string_value(issuer);
+    return claims;
+  }
+};
+
+TEST_F(JwtIssuerTest, IssuerOfTheVerifyingKeyIsAccepted) {
+  auto validator = TwoEhrValidator();
+  std::string a = SignedByA("https://ehr-a.example.org/", "j1");
+  // A trailing '/' does not make another issuer.
+  std::string b = SignedByB("https://ehr-b.example.org/", "j2");
+
+  EXPECT_THAT(validator->Verify(a, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(b, kNow), IsOk());
+}
+
+TEST_F(JwtIssuerTest, IssuerOfAnotherKeyIsRefused) {
+  auto validator = TwoEhrValidator();
+  std::string a_as_b = SignedByA("https://ehr-b.example.org", "j1");
+  std::string unknown = SignedByB("https://evil.example.com", "j2");
+
+  EXPECT_THAT(validator->Verify(a_as_b, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_THAT(validator->Verify(unknown, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtIssuerTest, SourceWithoutIssuersIsInvalidArgument) {
+  EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), {}, DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(JwtValidator::FromJwksJson(Jwks(), {""}, DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtIssuerTest, KidInTwoSourcesIsInvalidArgument) {
+  std::vector<KeySource> sources = {
+      {{"https://ehr-a.example.org"}, JwksJson({RsaJwk(rsa_, "same")})},
+      {{"https://ehr-b.example.org"},
+       JwksJson({EcJwk(ec384_, "same", "P-384")})}};
+
+  EXPECT_THAT(JwtValidator::FromKeySources(sources, DefaultOptions()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(JwtIssuerTest, SameJtiFromTwoIssuersIsNotAReplay) {
+  auto validator = TwoEhrValidator();
+  std::string a = SignedByA("https://ehr-a.example.org", "j1");
+  std::string b = SignedByB("https://ehr-b.example.org", "j1");
+
+  EXPECT_THAT(validator->Verify(a, kNow), IsOk());
+  EXPECT_THAT(validator->Verify(b, kNow), IsOk());
+}
+
+// ------------------------------------------------------- aud and the endpoint
+
+constexpr char kOrderSelectUrl[] =
+    "https://cds.example.org/cds-services/dystonia-risk-order-select";
+
+TEST_F(JwtValidatorTest, AudNamingTheEndpointCalledIsAccepted) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow, kServiceUrl), IsOk());
+}
+
+TEST_F(JwtValidatorTest, AudNamingAnotherEndpointIsRefused) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow, kOrderSelectUrl),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, AudArrayNamingTheEndpointIsAccepted) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  auto* list = (*claims.mutable_fields())["aud"].mutable_list_value();
+  list->add_values()->set_string_value(kServiceUrl);
+  list->add_values()->set_string_value(kOrderSelectUrl);
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow, kOrderSelectUrl), IsOk());
+}
+
+TEST_F(JwtValidatorTest, ConfiguredBaseAudIsAcceptedAtEveryEndpoint) {
+  auto validator = Validator();
+  Struct claims = Claims("j1");
+  (*claims.mutable_fields())["aud"].set_string_value(kDiscoveryUrl);
+  std::string token = Token(Header("RS384", "rsa-1"), claims, rsa_);
+
+  EXPECT_THAT(validator->Verify(token, kNow, kOrderSelectUrl), IsOk());
+}
+
+TEST_F(JwtValidatorTest, ServiceAudIsAcceptedAtItsFeedbackEndpoint) {
+  auto validator = Validator();
+  std::string token = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+  std::string other = Token(Header("RS384", "rsa-1"), Claims("j2"), rsa_);
+
+  EXPECT_THAT(
+      validator->Verify(token, kNow, absl::StrCat(kServiceUrl, "/feedback")),
+      IsOk());
+  EXPECT_THAT(validator->Verify(other, kNow,
+                                absl::StrCat(kOrderSelectUrl, "/feedback")),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, EndpointUrlIsBuiltFromTheConfiguredAudience) {
+  auto validator = Validator();
+  JwtValidator::Options behind_proxy = DefaultOptions();
+  behind_proxy.audience = "https://cds.example.org/api/cds-services/";
+  auto proxied = Validator(behind_proxy);
+  JwtValidator::Options exact = DefaultOptions();
+  exact.audience = kServiceUrl;
+  auto exact_validator = Validator(exact);
+  const char* path = "/cds-services/dystonia-risk-order-sign";
+
+  EXPECT_EQ(validator->EndpointUrl(path), kServiceUrl);
+  EXPECT_EQ(proxied->EndpointUrl(path),
+            "https://cds.example.org/api/cds-services/"
+            "dystonia-risk-order-sign");
+  EXPECT_EQ(exact_validator->EndpointUrl(path), kServiceUrl);
+}
+
+// --------------------------------------------------------- nested JSON parts
+
+// Hostile nesting in the header (read before the signature) and in a
+// signed payload is refused by the bounded parser, not recursed into.
+TEST_F(JwtValidatorTest, DeeplyNestedHeaderIsRefused) {
+  auto validator = Validator();
+  std::string good = Token(Header("RS384", "rsa-1"), Claims("j1"), rsa_);
+  std::vector<std::string> parts = absl::StrSplit(good, '.');
+  std::string token =
+      absl::StrCat(B64(std::string(10000, '[')), ".", parts[1], ".", parts[2]);
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+}
+
+TEST_F(JwtValidatorTest, DeeplyNestedSignedPayloadIsRefused) {
+  auto validator = Validator();
+  std::string input = absl::StrCat(B64(ToJson(Header("RS384", "rsa-1"))), ".",
+                                   B64(std::string(10000, '[')));
+  std::string token = absl::StrCat(input, ".", B64(Sign(rsa_, "RS384", input)));
+
+  EXPECT_THAT(validator->Verify(token, kNow),
+              StatusIs(absl::StatusCode::kUnauthenticated));
+  EXPECT_EQ(validator->ReplayCacheSize(), 0u);
+}
+
+TEST_F(JwtValidatorTest, HundredKilobytePayloadOfBracketsIsRefused) {
+  auto validator = Validator();
+  std::string input = absl::StrCat(B64(ToJson(Header("RS384", "rsa-1"))), ".",
+                                   B64(std::string(100 * 1024, '[')));
+  std::string token = absl::StrCat(input, ".", B64(Sign(rsa_, "RS384", input)));
+
+  EXPECT_THAT(validator->Verify(token, kNow),
               StatusIs(absl::StatusCode::kUnauthenticated));
 }
 

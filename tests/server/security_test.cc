@@ -93,6 +93,39 @@ TEST(AccessControlTest, AReplicaSitsBetweenReaderAndAdmin) {
       StatusIs(absl::StatusCode::kPermissionDenied));
 }
 
+// A Prometheus scraper's token: /metrics and nothing else.
+TEST(AccessControlTest, AMetricsTokenReadsMetricsOnly) {
+  auto access = AccessControl::FromTokensText(
+      absl::StrCat("prometheus metrics ", Sha256Hex("metrics-token"), "\n"));
+  ASSERT_THAT(access, IsOk());
+
+  EXPECT_EQ(*access->Authorize("Bearer metrics-token", Role::kMetrics),
+            "prometheus");
+  for (Role role : {Role::kReader, Role::kReplica, Role::kAdmin}) {
+    EXPECT_THAT(access->Authorize("Bearer metrics-token", role).status(),
+                StatusIs(absl::StatusCode::kPermissionDenied))
+        << RoleName(role);
+  }
+  EXPECT_EQ(RoleName(Role::kMetrics), "metrics");
+}
+
+// /metrics takes a metrics or an admin token, not a reader's or a replica's.
+TEST(AccessControlTest, MetricsNeedAMetricsOrAdminToken) {
+  auto access = AccessControl::FromTokensText(
+      absl::StrCat("app reader ", Sha256Hex("reader-token"), "\n",
+                   "follower replica ", Sha256Hex("replica-token"), "\n",
+                   "curator admin ", Sha256Hex("admin-token"), "\n"));
+  ASSERT_THAT(access, IsOk());
+
+  EXPECT_THAT(access->Authorize("Bearer admin-token", Role::kMetrics), IsOk());
+  EXPECT_THAT(
+      access->Authorize("Bearer reader-token", Role::kMetrics).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(
+      access->Authorize("Bearer replica-token", Role::kMetrics).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied));
+}
+
 TEST(AccessControlTest, MalformedTokenFilesNameTheLine) {
   for (const auto& [text, expected] :
        std::vector<std::pair<std::string, std::string>>{
@@ -234,6 +267,7 @@ TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
   ServerOptions options = testing::LoopbackServerOptions("jwt-db");
   options.http_listen = "127.0.0.1:0";
   options.cds_jwks_file = ExampleJwksFile();
+  options.cds_issuers = {"https://fhir-ehr.example.com/"};
   options.cds_audience = "https://cds.example.org/cds-services";
   auto server = DystoniaServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
@@ -259,6 +293,18 @@ TEST(CdsJwtTest, CdsHooksRequestsNeedAValidJwt) {
   }
 }
 
+// A deployment from before issuers were required learns it at start-up.
+TEST(CdsJwtTest, JwksFileWithoutIssuersIsAStartUpError) {
+  ServerOptions options = testing::LoopbackServerOptions("jwt-no-iss-db");
+  options.http_listen = "127.0.0.1:0";
+  options.cds_jwks_file = ExampleJwksFile();
+  options.cds_audience = "https://cds.example.org/cds-services";
+
+  auto server = DystoniaServer::Start(options);
+
+  EXPECT_THAT(server.status(), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 // A Prometheus scraper has a reader token, not an EHR's JWT: with both
 // configured, /metrics takes the token and the CDS Hooks routes the JWT.
 TEST(CdsJwtTest, MetricsTakeAReaderTokenWhileCdsHooksTakeJwts) {
@@ -266,6 +312,7 @@ TEST(CdsJwtTest, MetricsTakeAReaderTokenWhileCdsHooksTakeJwts) {
   options.http_listen = "127.0.0.1:0";
   options.tokens_file = TokensFile();
   options.cds_jwks_file = ExampleJwksFile();
+  options.cds_issuers = {"https://fhir-ehr.example.com/"};
   options.cds_audience = "https://cds.example.org/cds-services";
   auto server = DystoniaServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
