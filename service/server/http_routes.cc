@@ -121,20 +121,22 @@ HttpAnswer ErrorAnswer(int http_status, absl::string_view message) {
 
 absl::StatusOr<std::string> HttpRoutes::AdmitCdsClient(
     const HttpRequestHead& head) const {
-  if (jwt_ == nullptr) return AdmitReader(head);
+  if (jwt_ == nullptr) return Admit(head, Role::kReader);
   auto token = auth::BearerToken(head.authorization);
   if (!token.ok()) return token.status();
+  // `aud` must name the endpoint called (built from the configured
+  // audience and the path, never from the Host header).
   absl::StatusOr<auth::VerifiedToken> verified =
-      jwt_->Verify(*token, absl::Now());
+      jwt_->Verify(*token, absl::Now(), jwt_->EndpointUrl(head.path));
   if (!verified.ok()) return verified.status();
   // One EHR (issuer) may sign for many users; limits are per EHR.
   return verified->issuer;
 }
 
-absl::StatusOr<std::string> HttpRoutes::AdmitReader(
-    const HttpRequestHead& head) const {
+absl::StatusOr<std::string> HttpRoutes::Admit(const HttpRequestHead& head,
+                                              Role needed) const {
   if (access_ == nullptr || !access_->enabled()) return std::string("anonymous");
-  return access_->Authorize(head.authorization, Role::kReader);
+  return access_->Authorize(head.authorization, needed);
 }
 
 HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
@@ -148,7 +150,9 @@ HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
   }
   if (head.path == kMetricsPath) {
     if (head.method != "GET") return WrongMethod("GET");
-    absl::StatusOr<std::string> admitted = AdmitReader(head);
+    // A Prometheus scraper's metrics (or an admin) token; never a reader's
+    // or an EHR's JWT.
+    absl::StatusOr<std::string> admitted = Admit(head, Role::kMetrics);
     if (!admitted.ok()) return Refuse(admitted.status());
     if (metrics_ == nullptr) return Answer(ErrorAnswer(404, "no metrics here"));
     HttpRouteDecision decision;

@@ -55,7 +55,7 @@ struct HttpRouteDecision {
 //   OPTIONS *                           CORS preflight, no credential
 // CDS Hooks routes take the EHR's JWT when one is configured, else a reader
 // token ("Authorization: Bearer TOKEN") when tokens are; /metrics takes a
-// reader token. The caller is admitted on the head alone, so nobody
+// metrics or admin token. The caller is admitted on the head alone, so nobody
 // unauthenticated gets a body read.
 class HttpRoutes {
  public:
@@ -71,7 +71,9 @@ class HttpRoutes {
   // The caller's name (the JWT's issuer, the bearer token's name,
   // "anonymous" without tokens), or why it is refused.
   absl::StatusOr<std::string> AdmitCdsClient(const HttpRequestHead& head) const;
-  absl::StatusOr<std::string> AdmitReader(const HttpRequestHead& head) const;
+  // A bearer token of the `needed` role (or one RoleAllows for it).
+  absl::StatusOr<std::string> Admit(const HttpRequestHead& head,
+                                    Role needed) const;
 
   const cds_hooks::CdsHooksService* service_;
   const AccessControl* access_;

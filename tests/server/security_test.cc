@@ -31,6 +31,7 @@ using ::testing::HasSubstr;
 
 constexpr char kReaderToken[] = "reader-secret-1";
 constexpr char kAdminToken[] = "admin-secret-2";
+constexpr char kMetricsToken[] = "metrics-secret-3";
 
 std::string TokensFile() {
   const std::string path = testing::NewTempDir("tokens") + "/tokens";
@@ -38,7 +39,9 @@ std::string TokensFile() {
                       << "pharmacy-app reader " << Sha256Hex(kReaderToken)
                       << "\n"
                       << "\n"
-                      << "kb-curator admin " << Sha256Hex(kAdminToken) << "\n";
+                      << "kb-curator admin " << Sha256Hex(kAdminToken) << "\n"
+                      << "prometheus metrics " << Sha256Hex(kMetricsToken)
+                      << "\n";
   return path;
 }
 
@@ -307,7 +310,7 @@ TEST(CdsJwtTest, JwksFileWithoutIssuersIsAStartUpError) {
 
 // A Prometheus scraper has a reader token, not an EHR's JWT: with both
 // configured, /metrics takes the token and the CDS Hooks routes the JWT.
-TEST(CdsJwtTest, MetricsTakeAReaderTokenWhileCdsHooksTakeJwts) {
+TEST(CdsJwtTest, MetricsTakeAMetricsTokenWhileCdsHooksTakeJwts) {
   ServerOptions options = testing::LoopbackServerOptions("jwt-metrics-db");
   options.http_listen = "127.0.0.1:0";
   options.tokens_file = TokensFile();
@@ -317,18 +320,24 @@ TEST(CdsJwtTest, MetricsTakeAReaderTokenWhileCdsHooksTakeJwts) {
   auto server = DystoniaServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   httplib::Client client("127.0.0.1", (*server)->http_port());
-  const httplib::Headers reader = {
-      {"Authorization", absl::StrCat("Bearer ", kReaderToken)}};
+  auto bearer = [](const char* token) {
+    return httplib::Headers{{"Authorization", absl::StrCat("Bearer ", token)}};
+  };
 
-  auto metrics = client.Get("/metrics", reader);
+  auto metrics = client.Get("/metrics", bearer(kMetricsToken));
+  auto reader_metrics = client.Get("/metrics", bearer(kReaderToken));
   auto anonymous_metrics = client.Get("/metrics");
-  auto discovery = client.Get("/cds-services", reader);
+  auto discovery = client.Get("/cds-services", bearer(kReaderToken));
+  auto metrics_discovery = client.Get("/cds-services", bearer(kMetricsToken));
 
-  ASSERT_TRUE(metrics && anonymous_metrics && discovery);
+  ASSERT_TRUE(metrics && reader_metrics && anonymous_metrics && discovery &&
+              metrics_discovery);
   EXPECT_EQ(metrics->status, 200);
   EXPECT_THAT(metrics->body, HasSubstr("dystonia_"));
+  EXPECT_EQ(reader_metrics->status, 403);
   EXPECT_EQ(anonymous_metrics->status, 401);
   EXPECT_EQ(discovery->status, 401);  // a reader token is not the EHR's JWT
+  EXPECT_EQ(metrics_discovery->status, 401);
 }
 
 // ---------------------------------------------------------------- TLS
