@@ -194,6 +194,7 @@ TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
   // A write that does not validate changes nothing.
   v1::UpsertDrugRequest invalid;
   *invalid.mutable_drug() = Testazine("Haldol");  // another drug's brand
+  invalid.set_reason("pilot formulary addition");
   v1::AdminWriteResponse refused;
   grpc::Status status =
       Admin()->UpsertDrug(Context(kAdminToken).get(), invalid, &refused);
