@@ -69,7 +69,9 @@ struct StoredKnowledge {
 class DrugStore {
  public:
   // The schema this build reads and writes. Audit entries ("audit/...") were
-  // added without a schema change: older builds never read them.
+  // added without a schema change: older builds never read them. Their
+  // chain_sha256 too; but an older build's writes carry none, which
+  // VerifyAuditChain then reports as a break after the chained entries.
   static constexpr int kSchemaVersion = 1;
 
   // The actor recorded for Import(), which names none.
