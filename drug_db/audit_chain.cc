@@ -45,7 +45,7 @@ absl::Status AuditChainVerifier::Add(absl::string_view key,
     status_ = absl::DataLossError(
         absl::StrCat("audit entry at ", key, " does not parse"));
   } else if (key != absl::StrCat("audit/", absl::Dec(entry.sequence(),
-                                                       absl::kZeroPad20))) {
+                                                     absl::kZeroPad20))) {
     status_ = absl::DataLossError(
         absl::StrCat("audit entry at ", key, " claims sequence ",
                      entry.sequence(), ": moved or forged"));
@@ -72,7 +72,8 @@ absl::Status AuditChainVerifier::Add(absl::string_view key,
   if (!status_.ok()) return status_;
   last_seen_ = entry.sequence();
   ++summary_.entries;
-  if (!entry.chain_sha256().empty()) summary_.head_sha256 = entry.chain_sha256();
+  if (!entry.chain_sha256().empty())
+    summary_.head_sha256 = entry.chain_sha256();
   return absl::OkStatus();
 }
 

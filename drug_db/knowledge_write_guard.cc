@@ -19,7 +19,8 @@ absl::flat_hash_set<std::string> DopamineBlockers(
   absl::flat_hash_set<std::string> classes;
   for (const v1::DrugClass& drug_class : bundle.drug_class()) {
     if (std::find(drug_class.roles().begin(), drug_class.roles().end(),
-                  v1::CLASS_ROLE_DOPAMINE_BLOCKER) != drug_class.roles().end()) {
+                  v1::CLASS_ROLE_DOPAMINE_BLOCKER) !=
+        drug_class.roles().end()) {
       classes.insert(drug_class.id());
     }
   }

@@ -64,7 +64,8 @@ class AuditChainTest : public ::testing::Test {
 
   static v1::AuditEntry Read(rocksdb::DB* db, int64_t sequence) {
     std::string value;
-    EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), AuditKey(sequence), &value).ok());
+    EXPECT_TRUE(
+        db->Get(rocksdb::ReadOptions(), AuditKey(sequence), &value).ok());
     v1::AuditEntry entry;
     EXPECT_TRUE(entry.ParseFromString(value));
     return entry;
@@ -166,9 +167,9 @@ TEST_F(AuditChainTest, ForgedEntryBeyondTheCounterIsDataLossNamingIt) {
 TEST_F(AuditChainTest, EntryStoredUnderAnotherKeyIsDataLossNamingTheKey) {
   Tamper([](rocksdb::DB* db) {
     v1::AuditEntry moved = Read(db, 1);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), AuditKey(2),
-                        moved.SerializeAsString())
-                    .ok());
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), AuditKey(2), moved.SerializeAsString())
+            .ok());
   });
 
   ExpectBroken(absl::StrCat("audit entry at ", AuditKey(2)));

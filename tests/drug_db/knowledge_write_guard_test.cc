@@ -60,15 +60,16 @@ TEST(KnowledgeWriteGuardTest, DroppingOneOrdinaryDrugOfManyIsAllowed) {
 }
 
 TEST(KnowledgeWriteGuardTest, DroppingADopamineBlockerIsFailedPrecondition) {
-  absl::Status dropped = CheckDroppedDrugs(TwentyThreeDrugs(), {"alphazine"},
-                                           DropGuard::kEnforce);
+  absl::Status dropped =
+      CheckDroppedDrugs(TwentyThreeDrugs(), {"alphazine"}, DropGuard::kEnforce);
 
   EXPECT_THAT(dropped, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(std::string(dropped.message()),
               HasSubstr("1 of them dopamine blockers (alphazine)"));
 }
 
-TEST(KnowledgeWriteGuardTest, DroppingACombinationOfABlockerIsFailedPrecondition) {
+TEST(KnowledgeWriteGuardTest,
+     DroppingACombinationOfABlockerIsFailedPrecondition) {
   EXPECT_THAT(
       CheckDroppedDrugs(TwentyThreeDrugs(), {"gammax"}, DropGuard::kEnforce),
       StatusIs(absl::StatusCode::kFailedPrecondition));
@@ -89,8 +90,9 @@ TEST(KnowledgeWriteGuardTest, DroppingMoreThanTheShareIsFailedPrecondition) {
 TEST(KnowledgeWriteGuardTest, MessageNamesOnlyTheFirstFewIds) {
   const v1::KnowledgeBundle before = TwentyThreeDrugs();
 
-  absl::Status dropped = CheckDroppedDrugs(
-      before, DroppedDrugIds(before, v1::KnowledgeBundle()), DropGuard::kEnforce);
+  absl::Status dropped =
+      CheckDroppedDrugs(before, DroppedDrugIds(before, v1::KnowledgeBundle()),
+                        DropGuard::kEnforce);
 
   EXPECT_THAT(std::string(dropped.message()),
               HasSubstr("23 of 23 drugs (alphazine, betazol, gammax, "
@@ -100,10 +102,10 @@ TEST(KnowledgeWriteGuardTest, MessageNamesOnlyTheFirstFewIds) {
 TEST(KnowledgeWriteGuardTest, ForceAllowsAnyDrop) {
   const v1::KnowledgeBundle before = TwentyThreeDrugs();
 
-  EXPECT_THAT(CheckDroppedDrugs(before,
-                                DroppedDrugIds(before, v1::KnowledgeBundle()),
-                                DropGuard::kForce),
-              IsOk());
+  EXPECT_THAT(
+      CheckDroppedDrugs(before, DroppedDrugIds(before, v1::KnowledgeBundle()),
+                        DropGuard::kForce),
+      IsOk());
 }
 
 }  // namespace
