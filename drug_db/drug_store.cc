@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "drug_db/audit_chain.h"
 #include "drug_db/knowledge_validator.h"
 #include "drug_db/name_index.h"
 #include "google/protobuf/text_format.h"
@@ -275,6 +276,8 @@ absl::StatusOr<AuditedWrite> DrugStore::CommitVersion(
   if (audit.target().empty()) audit.set_target(info.version());
   audit.set_version_before(*std::move(version_before));
   audit.set_version_after(info.version());
+  absl::Status chained = ChainAuditEntry(*last_audit, &audit);
+  if (!chained.ok()) return chained;
 
   rocksdb::WriteBatch batch;
   batch.Put(prefix + "info", info.SerializeAsString());
@@ -354,6 +357,8 @@ absl::StatusOr<AuditedWrite> DrugStore::ActivateVersion(int64_t sequence,
   if (audit.target().empty()) audit.set_target(info.version());
   audit.set_version_before(*std::move(version_before));
   audit.set_version_after(info.version());
+  absl::Status chained = ChainAuditEntry(*last_audit, &audit);
+  if (!chained.ok()) return chained;
 
   rocksdb::WriteBatch batch;
   batch.Put(rocksdb::Slice(kActiveKey.data(), kActiveKey.size()),
@@ -399,6 +404,53 @@ absl::StatusOr<std::vector<v1::AuditEntry>> DrugStore::ReadAuditLog(
   if (!it->status().ok()) return FromRocksDbStatus(it->status(), "audit/");
   std::reverse(entries.begin(), entries.end());
   return entries;
+}
+
+absl::Status DrugStore::ChainAuditEntry(int64_t previous_sequence,
+                                        v1::AuditEntry* audit) const {
+  std::string previous_chain_sha256;
+  if (previous_sequence > 0) {
+    const std::string key = AuditKey(previous_sequence);
+    std::string value;
+    rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), key, &value);
+    // A missing or unreadable predecessor is not papered over: the new entry
+    // would chain to nothing and hide the gap.
+    if (!status.ok()) return FromRocksDbStatus(status, key);
+    v1::AuditEntry previous;
+    absl::Status parsed = ParseRecord(key, value, &previous);
+    if (!parsed.ok()) return parsed;
+    previous_chain_sha256 = previous.chain_sha256();
+  }
+  audit->set_chain_sha256(AuditChainSha256(previous_chain_sha256, *audit));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AuditChainSummary> DrugStore::VerifyAuditChain() const {
+  rocksdb::ReadOptions read;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  read.snapshot = snapshot;
+  AuditChainVerifier verifier;
+  absl::Status status;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+    const rocksdb::Slice prefix(kAuditPrefix.data(), kAuditPrefix.size());
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+         it->Next()) {
+      status = verifier.Add(
+          absl::string_view(it->key().data(), it->key().size()),
+          absl::string_view(it->value().data(), it->value().size()));
+      if (!status.ok()) break;
+    }
+    if (status.ok() && !it->status().ok()) {
+      status = FromRocksDbStatus(it->status(), "audit/");
+    }
+  }
+  absl::StatusOr<int64_t> last_audit =
+      ReadCounter(db_.get(), read, kAuditSequenceKey);
+  db_->ReleaseSnapshot(snapshot);
+  if (!status.ok()) return status;
+  if (!last_audit.ok()) return last_audit.status();
+  return verifier.Finish(*last_audit);
 }
 
 absl::StatusOr<int64_t> DrugStore::ActiveSequence() const {

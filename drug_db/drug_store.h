@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "drug_db/audit_chain.h"
 #include "dystonia/v1/admin.pb.h"
 #include "dystonia/v1/feedback.pb.h"
 #include "dystonia/v1/knowledge.pb.h"
@@ -68,7 +69,9 @@ struct StoredKnowledge {
 class DrugStore {
  public:
   // The schema this build reads and writes. Audit entries ("audit/...") were
-  // added without a schema change: older builds never read them.
+  // added without a schema change: older builds never read them. Their
+  // chain_sha256 too; but an older build's writes carry none, which
+  // VerifyAuditChain then reports as a break after the chained entries.
   static constexpr int kSchemaVersion = 1;
 
   // The actor recorded for Import(), which names none.
@@ -129,6 +132,11 @@ class DrugStore {
   absl::StatusOr<std::vector<v1::AuditEntry>> ReadAuditLog(
       int64_t from_unix_seconds, int64_t to_unix_seconds, int limit) const;
 
+  // Checks the whole audit trail against its hash chain and sequence (see
+  // AuditChainVerifier) on one consistent snapshot. kDataLoss naming the
+  // first removed, altered or inserted entry.
+  absl::StatusOr<AuditChainSummary> VerifyAuditChain() const;
+
   // Returns the active version's sequence, 0 when there is none.
   absl::StatusOr<int64_t> ActiveSequence() const;
 
@@ -184,6 +192,10 @@ class DrugStore {
   // stored.
   absl::StatusOr<v1::KnowledgeVersionInfo> ReadVersionInfo(
       int64_t sequence) const;
+  // Sets audit->chain_sha256, chaining it to entry `previous_sequence` (0:
+  // none). Call once every other field is final.
+  absl::Status ChainAuditEntry(int64_t previous_sequence,
+                               v1::AuditEntry* audit) const;
   // Reads the name of version `sequence`; "" for 0 (no version).
   absl::StatusOr<std::string> VersionNameOf(int64_t sequence) const;
 

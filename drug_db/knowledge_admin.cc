@@ -122,6 +122,8 @@ KnowledgeAdmin::KnowledgeAdmin(DrugStore* store,
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportRxNorm(
     const std::string& rrf_dir, const std::string& release,
     absl::string_view actor, absl::string_view reason, int* added) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::MutexLock lock(&mutex_);
   return Edit("import-rxnorm", rrf_dir, actor, reason,
               [&](v1::KnowledgeBundle* bundle, v1::AuditEntry*) {
@@ -176,6 +178,8 @@ void KnowledgeAdmin::Serve(const v1::KnowledgeVersionInfo& info,
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::UpsertDrug(
     const v1::Drug& drug, absl::string_view actor, absl::string_view reason) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::MutexLock lock(&mutex_);
   return Edit("upsert_drug", drug.id(), actor, reason,
               [&](v1::KnowledgeBundle* bundle, v1::AuditEntry* audit) {
@@ -193,7 +197,9 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::UpsertDrug(
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::DeleteDrug(
     absl::string_view drug_id, absl::string_view actor,
-    absl::string_view reason) {
+    absl::string_view reason, DropGuard guard) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::MutexLock lock(&mutex_);
   return Edit(
       "delete_drug", drug_id, actor, reason,
@@ -210,6 +216,9 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::DeleteDrug(
               absl::StrJoin(references, ", "),
               "; change or remove those first"));
         }
+        absl::Status droppable =
+            CheckDroppedDrugs(*bundle, {std::string(drug_id)}, guard);
+        if (!droppable.ok()) return droppable;
         audit->set_previous_value(ToText(bundle->drug(i)));
         bundle->mutable_drug()->DeleteSubrange(i, 1);
         return absl::OkStatus();
@@ -219,6 +228,8 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::DeleteDrug(
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::UpsertClass(
     const v1::DrugClass& drug_class, absl::string_view actor,
     absl::string_view reason) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::MutexLock lock(&mutex_);
   return Edit("upsert_class", drug_class.id(), actor, reason,
               [&](v1::KnowledgeBundle* bundle, v1::AuditEntry* audit) {
@@ -236,16 +247,19 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::UpsertClass(
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::CommitImport(
     const v1::KnowledgeBundle& bundle, absl::string_view origin,
-    absl::string_view actor, absl::string_view reason) {
+    absl::string_view actor, absl::string_view reason, DropGuard guard) {
   v1::KnowledgeBundle sorted = bundle;
   SortBundle(&sorted);
   v1::AuditEntry audit;
   audit.set_actor(std::string(actor));
   audit.set_action("import");
   audit.set_reason(std::string(reason));
-  absl::StatusOr<v1::KnowledgeVersionInfo> previous = store_->ActiveVersion();
+  absl::StatusOr<StoredKnowledge> previous = store_->ReadActive();
   if (previous.ok()) {
-    audit.set_previous_value(ToText(previous->manifest()));
+    absl::Status droppable = CheckDroppedDrugs(
+        previous->bundle, DroppedDrugIds(previous->bundle, sorted), guard);
+    if (!droppable.ok()) return droppable;
+    audit.set_previous_value(ToText(previous->info.manifest()));
   } else if (!absl::IsNotFound(previous.status())) {
     return previous.status();
   }
@@ -260,7 +274,10 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::CommitImport(
 }
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportText(
-    absl::string_view text, absl::string_view actor, absl::string_view reason) {
+    absl::string_view text, absl::string_view actor, absl::string_view reason,
+    DropGuard guard) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   // Parsed and validated through the loader so problems carry line numbers
   // of the submitted text.
   LoadedKnowledge loaded;
@@ -269,32 +286,38 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportText(
   absl::Status valid = ValidateKnowledge(loaded.bundle(), &loaded);
   if (!valid.ok()) return valid;
   absl::MutexLock lock(&mutex_);
-  return CommitImport(loaded.bundle(), "import text", actor, reason);
+  return CommitImport(loaded.bundle(), "import text", actor, reason, guard);
 }
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportBundle(
     const v1::KnowledgeBundle& bundle, absl::string_view actor,
-    absl::string_view reason) {
+    absl::string_view reason, DropGuard guard) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::Status valid = ValidateKnowledge(bundle);
   if (!valid.ok()) return valid;
   absl::MutexLock lock(&mutex_);
-  return CommitImport(bundle, "import bundle", actor, reason);
+  return CommitImport(bundle, "import bundle", actor, reason, guard);
 }
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::ImportDirectory(
     const std::string& directory, absl::string_view actor,
-    absl::string_view reason) {
+    absl::string_view reason, DropGuard guard) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::StatusOr<LoadedKnowledge> loaded = LoadKnowledgeDirectory(directory);
   if (!loaded.ok()) return loaded.status();
   absl::Status valid = ValidateKnowledge(loaded->bundle(), &*loaded);
   if (!valid.ok()) return valid;
   absl::MutexLock lock(&mutex_);
   return CommitImport(loaded->bundle(), absl::StrCat("import ", directory),
-                      actor, reason);
+                      actor, reason, guard);
 }
 
 absl::StatusOr<AuditedWrite> KnowledgeAdmin::Activate(
     int64_t sequence, absl::string_view actor, absl::string_view reason) {
+  absl::Status has_reason = RequireReason(reason);
+  if (!has_reason.ok()) return has_reason;
   absl::MutexLock lock(&mutex_);
   // Read (and parse) the version before pointing at it, so a damaged
   // version is refused instead of activated.

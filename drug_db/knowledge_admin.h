@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
+#include "drug_db/knowledge_write_guard.h"
 #include "dystonia/v1/admin.pb.h"
 #include "dystonia/v1/knowledge.pb.h"
 
@@ -41,7 +42,11 @@ struct KnowledgeVersions {
 // version together with its audit entry in one synced write
 // (DrugStore::CommitVersion): on any error nothing is written. `actor` is who
 // asked (a token name, a client certificate subject, "dystonia-kb (local
-// user ...)"); `reason` is free text kept in the trail.
+// user ...)"); `reason` is free text kept in the trail, required by every
+// write (kInvalidArgument naming `reason` when it is empty or blank).
+// A delete or import that would drop a dopamine blocker or more than
+// kMaxDroppedDrugShareWithoutForce of the drugs is refused with
+// kFailedPrecondition unless called with DropGuard::kForce.
 //
 // Thread-safe. Writes are serialized; when a holder is set, it is swapped to
 // the new version before a write returns, in commit order.
@@ -63,10 +68,11 @@ class KnowledgeAdmin {
 
   // Removes drug `drug_id`. kNotFound when there is none; kInvalidArgument
   // naming every combination, modifier, interaction and recommendation that
-  // still refers to it.
-  absl::StatusOr<AuditedWrite> DeleteDrug(absl::string_view drug_id,
-                                          absl::string_view actor,
-                                          absl::string_view reason);
+  // still refers to it; kFailedPrecondition for a dopamine blocker without
+  // kForce.
+  absl::StatusOr<AuditedWrite> DeleteDrug(
+      absl::string_view drug_id, absl::string_view actor,
+      absl::string_view reason, DropGuard guard = DropGuard::kEnforce);
 
   // Adds `drug_class`, or replaces the class with its id. kInvalidArgument
   // when the result does not validate (e.g. members' ATC codes no longer
@@ -78,21 +84,21 @@ class KnowledgeAdmin {
   // Replaces the whole knowledge base with `text`, one KnowledgeBundle in
   // protobuf text format, manifest included. kInvalidArgument with
   // "request:line: problem" lines on a syntax or validation error.
-  absl::StatusOr<AuditedWrite> ImportText(absl::string_view text,
-                                          absl::string_view actor,
-                                          absl::string_view reason);
+  absl::StatusOr<AuditedWrite> ImportText(
+      absl::string_view text, absl::string_view actor,
+      absl::string_view reason, DropGuard guard = DropGuard::kEnforce);
 
   // Replaces the whole knowledge base with `bundle` (a replica importing the
   // version its writer sent), validated like any import.
-  absl::StatusOr<AuditedWrite> ImportBundle(const v1::KnowledgeBundle& bundle,
-                                            absl::string_view actor,
-                                            absl::string_view reason);
+  absl::StatusOr<AuditedWrite> ImportBundle(
+      const v1::KnowledgeBundle& bundle, absl::string_view actor,
+      absl::string_view reason, DropGuard guard = DropGuard::kEnforce);
 
   // Replaces the whole knowledge base with the *.textproto files of
   // `directory` (like ImportKnowledgeDirectory, but attributed).
-  absl::StatusOr<AuditedWrite> ImportDirectory(const std::string& directory,
-                                               absl::string_view actor,
-                                               absl::string_view reason);
+  absl::StatusOr<AuditedWrite> ImportDirectory(
+      const std::string& directory, absl::string_view actor,
+      absl::string_view reason, DropGuard guard = DropGuard::kEnforce);
 
   // Adds the product codes of the RxNorm release in `rrf_dir` (RRF files;
   // see ReadRxNormRelease) to the drugs of the active version and records
@@ -131,7 +137,8 @@ class KnowledgeAdmin {
   absl::StatusOr<AuditedWrite> CommitImport(const v1::KnowledgeBundle& bundle,
                                             absl::string_view origin,
                                             absl::string_view actor,
-                                            absl::string_view reason)
+                                            absl::string_view reason,
+                                            DropGuard guard)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Serve(const v1::KnowledgeVersionInfo& info, v1::KnowledgeBundle bundle)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);

@@ -2,18 +2,24 @@
 // store, and edits, versions, audits and exports what is stored.
 //
 //   dystonia-kb validate [--knowledge_dir DIR]
-//   dystonia-kb import   [--knowledge_dir DIR] [--db_path DIR] [--reason TEXT]
+//   dystonia-kb import   --reason TEXT [--knowledge_dir DIR] [--db_path DIR]
+//                        [--force]
 //   dystonia-kb info     [--db_path DIR]
 //   dystonia-kb versions [--db_path DIR]
-//   dystonia-kb upsert   --file ENTRY.textproto [--db_path DIR] [--reason TEXT]
-//   dystonia-kb delete   --drug ID [--db_path DIR] [--reason TEXT]
-//   dystonia-kb activate --sequence N [--db_path DIR] [--reason TEXT]
+//   dystonia-kb upsert   --file ENTRY.textproto --reason TEXT [--db_path DIR]
+//   dystonia-kb delete   --drug ID --reason TEXT [--db_path DIR] [--force]
+//   dystonia-kb activate --sequence N --reason TEXT [--db_path DIR]
 //   dystonia-kb audit    [--limit N] [--from UNIX] [--to UNIX] [--db_path DIR]
+//   dystonia-kb audit    --verify [--db_path DIR]
 //   dystonia-kb export   --out DIR [--sequence N] [--db_path DIR]
 //   dystonia-kb backup   --out DIR [--db_path DIR]   (also while a server runs)
 //
 // It opens the database directory itself, so it cannot run while a server
 // holds that directory (RocksDB's lock); use KnowledgeBaseAdmin then.
+#include <pwd.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -49,7 +55,13 @@ ABSL_FLAG(std::string, file, "",
           "in KnowledgeBundle text format");
 ABSL_FLAG(std::string, drug, "", "delete: the id of the drug to delete");
 ABSL_FLAG(std::string, reason, "",
-          "Why the change is made (kept in the audit trail)");
+          "Why the change is made (kept in the audit trail); required by "
+          "every write");
+ABSL_FLAG(bool, force, false,
+          "import, delete: allow dropping a dopamine blocker or more than "
+          "10 % of the drugs");
+ABSL_FLAG(bool, verify, false,
+          "audit: check the whole trail's hash chain instead of printing it");
 ABSL_FLAG(int64_t, sequence, 0,
           "activate: the version to make active; export: the version to "
           "export (0: the active one)");
@@ -70,16 +82,18 @@ constexpr absl::string_view kUsage =
     R"(dystonia-kb COMMAND [flags]
 
   validate  [--knowledge_dir DIR]            check the text knowledge base
-  import    [--knowledge_dir DIR] [--reason TEXT]
+  import    --reason TEXT [--knowledge_dir DIR] [--force]
                                              store it as the new active version
   info                                       counts of the active version
   versions                                   every version; * marks the active
-  upsert    --file ENTRY.textproto [--reason TEXT]
+  upsert    --file ENTRY.textproto --reason TEXT
                                              add or replace one drug or class
-  delete    --drug ID [--reason TEXT]        remove a drug
-  activate  --sequence N [--reason TEXT]     make version N active (rollback)
+  delete    --drug ID --reason TEXT [--force]
+                                             remove a drug
+  activate  --sequence N --reason TEXT       make version N active (rollback)
   audit     [--limit N] [--from UNIX] [--to UNIX]
                                              the audit trail, newest last
+  audit     --verify                         check the trail's hash chain
   export    --out DIR [--sequence N]         a version as text files, for diff
   import-rxnorm --rrf_dir DIR [--rxnorm_release NAME] [--reason TEXT]
                                              add a site's RxNorm release: its
@@ -92,8 +106,10 @@ constexpr absl::string_view kUsage =
 Every other command but validate works on --db_path (default data/dystonia-db)
 directly, so it cannot run while dystonia-server holds that database (RocksDB
 lock): stop the server first, or use the KnowledgeBaseAdmin gRPC service.
-Every write is validated, makes a new version and is recorded in the audit
-trail under your user name.)";
+Every write needs --reason, is validated, makes a new version and is recorded
+in the audit trail under your operating-system user name. An import or delete
+that would drop a dopamine blocker or more than 10 % of the drugs is refused
+unless --force is given.)";
 
 int Fail(const absl::Status& status) {
   std::cerr << "dystonia-kb: " << status.message() << "\n";
@@ -105,10 +121,15 @@ int UsageError(absl::string_view message) {
   return 2;
 }
 
+// The account this process runs as, from the password database: $USER is
+// whatever the caller set, so it would let anyone sign the trail as anyone.
 std::string LocalActor() {
-  const char* user = std::getenv("USER");
-  return absl::StrCat("dystonia-kb (local user ",
-                      user != nullptr && *user != '\0' ? user : "unknown", ")");
+  const uid_t uid = getuid();
+  const struct passwd* account = getpwuid(uid);
+  if (account == nullptr || account->pw_name == nullptr) {
+    return absl::StrCat("dystonia-kb (local uid ", uid, ")");
+  }
+  return absl::StrCat("dystonia-kb (local user ", account->pw_name, ")");
 }
 
 std::string FormatUnix(int64_t seconds) {
@@ -201,6 +222,8 @@ int main(int argc, char** argv) {
   const std::string knowledge_dir = absl::GetFlag(FLAGS_knowledge_dir);
   const std::string reason = absl::GetFlag(FLAGS_reason);
   const std::string actor = LocalActor();
+  const dystonia::DropGuard guard =
+      dystonia::ToDropGuard(absl::GetFlag(FLAGS_force));
 
   if (command == "validate") {
     auto bundle = dystonia::ReadAndValidateKnowledgeDirectory(knowledge_dir);
@@ -248,7 +271,7 @@ int main(int argc, char** argv) {
   dystonia::KnowledgeAdmin admin(store->get());
 
   if (command == "import") {
-    auto written = admin.ImportDirectory(knowledge_dir, actor, reason);
+    auto written = admin.ImportDirectory(knowledge_dir, actor, reason, guard);
     if (!written.ok()) return Fail(written.status());
     std::cout << "imported " << knowledge_dir << " as version "
               << written->version.version() << "\n";
@@ -302,7 +325,7 @@ int main(int argc, char** argv) {
   if (command == "delete") {
     const std::string drug = absl::GetFlag(FLAGS_drug);
     if (drug.empty()) return UsageError("delete needs --drug ID");
-    auto written = admin.DeleteDrug(drug, actor, reason);
+    auto written = admin.DeleteDrug(drug, actor, reason, guard);
     if (!written.ok()) return Fail(written.status());
     PrintWrite(absl::StrCat("deleted drug ", drug), *written);
     return 0;
@@ -313,6 +336,25 @@ int main(int argc, char** argv) {
     auto written = admin.Activate(sequence, actor, reason);
     if (!written.ok()) return Fail(written.status());
     PrintWrite("activated", *written);
+    return 0;
+  }
+  if (command == "audit" && absl::GetFlag(FLAGS_verify)) {
+    auto chain = (*store)->VerifyAuditChain();
+    if (!chain.ok()) {
+      std::cerr << "dystonia-kb: audit trail broken: "
+                << chain.status().message() << "\n";
+      return 1;
+    }
+    std::cout << "chain intact (" << chain->entries << " entries";
+    if (chain->unchained > 0) {
+      std::cout << "; the first " << chain->unchained
+                << " predate the chain and are protected only by their "
+                   "sequence";
+    }
+    if (!chain->head_sha256.empty()) {
+      std::cout << "; head " << chain->head_sha256;
+    }
+    std::cout << ")\n";
     return 0;
   }
   if (command == "audit") {

@@ -74,7 +74,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::DeleteDrug(
     v1::AdminWriteResponse* response) {
   return RunWrite(context, response, [&](const std::string& actor) {
     return admin_.load()->DeleteDrug(request->drug_id(), actor,
-                                     request->reason());
+                                     request->reason(),
+                                     ToDropGuard(request->force()));
   });
 }
 
@@ -92,7 +93,8 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ImportKnowledgeBase(
     const v1::ImportKnowledgeBaseRequest* request,
     v1::AdminWriteResponse* response) {
   return RunWrite(context, response, [&](const std::string& actor) {
-    return admin_.load()->ImportText(request->text(), actor, request->reason());
+    return admin_.load()->ImportText(request->text(), actor, request->reason(),
+                                     ToDropGuard(request->force()));
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <utility>
 
@@ -28,6 +29,17 @@ void SetServing(grpc::Server* server, bool serving) {
   if (health == nullptr) return;
   health->SetServingStatus("", serving);
   health->SetServingStatus(kServiceName, serving);
+}
+
+// Whether `knowledge` may serve: a version below the drug floor (a wiped or
+// truncated import) would answer "no finding" for drugs it has lost.
+bool MeetsDrugFloor(const KnowledgeSnapshot& knowledge, int min_drugs) {
+  if (knowledge.bundle().drug_size() >= min_drugs) return true;
+  std::cerr << "dystonia-server: knowledge base " << knowledge.version()
+            << " holds " << knowledge.bundle().drug_size()
+            << " drugs, fewer than --min_drugs " << min_drugs
+            << ": health NOT_SERVING until a complete version is active\n";
+  return false;
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -156,6 +168,16 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   auto store = DrugStore::Open(options.db_path);
   if (!store.ok()) return fail(store.status());
   server->store_ = *std::move(store);
+  // A trail that no longer verifies was altered while no server held it;
+  // serving on would keep writing onto a chain nobody can trust.
+  auto chain = server->store_->VerifyAuditChain();
+  if (!chain.ok()) {
+    return fail(absl::FailedPreconditionError(absl::StrCat(
+        "audit trail of ", options.db_path, " is broken: ",
+        chain.status().message(),
+        "; investigate with `dystonia-kb audit --verify`, restore a backup")));
+  }
+  server->min_drugs_ = options.min_drugs;
   // Every version swapped in (an admin write, a replica's import) is served
   // and counted; a replica turns SERVING with its first version.
   DystoniaServer* raw = server.get();
@@ -163,8 +185,11 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     std::shared_ptr<const KnowledgeSnapshot> current = raw->knowledge_.Current();
     if (current == nullptr) return;
     raw->metrics_.SetKnowledgeVersion(current->version());
+    const bool serving = MeetsDrugFloor(*current, raw->min_drugs_);
     absl::MutexLock lock(&raw->shutdown_mutex_);
-    if (!raw->shut_down_ && raw->ready_) SetServing(raw->server_.get(), true);
+    if (!raw->shut_down_ && raw->ready_) {
+      SetServing(raw->server_.get(), serving);
+    }
   });
   // A replica serves only what its writer sent: it is not seeded from
   // --knowledge_dir, and an empty store waits for the writer.
@@ -266,9 +291,12 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     server->ready_ = true;
   }
   // SERVING once a version is held (a replica's first may still be coming).
-  if (server->knowledge_.Current() != nullptr) {
+  if (std::shared_ptr<const KnowledgeSnapshot> current =
+          server->knowledge_.Current();
+      current != nullptr) {
+    const bool serving = MeetsDrugFloor(*current, server->min_drugs_);
     absl::MutexLock lock(&server->shutdown_mutex_);
-    if (!server->shut_down_) SetServing(server->server_.get(), true);
+    if (!server->shut_down_) SetServing(server->server_.get(), serving);
   }
   return server;
 }

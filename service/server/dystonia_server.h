@@ -110,19 +110,25 @@ struct ServerOptions {
   // CDS Hooks feedback entries one caller may post a minute (0: no limit).
   // Default: 1200.
   int64_t feedback_rate_per_minute = 1200;
+  // Health is NOT_SERVING while the serving knowledge version holds fewer
+  // drugs than this: a wiped or truncated knowledge base finds nothing and
+  // must not look healthy. 0: no floor.
+  // Default: 0 (dystonia-server's --min_drugs: 100).
+  int min_drugs = 0;
 };
 
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
 // server reflection on one port. Health is NOT_SERVING until the knowledge
-// base is loaded.
+// base is loaded, and while it holds fewer than min_drugs drugs.
 //
 // Thread-safe.
 class DystoniaServer {
  public:
   // Starts listening, opens the store (importing `knowledge_dir` into an
   // empty one), loads the active version into memory and turns health to
-  // SERVING. Returns kUnavailable if the port cannot be bound, or the
-  // store's error.
+  // SERVING. Returns kUnavailable if the port cannot be bound,
+  // kFailedPrecondition naming the first broken entry when the audit
+  // trail's hash chain does not verify, or the store's error.
   static absl::StatusOr<std::unique_ptr<DystoniaServer>> Start(
       const ServerOptions& options);
 
@@ -170,6 +176,7 @@ class DystoniaServer {
   std::unique_ptr<HttpEdge> http_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  int min_drugs_ = 0;
   std::string transport_ = "plaintext";
   absl::Mutex shutdown_mutex_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;

@@ -130,7 +130,9 @@ void KnowledgeFollower::Apply(const v1::KnowledgeVersionUpdate& update) {
   if (current != nullptr && BundleSha256(current->bundle()) == sha256) return;
   absl::StatusOr<AuditedWrite> imported = admin_->ImportBundle(
       update.bundle(), absl::StrCat("replica of ", options_.writer),
-      absl::StrCat("writer version ", update.version()));
+      absl::StrCat("writer version ", update.version()),
+      // The writer's own guards judged this version; a replica mirrors it.
+      DropGuard::kForce);
   if (!imported.ok()) {
     std::cerr << "dystonia-server: replica of " << options_.writer
               << ": version " << update.version()

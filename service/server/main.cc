@@ -65,6 +65,9 @@ ABSL_FLAG(bool, watch_knowledge_dir, false,
           "--watch_period_seconds");
 ABSL_FLAG(int, watch_period_seconds, 10,
           "how often --watch_knowledge_dir looks");
+ABSL_FLAG(int, min_drugs, 100,
+          "health is NOT_SERVING while the active knowledge version holds "
+          "fewer drugs than this (0: no floor)");
 ABSL_FLAG(std::string, follow_tls_ca, "",
           "PEM CA of the writer's TLS certificate (empty: plaintext)");
 ABSL_FLAG(
@@ -166,6 +169,7 @@ int main(int argc, char** argv) {
   options.watch_knowledge_dir = absl::GetFlag(FLAGS_watch_knowledge_dir);
   options.watch_period =
       absl::Seconds(absl::GetFlag(FLAGS_watch_period_seconds));
+  options.min_drugs = absl::GetFlag(FLAGS_min_drugs);
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";

@@ -1,5 +1,7 @@
 // dystonia-kb end to end: the real binary on a real database directory.
+#include <pwd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include "drug_db/drug_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "tests/drug_db/minimal_knowledge.h"
 #include "tests/testing/status_matchers.h"
 
@@ -28,11 +31,12 @@ struct CommandResult {
   std::string output;  // stdout and stderr
 };
 
-// Runs `command` through the shell, with USER set so the actor is known.
+// Runs `command` through the shell, with USER set to someone else: the
+// tool must record the operating-system user regardless.
 CommandResult RunCommand(const std::string& command) {
   CommandResult run;
   FILE* pipe =
-      popen(absl::StrCat("USER=tester ", command, " 2>&1").c_str(), "r");
+      popen(absl::StrCat("USER=mallory ", command, " 2>&1").c_str(), "r");
   if (pipe == nullptr) return run;
   char buffer[4096];
   size_t n;
@@ -42,6 +46,16 @@ CommandResult RunCommand(const std::string& command) {
   const int status = pclose(pipe);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+// What the tool must record as the actor: the account from the password
+// database (as `id -un` prints it), whatever $USER says.
+std::string LocalActor() {
+  const struct passwd* account = getpwuid(getuid());
+  if (account == nullptr) {
+    return absl::StrCat("dystonia-kb (local uid ", getuid(), ")");
+  }
+  return absl::StrCat("dystonia-kb (local user ", account->pw_name, ")");
 }
 
 constexpr absl::string_view kCombination = R"txt(
@@ -63,7 +77,7 @@ class DystoniaKbCliTest : public ::testing::Test {
     WriteFile(knowledge + "/kb.textproto",
               absl::StrCat(MinimalBundleText(), kCombination));
     CommandResult imported =
-        Kb(absl::StrCat("import --knowledge_dir ", knowledge));
+        Kb(absl::StrCat("import --reason seed --knowledge_dir ", knowledge));
     ASSERT_EQ(imported.exit_code, 0) << imported.output;
   }
 
@@ -101,7 +115,8 @@ TEST_F(DystoniaKbCliTest, UpsertMakesActiveVersionAndAuditEntry) {
   EXPECT_THAT(versions.output, HasSubstr("* 1.0+2"));
   EXPECT_THAT(versions.output, HasSubstr("  1.0+1"));
   EXPECT_EQ(audit.exit_code, 0) << audit.output;
-  EXPECT_THAT(audit.output, HasSubstr("dystonia-kb (local user tester)"));
+  EXPECT_THAT(audit.output, HasSubstr(LocalActor()));
+  EXPECT_THAT(audit.output, Not(HasSubstr("mallory")));
   EXPECT_THAT(audit.output, HasSubstr("upsert_drug betazol: 1.0+1 -> 1.0+2"));
   EXPECT_THAT(audit.output, HasSubstr("reason: new brand"));
   EXPECT_THAT(audit.output, HasSubstr("Betax Forte"));
@@ -119,7 +134,8 @@ TEST_F(DystoniaKbCliTest, UpsertClassFromFile) {
 )txt");
 
   CommandResult upsert =
-      Kb(absl::StrCat("upsert --file ", dir_, "/fga.textproto"));
+      Kb(absl::StrCat("upsert --reason describe --file ", dir_,
+                      "/fga.textproto"));
 
   EXPECT_EQ(upsert.exit_code, 0) << upsert.output;
   EXPECT_THAT(upsert.output, HasSubstr("upsert_class fga"));
@@ -131,7 +147,7 @@ TEST_F(DystoniaKbCliTest, UpsertFileWithTwoEntriesExitsTwo) {
             absl::StrCat(kCombination, "drug_class { id: \"x\" name: \"x\" }"));
 
   CommandResult upsert =
-      Kb(absl::StrCat("upsert --file ", dir_, "/two.textproto"));
+      Kb(absl::StrCat("upsert --reason two --file ", dir_, "/two.textproto"));
 
   EXPECT_EQ(upsert.exit_code, 2) << upsert.output;
   EXPECT_THAT(upsert.output, HasSubstr("exactly one"));
@@ -145,7 +161,7 @@ TEST_F(DystoniaKbCliTest, InvalidUpsertExitsTwoAndWritesNothing) {
             "RISK_LEVEL_NONE } }\n");
 
   CommandResult upsert =
-      Kb(absl::StrCat("upsert --file ", dir_, "/bad.textproto"));
+      Kb(absl::StrCat("upsert --reason bad --file ", dir_, "/bad.textproto"));
 
   EXPECT_EQ(upsert.exit_code, 2) << upsert.output;
   EXPECT_THAT(upsert.output, HasSubstr("RxCUI"));
@@ -153,14 +169,15 @@ TEST_F(DystoniaKbCliTest, InvalidUpsertExitsTwoAndWritesNothing) {
 }
 
 TEST_F(DystoniaKbCliTest, DeleteReferencedDrugExitsTwoNamingTheReference) {
-  CommandResult deleted = Kb("delete --drug betazol");
+  CommandResult deleted = Kb("delete --drug betazol --reason withdrawn");
 
   EXPECT_EQ(deleted.exit_code, 2) << deleted.output;
   EXPECT_THAT(deleted.output, HasSubstr("combination 'gammax'"));
 }
 
 TEST_F(DystoniaKbCliTest, DeleteThenActivateRollsBack) {
-  CommandResult deleted = Kb("delete --drug gammax --reason withdrawn");
+  CommandResult deleted =
+      Kb("delete --drug gammax --reason withdrawn --force");
   CommandResult rolled_back =
       Kb("activate --sequence 1 --reason 'undo delete'");
   CommandResult versions = Kb("versions");
@@ -176,14 +193,15 @@ TEST_F(DystoniaKbCliTest, DeleteThenActivateRollsBack) {
 }
 
 TEST_F(DystoniaKbCliTest, ActivateMissingVersionExitsOne) {
-  CommandResult activated = Kb("activate --sequence 9");
+  CommandResult activated = Kb("activate --sequence 9 --reason rollback");
 
   EXPECT_EQ(activated.exit_code, 1) << activated.output;
   EXPECT_THAT(activated.output, HasSubstr("not stored"));
 }
 
 TEST_F(DystoniaKbCliTest, ExportsDiffShowTheEdit) {
-  ASSERT_EQ(Kb("delete --drug gammax").exit_code, 0);
+  ASSERT_EQ(Kb("delete --drug gammax --reason withdrawn --force").exit_code,
+            0);
 
   CommandResult before =
       Kb(absl::StrCat("export --sequence 1 --out ", dir_, "/v1"));
@@ -249,6 +267,60 @@ TEST_F(DystoniaKbCliTest, BackupCopiesAHeldDatabaseToANewDirectory) {
                   [&](const v1::CardFeedback&) { ++feedback_count; }),
               IsOk());
   EXPECT_EQ(feedback_count, 1);
+}
+
+TEST_F(DystoniaKbCliTest, WriteWithoutReasonExitsTwoNamingReason) {
+  CommandResult deleted = Kb("delete --drug gammax --force");
+
+  EXPECT_EQ(deleted.exit_code, 2) << deleted.output;
+  EXPECT_THAT(deleted.output, HasSubstr("reason"));
+  EXPECT_THAT(Kb("versions").output, Not(HasSubstr("1.0+2")));
+}
+
+// The reported attack: a directory holding only a manifest, imported as a
+// new version, would have left no drugs.
+TEST_F(DystoniaKbCliTest, ImportDroppingEveryDrugNeedsForce) {
+  const std::string empty = dir_ + "/empty";
+  std::filesystem::create_directories(empty);
+  WriteFile(empty + "/manifest.textproto",
+            "manifest { version: \"2.0\" title: \"empty\" }\n");
+  const std::string import =
+      absl::StrCat("import --reason wipe --knowledge_dir ", empty);
+
+  CommandResult refused = Kb(import);
+  CommandResult forced = Kb(import + " --force");
+
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_THAT(refused.output, HasSubstr("3 of 3 drugs"));
+  EXPECT_THAT(refused.output, HasSubstr("dopamine blockers"));
+  EXPECT_EQ(forced.exit_code, 0) << forced.output;
+  EXPECT_THAT(Kb("info").output, HasSubstr("0 drugs"));
+}
+
+TEST_F(DystoniaKbCliTest, AuditVerifyReportsAnIntactChain) {
+  ASSERT_EQ(Kb("activate --sequence 1 --reason again").exit_code, 0);
+
+  CommandResult verified = Kb("audit --verify");
+
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_THAT(verified.output, HasSubstr("chain intact (2 entries"));
+}
+
+TEST_F(DystoniaKbCliTest, AuditVerifyNamesADeletedEntry) {
+  ASSERT_EQ(Kb("activate --sequence 1 --reason again").exit_code, 0);
+  ASSERT_EQ(Kb("activate --sequence 1 --reason 'and again'").exit_code, 0);
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), db_, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(
+        db->Delete(rocksdb::WriteOptions(), "audit/00000000000000000002").ok());
+  }
+
+  CommandResult verified = Kb("audit --verify");
+
+  EXPECT_EQ(verified.exit_code, 1) << verified.output;
+  EXPECT_THAT(verified.output, HasSubstr("audit entry 2 is missing"));
 }
 
 }  // namespace

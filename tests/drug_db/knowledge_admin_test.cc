@@ -30,6 +30,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 constexpr absl::string_view kActor = "pharmacist-token";
+constexpr absl::string_view kReason = "test edit";
 
 // The minimal bundle plus a combination of both drugs and a recommendation
 // scoped to alphazine, so deletions have something to collide with.
@@ -146,7 +147,7 @@ TEST_F(KnowledgeAdminTest, UpsertExistingDrugRecordsPreviousAndNewValues) {
 TEST_F(KnowledgeAdminTest, WriteSwapsTheServingSnapshot) {
   std::shared_ptr<const KnowledgeSnapshot> before = holder_.Current();
 
-  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, ""), IsOk());
+  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, kReason), IsOk());
 
   std::shared_ptr<const KnowledgeSnapshot> after = holder_.Current();
   ASSERT_NE(after, nullptr);
@@ -168,7 +169,7 @@ TEST_F(KnowledgeAdminTest, InvalidUpsertWritesNothing) {
   v1::Drug drug = Deltazine();
   drug.add_rxcuis("not-a-number");
 
-  EXPECT_THAT(admin_->UpsertDrug(drug, kActor, ""),
+  EXPECT_THAT(admin_->UpsertDrug(drug, kActor, kReason),
               StatusIs(absl::StatusCode::kInvalidArgument));
 
   EXPECT_EQ(Counts(), counts);
@@ -183,7 +184,7 @@ TEST_F(KnowledgeAdminTest, UpsertClaimingAnotherDrugsBrandIsInvalidArgument) {
   v1::Drug drug = Deltazine();
   drug.add_brands("Alphax");
 
-  absl::StatusOr<AuditedWrite> written = admin_->UpsertDrug(drug, kActor, "");
+  absl::StatusOr<AuditedWrite> written = admin_->UpsertDrug(drug, kActor, kReason);
 
   EXPECT_THAT(written, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(written.status().message()),
@@ -192,10 +193,10 @@ TEST_F(KnowledgeAdminTest, UpsertClaimingAnotherDrugsBrandIsInvalidArgument) {
 }
 
 TEST_F(KnowledgeAdminTest, DeleteUnreferencedDrugRecordsPreviousValue) {
-  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, ""), IsOk());
+  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, kReason), IsOk());
 
   absl::StatusOr<AuditedWrite> written =
-      admin_->DeleteDrug("deltazine", kActor, "withdrawn");
+      admin_->DeleteDrug("deltazine", kActor, "withdrawn", DropGuard::kForce);
 
   ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->audit.action(), "delete_drug");
@@ -213,7 +214,7 @@ TEST_F(KnowledgeAdminTest, DeleteCombinationIngredientIsRefused) {
   const auto counts = Counts();
 
   absl::StatusOr<AuditedWrite> written =
-      admin_->DeleteDrug("betazol", kActor, "");
+      admin_->DeleteDrug("betazol", kActor, kReason);
 
   EXPECT_THAT(written, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(written.status().message()),
@@ -223,7 +224,7 @@ TEST_F(KnowledgeAdminTest, DeleteCombinationIngredientIsRefused) {
 
 TEST_F(KnowledgeAdminTest, DeleteDrugInRecommendationScopeIsRefused) {
   absl::StatusOr<AuditedWrite> written =
-      admin_->DeleteDrug("alphazine", kActor, "");
+      admin_->DeleteDrug("alphazine", kActor, kReason);
 
   EXPECT_THAT(written, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(written.status().message()),
@@ -233,7 +234,7 @@ TEST_F(KnowledgeAdminTest, DeleteDrugInRecommendationScopeIsRefused) {
 TEST_F(KnowledgeAdminTest, DeleteUnknownDrugIsNotFound) {
   const auto counts = Counts();
 
-  EXPECT_THAT(admin_->DeleteDrug("omegazine", kActor, ""),
+  EXPECT_THAT(admin_->DeleteDrug("omegazine", kActor, kReason),
               StatusIs(absl::StatusCode::kNotFound));
 
   EXPECT_EQ(Counts(), counts);
@@ -262,7 +263,7 @@ TEST_F(KnowledgeAdminTest, UpsertClassThatStrandsMembersIsInvalidArgument) {
   changed.clear_atc_prefixes();
   changed.add_atc_prefixes("N06A");  // alphazine's N05AD01 is not under it
 
-  EXPECT_THAT(admin_->UpsertClass(changed, kActor, ""),
+  EXPECT_THAT(admin_->UpsertClass(changed, kActor, kReason),
               StatusIs(absl::StatusCode::kInvalidArgument));
 
   EXPECT_EQ(Counts(), counts);
@@ -270,7 +271,8 @@ TEST_F(KnowledgeAdminTest, UpsertClassThatStrandsMembersIsInvalidArgument) {
 
 TEST_F(KnowledgeAdminTest, ImportTextReplacesTheKnowledgeBase) {
   absl::StatusOr<AuditedWrite> written =
-      admin_->ImportText(MinimalBundleText("2.0"), kActor, "release 2.0");
+      admin_->ImportText(MinimalBundleText("2.0"), kActor, "release 2.0",
+                         DropGuard::kForce);  // drops the combination gammax
 
   ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->version.version(), "2.0+2");
@@ -289,17 +291,17 @@ TEST_F(KnowledgeAdminTest, ImportTextWithProblemsNamesLinesAndWritesNothing) {
   std::string text = MinimalBundleText("2.0");
   text.replace(text.find("\"1111\""), 6, "\"x1\"");
 
-  absl::StatusOr<AuditedWrite> written = admin_->ImportText(text, kActor, "");
+  absl::StatusOr<AuditedWrite> written = admin_->ImportText(text, kActor, kReason);
 
   EXPECT_THAT(written, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(written.status().message()), HasSubstr("request:"));
-  EXPECT_THAT(admin_->ImportText("drug { id: ", kActor, ""),
+  EXPECT_THAT(admin_->ImportText("drug { id: ", kActor, kReason),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(Counts(), counts);
 }
 
 TEST_F(KnowledgeAdminTest, ActivateRollsBackAndForwardWithAudit) {
-  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, ""), IsOk());
+  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, kReason), IsOk());
 
   absl::StatusOr<AuditedWrite> back = admin_->Activate(1, kActor, "rollback");
 
@@ -332,13 +334,13 @@ TEST_F(KnowledgeAdminTest, ActivateRollsBackAndForwardWithAudit) {
 }
 
 TEST_F(KnowledgeAdminTest, EditAfterRollbackBuildsOnTheActiveVersion) {
-  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, ""), IsOk());
-  ASSERT_THAT(admin_->Activate(1, kActor, ""), IsOk());
+  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, kReason), IsOk());
+  ASSERT_THAT(admin_->Activate(1, kActor, kReason), IsOk());
   v1::DrugClass changed = MinimalBundle().drug_class(0);
   changed.set_description("edited after rollback");
 
   absl::StatusOr<AuditedWrite> written =
-      admin_->UpsertClass(changed, kActor, "");
+      admin_->UpsertClass(changed, kActor, kReason);
 
   ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->version.sequence(), 3);
@@ -351,19 +353,86 @@ TEST_F(KnowledgeAdminTest, EditAfterRollbackBuildsOnTheActiveVersion) {
 TEST_F(KnowledgeAdminTest, ActivateUnknownVersionIsNotFound) {
   const auto counts = Counts();
 
-  EXPECT_THAT(admin_->Activate(7, kActor, ""),
+  EXPECT_THAT(admin_->Activate(7, kActor, kReason),
               StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(admin_->Activate(0, kActor, ""),
+  EXPECT_THAT(admin_->Activate(0, kActor, kReason),
               StatusIs(absl::StatusCode::kNotFound));
 
   EXPECT_EQ(Counts(), counts);
+}
+
+// Every write, each given a blank reason: refused before anything is read
+// or written.
+TEST_F(KnowledgeAdminTest, EveryWriteWithoutReasonIsInvalidArgumentNamingReason) {
+  const auto counts = Counts();
+  v1::DrugClass drug_class = BundleWithReferences().drug_class(0);
+  for (absl::string_view blank : {"", " \t\n"}) {
+    std::vector<absl::Status> refused = {
+        admin_->UpsertDrug(Deltazine(), kActor, blank).status(),
+        admin_->DeleteDrug("gammax", kActor, blank, DropGuard::kForce).status(),
+        admin_->UpsertClass(drug_class, kActor, blank).status(),
+        admin_->ImportText(MinimalBundleText("2.0"), kActor, blank,
+                           DropGuard::kForce)
+            .status(),
+        admin_->ImportBundle(MinimalBundle("2.0"), kActor, blank,
+                             DropGuard::kForce)
+            .status(),
+        admin_->Activate(1, kActor, blank).status(),
+    };
+
+    for (const absl::Status& status : refused) {
+      EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
+      EXPECT_THAT(std::string(status.message()), HasSubstr("reason"));
+    }
+  }
+  EXPECT_EQ(Counts(), counts);
+}
+
+// The reported attack: a bundle of nothing but a manifest would have
+// replaced every drug.
+TEST_F(KnowledgeAdminTest, ImportOfManifestOnlyIsFailedPreconditionNamingDrugs) {
+  const auto counts = Counts();
+
+  absl::StatusOr<AuditedWrite> written = admin_->ImportText(
+      "manifest { version: \"9.9\" title: \"empty\" }", kActor, "update");
+
+  EXPECT_THAT(written, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(std::string(written.status().message()),
+              HasSubstr("3 of 3 drugs (alphazine, betazol, gammax)"));
+  EXPECT_EQ(Counts(), counts);
+  EXPECT_EQ(holder_.Current()->version(), "1.0+1");
+}
+
+TEST_F(KnowledgeAdminTest, ImportDroppingDrugsWithForceIsWritten) {
+  absl::StatusOr<AuditedWrite> written = admin_->ImportText(
+      "manifest { version: \"9.9\" }", kActor, "retire", DropGuard::kForce);
+
+  ASSERT_THAT(written, IsOk());
+  EXPECT_EQ(holder_.Current()->bundle().drug_size(), 0);
+}
+
+TEST_F(KnowledgeAdminTest, DeleteOfDopamineBlockerIsFailedPreconditionWithoutForce) {
+  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, kReason), IsOk());
+  const auto counts = Counts();
+
+  absl::StatusOr<AuditedWrite> refused =
+      admin_->DeleteDrug("deltazine", kActor, "withdrawn");
+  absl::StatusOr<AuditedWrite> forced =
+      admin_->DeleteDrug("deltazine", kActor, "withdrawn", DropGuard::kForce);
+
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("dopamine blockers (deltazine)"));
+  ASSERT_THAT(forced, IsOk());
+  EXPECT_EQ(Counts().second, counts.second + 1);
 }
 
 TEST_F(KnowledgeAdminTest, AuditLogFiltersByTimeAndKeepsNewestWithinLimit) {
   now_ = 2000;
   ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, "at 2000"), IsOk());
   now_ = 3000;
-  ASSERT_THAT(admin_->DeleteDrug("deltazine", kActor, "at 3000"), IsOk());
+  ASSERT_THAT(admin_->DeleteDrug("deltazine", kActor, "at 3000",
+                                  DropGuard::kForce), IsOk());
   now_ = 4000;
   ASSERT_THAT(admin_->Activate(2, kActor, "at 4000"), IsOk());
 
@@ -416,7 +485,7 @@ TEST_F(KnowledgeAdminTest, EditOnEmptyStoreIsNotFound) {
   ASSERT_THAT(empty, IsOk());
   KnowledgeAdmin admin(empty->get());
 
-  EXPECT_THAT(admin.UpsertDrug(Deltazine(), kActor, ""),
+  EXPECT_THAT(admin.UpsertDrug(Deltazine(), kActor, kReason),
               StatusIs(absl::StatusCode::kNotFound));
   auto log = admin.ReadAuditLog(0, 0, 0);
   ASSERT_THAT(log, IsOk());

@@ -101,7 +101,7 @@ TEST_F(KnowledgeExportTest, EditChangesOnlyItsKindsFile) {
   KnowledgeAdmin admin(store_.get());
   v1::Drug drug = MinimalBundle().drug(1);
   drug.add_brands("Betax Forte");
-  ASSERT_THAT(admin.UpsertDrug(drug, "pharmacist", ""), IsOk());
+  ASSERT_THAT(admin.UpsertDrug(drug, "pharmacist", "new brand"), IsOk());
   const std::string before = NewTempDir("export-before");
   const std::string after = NewTempDir("export-after");
 

@@ -230,6 +230,7 @@ class CrashConsistencyTest : public ::testing::Test {
       write.after = next;
       write.import.set_text(BundleText(next));
       write.import.set_reason(write.reason);
+      write.import.set_force(true);  // drops half the drugs on purpose
     } else if (dice < 11) {
       // An import that fails validation: must change nothing.
       write.kind = WriteKind::kInvalidImport;
@@ -252,6 +253,7 @@ class CrashConsistencyTest : public ::testing::Test {
       write.after.drugs.erase(id);
       write.remove.set_drug_id(id);
       write.remove.set_reason(write.reason);
+      write.remove.set_force(true);  // in a small model, one is over 10 %
     } else if (dice < 38 && !editable.empty()) {
       // Re-brand an existing drug.
       write.kind = WriteKind::kUpsert;

@@ -109,6 +109,7 @@ bool Upsert(int port, const std::string& name) {
   drug->mutable_acute()->set_evidence(v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION);
   drug->mutable_tardive()->set_level(v1::RISK_LEVEL_NONE);
   drug->mutable_tardive()->set_evidence(v1::EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION);
+  request.set_reason("replica crash test");
   v1::AdminWriteResponse response;
   return v1::KnowledgeBaseAdmin::NewStub(Channel(port))
       ->UpsertDrug(Context(kAdminToken, 5).get(), request, &response)

@@ -113,6 +113,29 @@ TEST_F(AdminServiceTest, ReadersAndStrangersCannotWrite) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// The reported attack: a bundle holding only a manifest, first with no
+// reason, then with one but without force. Neither changes what is served.
+TEST_F(AdminServiceTest, ImportThatWouldWipeTheKnowledgeBaseIsRefused) {
+  const std::string before = server_->knowledge_version();
+  v1::ImportKnowledgeBaseRequest wipe;
+  wipe.set_text("manifest { version: \"wipe\" title: \"empty\" }\n");
+  v1::AdminWriteResponse response;
+
+  grpc::Status no_reason =
+      Admin()->ImportKnowledgeBase(Context(kAdminToken).get(), wipe, &response);
+  wipe.set_reason("routine update");
+  grpc::Status no_force =
+      Admin()->ImportKnowledgeBase(Context(kAdminToken).get(), wipe, &response);
+
+  EXPECT_EQ(no_reason.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(no_reason.error_message(), HasSubstr("reason"));
+  EXPECT_EQ(no_force.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(no_force.error_message(), HasSubstr("dopamine blockers"));
+  EXPECT_THAT(no_force.error_message(), HasSubstr("force"));
+  EXPECT_EQ(server_->knowledge_version(), before);
+  EXPECT_EQ(Check("haloperidol").assessed_size(), 1);
+}
+
 // A replica follows the active version: sent at once, then after every
 // write, each bundle with the SHA-256 it can check. A reader may not.
 TEST_F(AdminServiceTest, WatchKnowledgeStreamsEveryActivation) {
@@ -137,6 +160,7 @@ TEST_F(AdminServiceTest, WatchKnowledgeStreamsEveryActivation) {
 
   v1::UpsertDrugRequest upsert;
   *upsert.mutable_drug() = Testazine("Watchax");
+  upsert.set_reason("watch test");
   v1::AdminWriteResponse added;
   ASSERT_TRUE(
       Admin()->UpsertDrug(Context(kAdminToken).get(), upsert, &added).ok());
@@ -170,6 +194,7 @@ TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
   // A write that does not validate changes nothing.
   v1::UpsertDrugRequest invalid;
   *invalid.mutable_drug() = Testazine("Haldol");  // another drug's brand
+  invalid.set_reason("pilot formulary addition");
   v1::AdminWriteResponse refused;
   grpc::Status status =
       Admin()->UpsertDrug(Context(kAdminToken).get(), invalid, &refused);
@@ -180,6 +205,7 @@ TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
   v1::UpsertClassRequest class_request;
   class_request.mutable_drug_class()->set_id("test-class");
   class_request.mutable_drug_class()->set_name("Test class");
+  class_request.set_reason("pilot class");
   v1::AdminWriteResponse class_added;
   ASSERT_TRUE(
       Admin()
@@ -188,6 +214,7 @@ TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
 
   v1::DeleteDrugRequest remove;
   remove.set_drug_id("testazine");
+  remove.set_reason("pilot ended");
   v1::AdminWriteResponse removed;
   ASSERT_TRUE(
       Admin()->DeleteDrug(Context(kAdminToken).get(), remove, &removed).ok());
@@ -230,6 +257,7 @@ TEST_F(AdminServiceTest, ImportKnowledgeBaseReplacesTheWholeBundle) {
       "\"nope\" "
       "acute { level: RISK_LEVEL_NONE } tardive { level: RISK_LEVEL_NONE } "
       "}\n");
+  bad.set_reason("pilot bundle");
   v1::AdminWriteResponse refused;
   grpc::Status status =
       Admin()->ImportKnowledgeBase(Context(kAdminToken).get(), bad, &refused);
@@ -245,6 +273,7 @@ TEST_F(AdminServiceTest, ImportKnowledgeBaseReplacesTheWholeBundle) {
       "tardive { level: RISK_LEVEL_NONE evidence: "
       "EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION } }\n");
   good.set_reason("pilot bundle");
+  good.set_force(true);  // it drops every bundled drug
   v1::AdminWriteResponse imported;
   ASSERT_TRUE(
       Admin()
@@ -286,6 +315,7 @@ TEST_F(AdminServiceTest, HotSwapUnderLoadLosesNoCall) {
   for (int i = 0; i < 5; ++i) {
     v1::UpsertDrugRequest request;
     *request.mutable_drug() = Testazine(absl::StrCat("Swapax", i));
+    request.set_reason("hot swap");
     v1::AdminWriteResponse response;
     ASSERT_TRUE(Admin()
                     ->UpsertDrug(Context(kAdminToken).get(), request, &response)

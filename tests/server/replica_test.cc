@@ -164,6 +164,7 @@ TEST(ReplicaTest, EveryReplicaServesTheWritersActiveVersion) {
 
   v1::ActivateVersionRequest rollback;
   rollback.set_sequence(before.active_sequence());
+  rollback.set_reason("replica rollback test");
   v1::AdminWriteResponse rolled_back;
   ASSERT_TRUE(admin->ActivateVersion(Context(kAdminToken).get(), rollback,
                                      &rolled_back)

@@ -10,11 +10,13 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "dystonia/v1/admin.grpc.pb.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
 
@@ -22,6 +24,7 @@ namespace dystonia {
 namespace {
 
 using ::dystonia::testing::BundledKnowledgeDir;
+using ::grpc::health::v1::HealthCheckResponse;
 using ::dystonia::testing::NewTempDir;
 
 ServerOptions LocalOptions(const std::string& db_path) {
@@ -30,6 +33,21 @@ ServerOptions LocalOptions(const std::string& db_path) {
   options.db_path = db_path;
   options.knowledge_dir = BundledKnowledgeDir();
   return options;
+}
+
+// What grpc.health.v1 says for the whole server.
+HealthCheckResponse::ServingStatus Health(const DystoniaServer& server) {
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
+                          grpc::InsecureChannelCredentials());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  HealthCheckResponse response;
+  grpc::Status status = grpc::health::v1::Health::NewStub(channel)->Check(
+      &context, grpc::health::v1::HealthCheckRequest(), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.status();
 }
 
 TEST(DystoniaServerTest, RestartServesTheStoredVersionWithoutReimport) {
@@ -169,6 +187,75 @@ TEST(DystoniaServerBinaryTest, SigtermExitsCleanly) {
 
 TEST(DystoniaServerBinaryTest, SigintExitsCleanly) {
   ExpectCleanExitOn(SIGINT);
+}
+
+// The bundled knowledge base holds 659 drugs.
+TEST(DystoniaServerTest, KnowledgeBelowTheDrugFloorIsNotServing) {
+  ServerOptions above = LocalOptions(NewTempDir("floor-above-db"));
+  above.min_drugs = 100;
+  ServerOptions below = LocalOptions(NewTempDir("floor-below-db"));
+  below.min_drugs = 1000;
+
+  auto serving = DystoniaServer::Start(above);
+  auto not_serving = DystoniaServer::Start(below);
+
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  ASSERT_TRUE(not_serving.ok()) << not_serving.status();
+  EXPECT_EQ(Health(**serving), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(**not_serving), HealthCheckResponse::NOT_SERVING);
+}
+
+// A forced import that leaves too few drugs is written, but the server
+// stops looking healthy until a complete version is active again.
+TEST(DystoniaServerTest, ImportBelowTheDrugFloorTurnsHealthNotServing) {
+  ServerOptions options = LocalOptions(NewTempDir("floor-import-db"));
+  options.min_drugs = 100;
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto admin = v1::KnowledgeBaseAdmin::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials()));
+  v1::ImportKnowledgeBaseRequest wipe;
+  wipe.set_text("manifest { version: \"wipe\" }\n");
+  wipe.set_reason("floor test");
+  wipe.set_force(true);
+  v1::ActivateVersionRequest restore;
+  restore.set_sequence(1);
+  restore.set_reason("undo the wipe");
+  v1::AdminWriteResponse response;
+
+  grpc::ClientContext wipe_context;
+  ASSERT_TRUE(admin->ImportKnowledgeBase(&wipe_context, wipe, &response).ok());
+  const HealthCheckResponse::ServingStatus after_wipe = Health(**server);
+  grpc::ClientContext restore_context;
+  ASSERT_TRUE(
+      admin->ActivateVersion(&restore_context, restore, &response).ok());
+
+  EXPECT_EQ(after_wipe, HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Health(**server), HealthCheckResponse::SERVING);
+}
+
+// An audit entry removed while no server held the store: the server refuses
+// to start, naming the entry, rather than serve on an untrustworthy trail.
+TEST(DystoniaServerTest, BrokenAuditTrailFailsToStartNamingTheEntry) {
+  const std::string db_path = NewTempDir("broken-audit-db");
+  {
+    auto server = DystoniaServer::Start(LocalOptions(db_path));
+    ASSERT_TRUE(server.ok()) << server.status();
+  }
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::Options(), db_path, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(
+        db->Delete(rocksdb::WriteOptions(), "audit/00000000000000000001").ok());
+  }
+
+  auto server = DystoniaServer::Start(LocalOptions(db_path));
+
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(server.status().message()),
+              ::testing::HasSubstr("audit entry 1 is missing"));
 }
 
 }  // namespace
