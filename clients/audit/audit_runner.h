@@ -20,9 +20,9 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "clients/common/client_connection.h"
 #include "clients/audit/audit_summary.h"
 #include "clients/audit/prescription_reader.h"
+#include "clients/common/client_connection.h"
 #include "grpcpp/channel.h"
 
 namespace dystonia::audit {

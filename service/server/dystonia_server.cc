@@ -7,11 +7,12 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
 #include "drug_db/knowledge_import.h"
 #include "drug_db/knowledge_snapshot.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/server_builder_option.h"
@@ -19,7 +20,6 @@
 #include "service/server/file_permissions.h"
 #include "service/server/listen_address.h"
 #include "service/server/tls_policy.h"
-#include "dystonia/v1/risk_service.grpc.pb.h"
 
 namespace dystonia {
 namespace {
@@ -46,12 +46,11 @@ class ReflectionOption final : public grpc::ServerBuilderOption {
                          plugins) override {
     grpc::reflection::ProtoServerReflectionPlugin reflection;
     const std::string name = reflection.name();
-    plugins->erase(
-        std::remove_if(plugins->begin(), plugins->end(),
-                       [&name](const auto& plugin) {
-                         return plugin->name() == name;
-                       }),
-        plugins->end());
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [&name](const auto& plugin) {
+                                    return plugin->name() == name;
+                                  }),
+                   plugins->end());
     if (enabled_) {
       plugins->push_back(
           std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>());
@@ -208,9 +207,8 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     server->admin_server_ = admin_builder.BuildAndStart();
     if (server->admin_server_ == nullptr || server->admin_port_ == 0) {
       server->Shutdown(absl::ZeroDuration());
-      return absl::UnavailableError(
-          absl::StrCat("--admin_listen: cannot listen on ",
-                       options.admin_listen));
+      return absl::UnavailableError(absl::StrCat(
+          "--admin_listen: cannot listen on ", options.admin_listen));
     }
     SetServing(server->admin_server_.get(), false);
   }

@@ -109,8 +109,8 @@ struct ServerOptions {
 
 // The dystonia-risk gRPC server: RiskService, KnowledgeBaseAdmin and
 // grpc.health.v1 health on one port (admin on its own with admin_listen;
-// server reflection only when asked for). Health is NOT_SERVING until the knowledge
-// base is loaded.
+// server reflection only when asked for). Health is NOT_SERVING until the
+// knowledge base is loaded.
 //
 // Thread-safe.
 class DystoniaServer {

@@ -2,8 +2,6 @@
 // tokens on: ClientConnection (clients/common) and the dystonia-check and
 // dystonia-audit binaries with --tls_ca, --tls_cert/--tls_key and
 // --token_file or DYSTONIA_TOKEN.
-#include <sys/wait.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -20,6 +18,7 @@
 #include "service/server/dystonia_server.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/server_fixture.h"
+#include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_pki.h"
 
@@ -32,7 +31,7 @@ using ::testing::HasSubstr;
 
 constexpr char kReaderToken[] = "secured-clients-reader";
 
-std::string WriteFile(const std::string& name, const std::string& text) {
+std::string WriteFile(const std::string &name, const std::string &text) {
   const std::string path = testing::NewTempDir(name) + "/" + name;
   std::ofstream(path) << text;
   testing::MakeOwnerOnly(path);
@@ -42,7 +41,7 @@ std::string WriteFile(const std::string& name, const std::string& text) {
 class SecuredClientsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const testing::Pki& pki = testing::TestPki();
+    const testing::Pki &pki = testing::TestPki();
     ServerOptions options = testing::LoopbackServerOptions("secured-db");
     options.tls_cert = pki.server_cert;
     options.tls_key = pki.server_key;
@@ -66,7 +65,7 @@ class SecuredClientsTest : public ::testing::Test {
 
   // CA, client certificate and token: everything the server asks for.
   static ClientSecurityOptions Everything() {
-    const testing::Pki& pki = testing::TestPki();
+    const testing::Pki &pki = testing::TestPki();
     ClientSecurityOptions options;
     options.tls_ca = pki.ca_cert;
     options.tls_cert = pki.client_cert;
@@ -75,17 +74,17 @@ class SecuredClientsTest : public ::testing::Test {
     return options;
   }
 
-  static std::string SecurityFlags(const ClientSecurityOptions& options) {
-    std::string flags = absl::StrCat("--tls_ca ", options.tls_ca, " --tls_cert ",
-                                     options.tls_cert, " --tls_key ",
-                                     options.tls_key);
+  static std::string SecurityFlags(const ClientSecurityOptions &options) {
+    std::string flags =
+        absl::StrCat("--tls_ca ", options.tls_ca, " --tls_cert ",
+                     options.tls_cert, " --tls_key ", options.tls_key);
     if (!options.token_file.empty()) {
       absl::StrAppend(&flags, " --token_file ", options.token_file);
     }
     return flags;
   }
 
-  static grpc::Status Check(const ClientConnection& connection) {
+  static grpc::Status Check(const ClientConnection &connection) {
     v1::CheckRequest request;
     request.mutable_patient()->set_age_years(19);
     request.add_medications()->set_name("haloperidol");
@@ -98,23 +97,8 @@ class SecuredClientsTest : public ::testing::Test {
         ->Check(&context, request, &response);
   }
 
-  // Runs `command` (a shell command line); returns its output and sets
-  // `exit_code`.
-  static std::string Run(const std::string& command, int* exit_code) {
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    std::string output;
-    char buffer[4096];
-    size_t read;
-    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-      output.append(buffer, read);
-    }
-    const int status = pclose(pipe);
-    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return output;
-  }
-
-  static inline DystoniaServer* server_ = nullptr;
-  static inline std::string* token_file_ = nullptr;
+  static inline DystoniaServer *server_ = nullptr;
+  static inline std::string *token_file_ = nullptr;
 };
 
 // ------------------------------------------------------- ClientConnection
@@ -144,8 +128,7 @@ TEST_F(SecuredClientsTest, WithoutTokenIsUnauthenticated) {
   auto connection = ClientConnection::Open(Address(), options, nullptr);
   ASSERT_THAT(connection.status(), IsOk());
 
-  EXPECT_EQ(Check(*connection).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Check(*connection).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(SecuredClientsTest, WithoutClientCertificateIsRefused) {
@@ -202,7 +185,7 @@ TEST_F(SecuredClientsTest, EmptyTokenFileIsInvalidArgument) {
 TEST_F(SecuredClientsTest, CheckBinaryReachesTheSecuredServer) {
   int exit_code = -1;
 
-  const std::string output = Run(
+  const std::string output = testing::RunCommand(
       absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/check/dystonia-check ",
                    "--server ", Address(), " ", SecurityFlags(Everything()),
                    " --age 19 --sex male --med haloperidol --route im"),
@@ -217,7 +200,7 @@ TEST_F(SecuredClientsTest, CheckBinaryTakesTheTokenFromTheEnvironment) {
   options.token_file.clear();
   int exit_code = -1;
 
-  const std::string output = Run(
+  const std::string output = testing::RunCommand(
       absl::StrCat("DYSTONIA_TOKEN=", kReaderToken, " ", DYSTONIA_BINARY_DIR,
                    "/clients/check/dystonia-check --server ", Address(), " ",
                    SecurityFlags(options), " --age 19 --med haloperidol"),
@@ -231,7 +214,7 @@ TEST_F(SecuredClientsTest, CheckBinaryWithoutTokenFails) {
   options.token_file.clear();
   int exit_code = -1;
 
-  const std::string output = Run(
+  const std::string output = testing::RunCommand(
       absl::StrCat("env -u DYSTONIA_TOKEN ", DYSTONIA_BINARY_DIR,
                    "/clients/check/dystonia-check --timeout 5 --server ",
                    Address(), " ", SecurityFlags(options),
@@ -245,7 +228,7 @@ TEST_F(SecuredClientsTest, AuditBinaryReachesTheSecuredServer) {
   const std::string out = testing::NewTempDir("secured-audit");
   int exit_code = -1;
 
-  const std::string output = Run(
+  const std::string output = testing::RunCommand(
       absl::StrCat(DYSTONIA_BINARY_DIR, "/clients/audit/dystonia-audit ",
                    "--quiet --server ", Address(), " ",
                    SecurityFlags(Everything()), " --out ", out, " ",
@@ -262,7 +245,7 @@ TEST_F(SecuredClientsTest, AuditBinaryWithoutTokenIsIncomplete) {
   const std::string out = testing::NewTempDir("secured-audit-anonymous");
   int exit_code = -1;
 
-  const std::string output = Run(
+  const std::string output = testing::RunCommand(
       absl::StrCat("env -u DYSTONIA_TOKEN ", DYSTONIA_BINARY_DIR,
                    "/clients/audit/dystonia-audit --quiet --server ", Address(),
                    " ", SecurityFlags(options), " --out ", out, " ",

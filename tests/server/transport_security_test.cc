@@ -51,7 +51,7 @@ std::shared_ptr<grpc::Channel> PlaintextChannel(int port) {
                              grpc::InsecureChannelCredentials());
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const char* token) {
+std::unique_ptr<grpc::ClientContext> Context(const char *token) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
   context->set_deadline(std::chrono::system_clock::now() +
@@ -85,28 +85,28 @@ absl::StatusOr<std::string> ListServicesByReflection(int port) {
                        std::chrono::seconds(10));
   grpc::CompletionQueue queue;
   auto call = stub.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-      &queue);
-  void* tag = nullptr;
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
+  void *tag = nullptr;
   bool ok = false;
   auto step = [&](intptr_t id) {
     EXPECT_TRUE(queue.Next(&tag, &ok));
     EXPECT_EQ(reinterpret_cast<intptr_t>(tag), id);
     return ok;
   };
-  call->StartCall(reinterpret_cast<void*>(1));
+  call->StartCall(reinterpret_cast<void *>(1));
   step(1);
   grpc::Slice request_slice(std::string("\x3a\x00", 2));
   grpc::ByteBuffer request(&request_slice, 1);
-  call->Write(request, reinterpret_cast<void*>(2));
+  call->Write(request, reinterpret_cast<void *>(2));
   step(2);
-  call->WritesDone(reinterpret_cast<void*>(3));
+  call->WritesDone(reinterpret_cast<void *>(3));
   step(3);
   grpc::ByteBuffer response;
-  call->Read(&response, reinterpret_cast<void*>(4));
+  call->Read(&response, reinterpret_cast<void *>(4));
   const bool answered = step(4);
   grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(5));
+  call->Finish(&status, reinterpret_cast<void *>(5));
   step(5);
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
@@ -118,8 +118,8 @@ absl::StatusOr<std::string> ListServicesByReflection(int port) {
   std::vector<grpc::Slice> slices;
   EXPECT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (const grpc::Slice& slice : slices) {
-    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  for (const grpc::Slice &slice : slices) {
+    bytes.append(reinterpret_cast<const char *>(slice.begin()), slice.size());
   }
   return bytes;
 }
@@ -169,7 +169,7 @@ TEST(TransportPolicyTest, WorldReadableTokensFileIsRefused) {
 }
 
 TEST(TransportPolicyTest, WorldReadableKeyIsRefused) {
-  const testing::Pki& pki = testing::TestPki();
+  const testing::Pki &pki = testing::TestPki();
   const std::string key = testing::NewTempDir("open-key") + "/server.key";
   std::ofstream(key) << std::ifstream(pki.server_key).rdbuf();
   chmod(key.c_str(), 0644);
@@ -216,8 +216,8 @@ class ReachabilityTest : public ::testing::Test {
     delete db_path_;
   }
 
-  static inline DystoniaServer* server_ = nullptr;
-  static inline std::string* db_path_ = nullptr;
+  static inline DystoniaServer *server_ = nullptr;
+  static inline std::string *db_path_ = nullptr;
 };
 
 TEST_F(ReachabilityTest, AdminOnTheReaderPortIsUnimplemented) {
@@ -268,17 +268,17 @@ TEST(ReflectionTest, ReflectionListsServicesWhenAsked) {
 
 // True when `openssl s_client` completes a handshake with the given
 // protocol and cipher options (ALPN h2, as gRPC clients offer).
-bool Handshakes(int port, const std::string& tls_options) {
-  const std::string command = absl::StrCat(
-      "openssl s_client -connect 127.0.0.1:", port, " -alpn h2 ", tls_options,
-      " </dev/null >/dev/null 2>&1");
+bool Handshakes(int port, const std::string &tls_options) {
+  const std::string command =
+      absl::StrCat("openssl s_client -connect 127.0.0.1:", port, " -alpn h2 ",
+                   tls_options, " </dev/null >/dev/null 2>&1");
   return std::system(command.c_str()) == 0;
 }
 
 class CipherSuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const testing::Pki& pki = testing::TestPki();
+    const testing::Pki &pki = testing::TestPki();
     ServerOptions options = testing::LoopbackServerOptions("cipher-db");
     options.tls_cert = pki.server_cert;
     options.tls_key = pki.server_key;
@@ -291,7 +291,7 @@ class CipherSuiteTest : public ::testing::Test {
     server_ = nullptr;
   }
 
-  static inline DystoniaServer* server_ = nullptr;
+  static inline DystoniaServer *server_ = nullptr;
 };
 
 TEST_F(CipherSuiteTest, EcdheWithAeadIsAccepted) {
@@ -313,8 +313,8 @@ TEST_F(CipherSuiteTest, CbcIsRefused) {
 }
 
 TEST_F(CipherSuiteTest, TlsBelowOnePointTwoIsRefused) {
-  EXPECT_FALSE(Handshakes(server_->port(),
-                          "-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'"));
+  EXPECT_FALSE(
+      Handshakes(server_->port(), "-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'"));
 }
 
 }  // namespace
