@@ -13,7 +13,7 @@ namespace dystonia {
 namespace {
 
 absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
-                                         const std::string &path) {
+                                         const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return absl::NotFoundError(
@@ -31,8 +31,8 @@ bool IsClientSecurityFlag(absl::string_view flag) {
          flag == "token_file";
 }
 
-bool ConsumeClientSecurityFlag(absl::string_view flag, const std::string &value,
-                               ClientSecurityOptions *options) {
+bool ConsumeClientSecurityFlag(absl::string_view flag, const std::string& value,
+                               ClientSecurityOptions* options) {
   if (flag == "tls_ca") {
     options->tls_ca = value;
   } else if (flag == "tls_cert") {
@@ -47,7 +47,7 @@ bool ConsumeClientSecurityFlag(absl::string_view flag, const std::string &value,
   return true;
 }
 
-const char *ClientSecurityUsage() {
+const char* ClientSecurityUsage() {
   return "         [--tls_ca PEM] [--tls_cert PEM --tls_key PEM] "
          "[--token_file FILE]\n"
          "--tls_ca: TLS, trusting that CA; --tls_cert/--tls_key: a client "
@@ -56,8 +56,8 @@ const char *ClientSecurityUsage() {
 }
 
 absl::StatusOr<ClientConnection> ClientConnection::Open(
-    const std::string &server, const ClientSecurityOptions &options,
-    const char *environment_token) {
+    const std::string& server, const ClientSecurityOptions& options,
+    const char* environment_token) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(options.tls_cert.empty() ? "--tls_key" : "--tls_cert",
@@ -104,7 +104,7 @@ absl::StatusOr<ClientConnection> ClientConnection::Open(
   return connection;
 }
 
-void ClientConnection::Authorize(grpc::ClientContext *context) const {
+void ClientConnection::Authorize(grpc::ClientContext* context) const {
   if (!token_.empty()) {
     context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
   }

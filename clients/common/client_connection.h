@@ -34,11 +34,11 @@ bool IsClientSecurityFlag(absl::string_view flag);
 
 // If IsClientSecurityFlag(flag), stores `value` in `options` and returns
 // true; otherwise false.
-bool ConsumeClientSecurityFlag(absl::string_view flag, const std::string &value,
-                               ClientSecurityOptions *options);
+bool ConsumeClientSecurityFlag(absl::string_view flag, const std::string& value,
+                               ClientSecurityOptions* options);
 
 // Usage lines for those flags.
-const char *ClientSecurityUsage();
+const char* ClientSecurityUsage();
 
 // A channel to the server and the token each call carries.
 class ClientConnection {
@@ -49,14 +49,14 @@ class ClientConnection {
   // tls_cert without tls_key (or the reverse), either without tls_ca, or an
   // empty token; kNotFound naming the flag for a file that cannot be read.
   static absl::StatusOr<ClientConnection> Open(
-      const std::string &server, const ClientSecurityOptions &options,
-      const char *environment_token);
+      const std::string& server, const ClientSecurityOptions& options,
+      const char* environment_token);
 
-  const std::shared_ptr<grpc::Channel> &channel() const { return channel_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
   bool has_token() const { return !token_.empty(); }
 
   // Adds the bearer token to a call's metadata (nothing without a token).
-  void Authorize(grpc::ClientContext *context) const;
+  void Authorize(grpc::ClientContext* context) const;
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

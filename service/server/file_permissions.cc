@@ -15,7 +15,7 @@
 
 namespace dystonia {
 
-absl::Status CheckSecretFileMode(const std::string &path,
+absl::Status CheckSecretFileMode(const std::string& path,
                                  absl::string_view flag) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
@@ -37,7 +37,7 @@ absl::Status CheckSecretFileMode(const std::string &path,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadSecretFile(const std::string &path,
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path,
                                            absl::string_view flag) {
   absl::Status mode = CheckSecretFileMode(path, flag);
   if (!mode.ok()) return mode;
@@ -50,7 +50,7 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string &path,
   return text.str();
 }
 
-absl::StatusOr<std::string> PrepareDatabaseDirectory(const std::string &path) {
+absl::StatusOr<std::string> PrepareDatabaseDirectory(const std::string& path) {
   struct stat info;
   if (stat(path.c_str(), &info) != 0) {
     std::error_code error;

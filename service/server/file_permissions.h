@@ -19,11 +19,11 @@ namespace dystonia {
 // only that way (owner root, group fsGroup, mode at least 0440), and that
 // group holds no one but the server. Otherwise kFailedPrecondition naming
 // `flag`, the path and the octal mode; kNotFound when it cannot be stat'ed.
-absl::Status CheckSecretFileMode(const std::string &path,
+absl::Status CheckSecretFileMode(const std::string& path,
                                  absl::string_view flag);
 
 // CheckSecretFileMode, then the file's contents.
-absl::StatusOr<std::string> ReadSecretFile(const std::string &path,
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path,
                                            absl::string_view flag);
 
 // Creates the database directory `path` (and missing parents) with mode
@@ -32,7 +32,7 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string &path,
 // set by whoever mounted the volume and the server cannot always change it.
 // kInvalidArgument naming --db_path when it exists but is not a directory or
 // cannot be created.
-absl::StatusOr<std::string> PrepareDatabaseDirectory(const std::string &path);
+absl::StatusOr<std::string> PrepareDatabaseDirectory(const std::string& path);
 
 }  // namespace dystonia
 

@@ -68,9 +68,9 @@ bool IsLoopbackAddress(absl::string_view listen) {
 namespace {
 
 // The first listener that is on and not loopback, or nullptr.
-const NamedListener *FirstOffLoopback(
-    const std::vector<NamedListener> &listeners) {
-  for (const NamedListener &listener : listeners) {
+const NamedListener* FirstOffLoopback(
+    const std::vector<NamedListener>& listeners) {
+  for (const NamedListener& listener : listeners) {
     if (!listener.address.empty() && !IsLoopbackAddress(listener.address)) {
       return &listener;
     }
@@ -80,10 +80,10 @@ const NamedListener *FirstOffLoopback(
 
 }  // namespace
 
-absl::Status RequireTlsOffLoopback(const std::vector<NamedListener> &listeners,
+absl::Status RequireTlsOffLoopback(const std::vector<NamedListener>& listeners,
                                    bool tls, bool allow_plaintext) {
   if (tls || allow_plaintext) return absl::OkStatus();
-  const NamedListener *open = FirstOffLoopback(listeners);
+  const NamedListener* open = FirstOffLoopback(listeners);
   if (open == nullptr) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       open->flag, "=", open->address,
@@ -92,9 +92,9 @@ absl::Status RequireTlsOffLoopback(const std::vector<NamedListener> &listeners,
 }
 
 absl::Status RequireTokensOffLoopback(
-    const std::vector<NamedListener> &listeners, bool tokens) {
+    const std::vector<NamedListener>& listeners, bool tokens) {
   if (tokens) return absl::OkStatus();
-  const NamedListener *open = FirstOffLoopback(listeners);
+  const NamedListener* open = FirstOffLoopback(listeners);
   if (open == nullptr) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "no --tokens_file: authentication can be off only when every listener "

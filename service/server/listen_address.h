@@ -43,14 +43,14 @@ struct NamedListener {
 // Returns kInvalidArgument naming the flag of the first listener that is
 // not loopback, unless `tls` is on or `allow_plaintext` is set: bearer
 // tokens and patient data must not cross a network in the clear by default.
-absl::Status RequireTlsOffLoopback(const std::vector<NamedListener> &listeners,
+absl::Status RequireTlsOffLoopback(const std::vector<NamedListener>& listeners,
                                    bool tls, bool allow_plaintext);
 
 // Returns kInvalidArgument naming the flag of the first listener that is not
 // loopback when there are no tokens: authentication can be off only when no
 // other machine can connect.
 absl::Status RequireTokensOffLoopback(
-    const std::vector<NamedListener> &listeners, bool tokens);
+    const std::vector<NamedListener>& listeners, bool tokens);
 
 }  // namespace dystonia
 

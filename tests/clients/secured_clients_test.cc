@@ -31,7 +31,7 @@ using ::testing::HasSubstr;
 
 constexpr char kReaderToken[] = "secured-clients-reader";
 
-std::string WriteFile(const std::string &name, const std::string &text) {
+std::string WriteFile(const std::string& name, const std::string& text) {
   const std::string path = testing::NewTempDir(name) + "/" + name;
   std::ofstream(path) << text;
   testing::MakeOwnerOnly(path);
@@ -41,7 +41,7 @@ std::string WriteFile(const std::string &name, const std::string &text) {
 class SecuredClientsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const testing::Pki &pki = testing::TestPki();
+    const testing::Pki& pki = testing::TestPki();
     ServerOptions options = testing::LoopbackServerOptions("secured-db");
     options.tls_cert = pki.server_cert;
     options.tls_key = pki.server_key;
@@ -65,7 +65,7 @@ class SecuredClientsTest : public ::testing::Test {
 
   // CA, client certificate and token: everything the server asks for.
   static ClientSecurityOptions Everything() {
-    const testing::Pki &pki = testing::TestPki();
+    const testing::Pki& pki = testing::TestPki();
     ClientSecurityOptions options;
     options.tls_ca = pki.ca_cert;
     options.tls_cert = pki.client_cert;
@@ -74,7 +74,7 @@ class SecuredClientsTest : public ::testing::Test {
     return options;
   }
 
-  static std::string SecurityFlags(const ClientSecurityOptions &options) {
+  static std::string SecurityFlags(const ClientSecurityOptions& options) {
     std::string flags =
         absl::StrCat("--tls_ca ", options.tls_ca, " --tls_cert ",
                      options.tls_cert, " --tls_key ", options.tls_key);
@@ -84,7 +84,7 @@ class SecuredClientsTest : public ::testing::Test {
     return flags;
   }
 
-  static grpc::Status Check(const ClientConnection &connection) {
+  static grpc::Status Check(const ClientConnection& connection) {
     v1::CheckRequest request;
     request.mutable_patient()->set_age_years(19);
     request.add_medications()->set_name("haloperidol");
@@ -97,8 +97,8 @@ class SecuredClientsTest : public ::testing::Test {
         ->Check(&context, request, &response);
   }
 
-  static inline DystoniaServer *server_ = nullptr;
-  static inline std::string *token_file_ = nullptr;
+  static inline DystoniaServer* server_ = nullptr;
+  static inline std::string* token_file_ = nullptr;
 };
 
 // ------------------------------------------------------- ClientConnection

@@ -19,14 +19,14 @@ using ::dystonia::testing::IsOk;
 using ::dystonia::testing::StatusIs;
 using ::testing::HasSubstr;
 
-std::string FileWithMode(const std::string &name, mode_t mode) {
+std::string FileWithMode(const std::string& name, mode_t mode) {
   const std::string path = testing::NewTempDir(name) + "/" + name;
   std::ofstream(path) << "secret\n";
   chmod(path.c_str(), mode);
   return path;
 }
 
-mode_t ModeOf(const std::string &path) {
+mode_t ModeOf(const std::string& path) {
   struct stat info;
   EXPECT_EQ(stat(path.c_str(), &info), 0) << path;
   return info.st_mode & 07777;

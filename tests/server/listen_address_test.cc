@@ -14,7 +14,7 @@ using ::dystonia::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(ListenAddressTest, LoopbackAddressesAreLoopback) {
-  for (const char *listen :
+  for (const char* listen :
        {"127.0.0.1:50051", "127.1.2.3:1", "localhost:0", "LOCALHOST:8080",
         "[::1]:8080", "[::ffff:127.0.0.1]:1"}) {
     EXPECT_TRUE(IsLoopbackAddress(listen)) << listen;
@@ -22,7 +22,7 @@ TEST(ListenAddressTest, LoopbackAddressesAreLoopback) {
 }
 
 TEST(ListenAddressTest, NamesThatLookLikeLoopbackAreNot) {
-  for (const char *listen :
+  for (const char* listen :
        {"127.0.0.1.nip.io:443", "localhost.example.org:80", "127.evil:1",
         "[::ffff:10.0.0.1]:1", "localhost:"}) {
     EXPECT_FALSE(IsLoopbackAddress(listen)) << listen;
@@ -30,7 +30,7 @@ TEST(ListenAddressTest, NamesThatLookLikeLoopbackAreNot) {
 }
 
 TEST(ListenAddressTest, AllInterfacesAndOtherHostsAreNotLoopback) {
-  for (const char *listen : {"0.0.0.0:50051", "[::]:50051", ":50051",
+  for (const char* listen : {"0.0.0.0:50051", "[::]:50051", ":50051",
                              "10.1.2.3:50051", "cds.example.org:443"}) {
     EXPECT_FALSE(IsLoopbackAddress(listen)) << listen;
   }
@@ -49,7 +49,7 @@ TEST(ListenAddressTest, ParsesHostAndPort) {
 }
 
 TEST(ListenAddressTest, MalformedAddressIsInvalidArgument) {
-  for (const char *listen : {"127.0.0.1", "[::1:80", "[::1]80", "::1:80",
+  for (const char* listen : {"127.0.0.1", "[::1:80", "[::1]80", "::1:80",
                              "host:http", "host:70000", "host:-1"}) {
     EXPECT_THAT(ParseListenAddress(listen).status(),
                 StatusIs(absl::StatusCode::kInvalidArgument))

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,7 +52,7 @@ std::shared_ptr<grpc::Channel> PlaintextChannel(int port) {
                              grpc::InsecureChannelCredentials());
 }
 
-std::unique_ptr<grpc::ClientContext> Context(const char *token) {
+std::unique_ptr<grpc::ClientContext> Context(const char* token) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
   context->set_deadline(std::chrono::system_clock::now() +
@@ -87,26 +88,26 @@ absl::StatusOr<std::string> ListServicesByReflection(int port) {
   auto call = stub.PrepareCall(
       &context,
       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
-  void *tag = nullptr;
+  void* tag = nullptr;
   bool ok = false;
   auto step = [&](intptr_t id) {
     EXPECT_TRUE(queue.Next(&tag, &ok));
     EXPECT_EQ(reinterpret_cast<intptr_t>(tag), id);
     return ok;
   };
-  call->StartCall(reinterpret_cast<void *>(1));
+  call->StartCall(reinterpret_cast<void*>(1));
   step(1);
   grpc::Slice request_slice(std::string("\x3a\x00", 2));
   grpc::ByteBuffer request(&request_slice, 1);
-  call->Write(request, reinterpret_cast<void *>(2));
+  call->Write(request, reinterpret_cast<void*>(2));
   step(2);
-  call->WritesDone(reinterpret_cast<void *>(3));
+  call->WritesDone(reinterpret_cast<void*>(3));
   step(3);
   grpc::ByteBuffer response;
-  call->Read(&response, reinterpret_cast<void *>(4));
+  call->Read(&response, reinterpret_cast<void*>(4));
   const bool answered = step(4);
   grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void *>(5));
+  call->Finish(&status, reinterpret_cast<void*>(5));
   step(5);
   queue.Shutdown();
   while (queue.Next(&tag, &ok)) {
@@ -118,58 +119,56 @@ absl::StatusOr<std::string> ListServicesByReflection(int port) {
   std::vector<grpc::Slice> slices;
   EXPECT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (const grpc::Slice &slice : slices) {
-    bytes.append(reinterpret_cast<const char *>(slice.begin()), slice.size());
+  for (const grpc::Slice& slice : slices) {
+    bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
   }
   return bytes;
 }
 
 // ------------------------------------------------- refused before serving
 
-TEST(TransportPolicyTest, PlaintextBeyondLoopbackIsRefusedNamingTheFlag) {
-  ServerOptions options = testing::LoopbackServerOptions("plain-all-db");
-  options.listen = "0.0.0.0:0";
-  options.tokens_file = TokensFile(0600);
+// A start that must be refused: what is wrong, the code and the flag named.
+struct Refusal {
+  const char* name;
+  std::function<void(ServerOptions*)> spoil;
+  absl::StatusCode code;
+  const char* flag;
+};
 
-  absl::Status status = DystoniaServer::Start(options).status();
+TEST(TransportPolicyTest, StartIsRefusedNamingTheFlag) {
+  const std::vector<Refusal> refusals = {
+      {"plaintext on all interfaces",
+       [](ServerOptions* o) {
+         o->listen = "0.0.0.0:0";
+         o->tokens_file = TokensFile(0600);
+       },
+       absl::StatusCode::kInvalidArgument, "--listen"},
+      {"plaintext admin listener beyond loopback",
+       [](ServerOptions* o) {
+         o->admin_listen = "0.0.0.0:0";
+         o->tokens_file = TokensFile(0600);
+       },
+       absl::StatusCode::kInvalidArgument, "--admin_listen"},
+      {"a name that looks like loopback, without tokens",
+       [](ServerOptions* o) { o->http_listen = "127.0.0.1.nip.io:0"; },
+       absl::StatusCode::kInvalidArgument, "--http_listen"},
+      {"a world-readable tokens file",
+       [](ServerOptions* o) { o->tokens_file = TokensFile(0644); },
+       absl::StatusCode::kFailedPrecondition, "--tokens_file"},
+  };
+  for (const Refusal& refusal : refusals) {
+    ServerOptions options = testing::LoopbackServerOptions("refused-db");
+    refusal.spoil(&options);
 
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(status.message(), HasSubstr("--listen"));
-}
+    absl::Status status = DystoniaServer::Start(options).status();
 
-TEST(TransportPolicyTest, PlaintextAdminListenerBeyondLoopbackIsRefused) {
-  ServerOptions options = testing::LoopbackServerOptions("plain-admin-db");
-  options.admin_listen = "0.0.0.0:0";
-  options.tokens_file = TokensFile(0600);
-
-  absl::Status status = DystoniaServer::Start(options).status();
-
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(status.message(), HasSubstr("--admin_listen"));
-}
-
-TEST(TransportPolicyTest, LoopbackLookalikeNameNeedsTokens) {
-  ServerOptions options = testing::LoopbackServerOptions("lookalike-db");
-  options.http_listen = "127.0.0.1.nip.io:0";
-
-  absl::Status status = DystoniaServer::Start(options).status();
-
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(status.message(), HasSubstr("--http_listen"));
-}
-
-TEST(TransportPolicyTest, WorldReadableTokensFileIsRefused) {
-  ServerOptions options = testing::LoopbackServerOptions("open-tokens-db");
-  options.tokens_file = TokensFile(0644);
-
-  absl::Status status = DystoniaServer::Start(options).status();
-
-  EXPECT_THAT(status, StatusIs(absl::StatusCode::kFailedPrecondition));
-  EXPECT_THAT(status.message(), HasSubstr("--tokens_file"));
+    EXPECT_THAT(status, StatusIs(refusal.code)) << refusal.name;
+    EXPECT_THAT(status.message(), HasSubstr(refusal.flag)) << refusal.name;
+  }
 }
 
 TEST(TransportPolicyTest, WorldReadableKeyIsRefused) {
-  const testing::Pki &pki = testing::TestPki();
+  const testing::Pki& pki = testing::TestPki();
   const std::string key = testing::NewTempDir("open-key") + "/server.key";
   std::ofstream(key) << std::ifstream(pki.server_key).rdbuf();
   chmod(key.c_str(), 0644);
@@ -216,8 +215,8 @@ class ReachabilityTest : public ::testing::Test {
     delete db_path_;
   }
 
-  static inline DystoniaServer *server_ = nullptr;
-  static inline std::string *db_path_ = nullptr;
+  static inline DystoniaServer* server_ = nullptr;
+  static inline std::string* db_path_ = nullptr;
 };
 
 TEST_F(ReachabilityTest, AdminOnTheReaderPortIsUnimplemented) {
@@ -268,7 +267,7 @@ TEST(ReflectionTest, ReflectionListsServicesWhenAsked) {
 
 // True when `openssl s_client` completes a handshake with the given
 // protocol and cipher options (ALPN h2, as gRPC clients offer).
-bool Handshakes(int port, const std::string &tls_options) {
+bool Handshakes(int port, const std::string& tls_options) {
   const std::string command =
       absl::StrCat("openssl s_client -connect 127.0.0.1:", port, " -alpn h2 ",
                    tls_options, " </dev/null >/dev/null 2>&1");
@@ -278,7 +277,7 @@ bool Handshakes(int port, const std::string &tls_options) {
 class CipherSuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const testing::Pki &pki = testing::TestPki();
+    const testing::Pki& pki = testing::TestPki();
     ServerOptions options = testing::LoopbackServerOptions("cipher-db");
     options.tls_cert = pki.server_cert;
     options.tls_key = pki.server_key;
@@ -291,7 +290,7 @@ class CipherSuiteTest : public ::testing::Test {
     server_ = nullptr;
   }
 
-  static inline DystoniaServer *server_ = nullptr;
+  static inline DystoniaServer* server_ = nullptr;
 };
 
 TEST_F(CipherSuiteTest, EcdheWithAeadIsAccepted) {
