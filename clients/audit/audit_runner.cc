@@ -236,11 +236,13 @@ AuditResult RunAudit(const std::string& input_path,
   Progress progress(options.progress,
                     size_error ? 0 : static_cast<int64_t>(file_bytes));
 
-  std::shared_ptr<grpc::Channel> channel =
-      options.channel != nullptr
-          ? options.channel
-          : grpc::CreateChannel(options.server,
-                                grpc::InsecureChannelCredentials());
+  std::shared_ptr<grpc::Channel> channel = options.channel;
+  if (channel == nullptr && options.connection.has_value()) {
+    channel = options.connection->channel();
+  } else if (channel == nullptr) {
+    channel = grpc::CreateChannel(options.server,
+                                  grpc::InsecureChannelCredentials());
+  }
   // Connected first, through a failed attempt if need be: Debian's gRPC 1.51
   // now and then takes a connect() in progress for a failure (fixed upstream,
   // grpc/grpc#35064) and a stream opened then would fail at once. A server
@@ -250,6 +252,7 @@ AuditResult RunAudit(const std::string& input_path,
                                 options.connect_timeout_seconds * 1000)));
   auto stub = v1::RiskService::NewStub(channel);
   grpc::ClientContext context;
+  if (options.connection.has_value()) options.connection->Authorize(&context);
   auto stream = stub->CheckStream(&context);
 
   // Shared between the sending thread and this (receiving) one.

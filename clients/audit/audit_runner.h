@@ -15,12 +15,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include "absl/status/status.h"
 #include "clients/audit/audit_summary.h"
 #include "clients/audit/prescription_reader.h"
+#include "clients/common/client_connection.h"
 #include "grpcpp/channel.h"
 
 namespace dystonia::audit {
@@ -28,8 +30,11 @@ namespace dystonia::audit {
 struct AuditOptions {
   // The server, HOST:PORT, for the report. Default: "127.0.0.1:50051".
   std::string server = "127.0.0.1:50051";
-  // A channel to `server`. Default: none, so RunAudit opens an insecure one.
+  // A channel to `server`. Default: none, so RunAudit uses `connection`, or
+  // opens an insecure one.
   std::shared_ptr<grpc::Channel> channel;
+  // TLS and the bearer token (client_connection.h). Default: none.
+  std::optional<ClientConnection> connection;
   // Where the outputs go; created if missing. Required.
   std::string out_dir;
   // The format of the input; Default: from the file's extension.

@@ -7,6 +7,7 @@
 // 2 usage or unreadable input; 3 the run is incomplete (server unreachable
 // or lost); 4 an output could not be written.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -24,10 +25,12 @@ int Usage(const char* problem) {
       "                      [--format csv|ndjson] [--no_results]\n"
       "                      [--view compact|full|basic]\n"
       "                      [--connect_timeout SECONDS] FILE\n"
+      "%s"
       "FILE: CSV (one row per medication, header row) or NDJSON (one "
       "CheckRequest\n"
       "per line); see README.md, \"Audits\". Outputs in DIR: findings.csv,\n"
-      "results.ndjson, errors.csv, report.html.\n");
+      "results.ndjson, errors.csv, report.html.\n",
+      dystonia::ClientSecurityUsage());
   return 2;
 }
 
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
   options.progress = &std::cerr;
   std::string input;
   dystonia::audit::InputFormat format;
+  dystonia::ClientSecurityOptions security;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&](const char* flag) -> const char* {
@@ -76,6 +80,11 @@ int main(int argc, char** argv) {
           !(options.connect_timeout_seconds > 0)) {
         return Usage("--connect_timeout needs a number of seconds above 0");
       }
+    } else if (arg.rfind("--", 0) == 0 &&
+               dystonia::IsClientSecurityFlag(arg.substr(2))) {
+      const char* v = value(arg.c_str());
+      if (v == nullptr) return Usage((arg + " needs a value").c_str());
+      dystonia::ConsumeClientSecurityFlag(arg.substr(2), v, &security);
     } else if (arg == "--quiet") {
       options.progress = nullptr;
     } else if (arg == "--no_results") {
@@ -104,6 +113,12 @@ int main(int argc, char** argv) {
   }
   if (input.empty()) return Usage("no input file");
   if (options.out_dir.empty()) return Usage("--out DIR is required");
+  auto connection = dystonia::ClientConnection::Open(
+      options.server, security, std::getenv("DYSTONIA_TOKEN"));
+  if (!connection.ok()) {
+    return Usage(std::string(connection.status().message()).c_str());
+  }
+  options.connection = *std::move(connection);
 
   const dystonia::audit::AuditResult result =
       dystonia::audit::RunAudit(input, options);

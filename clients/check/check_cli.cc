@@ -78,7 +78,8 @@ std::string CheckUsage() {
          [--condition TEXT] [--condition_code SYSTEM|CODE] ...
          [--server HOST:PORT] [--json] [--view compact|full|basic]
          [--request_id ID]
-         --med NAME [--route ROUTE] [--dose MG_PER_DAY]
+)" + std::string(ClientSecurityUsage()) +
+         R"(         --med NAME [--route ROUTE] [--dose MG_PER_DAY]
                     [--status proposed|active] [--days DAYS_ON_THERAPY]
                     [--dose_increased_days_ago DAYS] [--rxcui CODE] [--ndc CODE]
                     [--atc CODE]
@@ -148,6 +149,9 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
       }
       return absl::OkStatus();
     };
+    if (ConsumeClientSecurityFlag(option, value, &invocation.security)) {
+      continue;
+    }
     if (option == "server") {
       invocation.server = value;
     } else if (option == "view") {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "clients/common/client_connection.h"
 #include "dystonia/v1/risk_service.pb.h"
 
 namespace dystonia {
@@ -19,6 +20,8 @@ struct CheckInvocation {
   // Default: 10.
   double timeout_seconds = 10;
   bool help = false;
+  // --tls_ca, --tls_cert, --tls_key, --token_file.
+  ClientSecurityOptions security;
 };
 
 // Parses dystonia-check's arguments (without the program name). Medication

@@ -1,6 +1,7 @@
 // dystonia-check: checks one patient against a running dystonia-server and
 // prints a readable report (or, with --json, the protobuf JSON mapping).
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,10 +23,16 @@ int main(int argc, char** argv) {
     std::cout << dystonia::CheckUsage();
     return 0;
   }
-  auto channel = grpc::CreateChannel(invocation->server,
-                                     grpc::InsecureChannelCredentials());
+  auto connection = dystonia::ClientConnection::Open(
+      invocation->server, invocation->security, std::getenv("DYSTONIA_TOKEN"));
+  if (!connection.ok()) {
+    std::cerr << "dystonia-check: " << connection.status().message() << "\n";
+    return 2;
+  }
+  const std::shared_ptr<grpc::Channel>& channel = connection->channel();
   auto stub = dystonia::v1::RiskService::NewStub(channel);
   grpc::ClientContext context;
+  connection->Authorize(&context);
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(static_cast<int64_t>(
                            invocation->timeout_seconds * 1000)));

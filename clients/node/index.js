@@ -193,11 +193,21 @@ function levelName(level) {
 
 class Client {
   // target: 'host:port'. options.credentials: grpc.credentials.createSsl(...)
-  // for TLS, plaintext by default; options.timeoutMs: per-call deadline
-  // (default 30000; 0 for none); options.channelOptions: passed to grpc-js.
+  // for TLS (with a client key and certificate for mutual TLS), plaintext by
+  // default; options.token: the bearer token, sent with every call as
+  // 'authorization: Bearer TOKEN' metadata (default: none);
+  // options.timeoutMs: per-call deadline (default 30000; 0 for none);
+  // options.channelOptions: passed to grpc-js.
   constructor(target = DEFAULT_TARGET, options = {}) {
     this.target = target;
     this.timeoutMs = options.timeoutMs === undefined ? 30000 : options.timeoutMs;
+    this.metadata = new grpc.Metadata();
+    if (options.token !== undefined && options.token !== null) {
+      if (typeof options.token !== 'string' || !options.token.trim()) {
+        throw new TypeError('options.token must be a non-empty string');
+      }
+      this.metadata.set('authorization', `Bearer ${options.token.trim()}`);
+    }
     this.stub = new RiskService(
         target, options.credentials || grpc.credentials.createInsecure(),
         options.channelOptions || {});
@@ -243,7 +253,7 @@ class Client {
     const callOptions = {};
     if (timeoutMs) callOptions.deadline = new Date(Date.now() + timeoutMs);
     return new Promise((resolve, reject) => {
-      this.stub[method](request, callOptions, (error, response) => {
+      this.stub[method](request, this.metadata, callOptions, (error, response) => {
         if (error) reject(error);
         else resolve(response);
       });

@@ -34,12 +34,6 @@ absl::string_view AuthorizationMetadata(
              : absl::string_view(it->second.data(), it->second.size());
 }
 
-bool IsLoopbackAddress(absl::string_view listen) {
-  return absl::StartsWith(listen, "127.") ||
-         absl::StartsWith(listen, "localhost:") ||
-         absl::StartsWith(listen, "[::1]:");
-}
-
 absl::StatusOr<AccessControl> AccessControl::FromTokensFile(
     const std::string& path) {
   std::ifstream in(path);

@@ -64,10 +64,6 @@ class AccessControl {
 // The "authorization" metadata of a gRPC call ("" when absent).
 absl::string_view AuthorizationMetadata(const grpc::ServerContextBase& context);
 
-// True for "127.0.0.1:N", "localhost:N", "[::1]:N": a listener only this
-// machine can reach.
-bool IsLoopbackAddress(absl::string_view listen);
-
 // The lower-case hex SHA-256 of `text`.
 std::string Sha256Hex(absl::string_view text);
 

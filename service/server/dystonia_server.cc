@@ -1,5 +1,6 @@
 #include "service/server/dystonia_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -7,17 +8,24 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
 #include "drug_db/knowledge_import.h"
 #include "drug_db/knowledge_snapshot.h"
+#include "dystonia/v1/risk_service.grpc.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+<<<<<<< HEAD
 #include "service/auth/jwks_flags.h"
 #include "service/auth/rocksdb_jti_store.h"
+=======
+#include "grpcpp/impl/server_builder_option.h"
+>>>>>>> sec-transport
 #include "service/fhir/fhir_rest_client.h"
-#include "dystonia/v1/risk_service.grpc.pb.h"
+#include "service/server/file_permissions.h"
+#include "service/server/listen_address.h"
+#include "service/server/tls_policy.h"
 
 namespace dystonia {
 namespace {
@@ -31,6 +39,7 @@ void SetServing(grpc::Server* server, bool serving) {
   health->SetServingStatus(kServiceName, serving);
 }
 
+<<<<<<< HEAD
 // Whether `knowledge` may serve: a version below the drug floor (a wiped or
 // truncated import) would answer "no finding" for drugs it has lost.
 bool MeetsDrugFloor(const KnowledgeSnapshot& knowledge, int min_drugs) {
@@ -41,6 +50,35 @@ bool MeetsDrugFloor(const KnowledgeSnapshot& knowledge, int min_drugs) {
             << ": health NOT_SERVING until a complete version is active\n";
   return false;
 }
+=======
+// Turns server reflection on or off for one builder. Linking the
+// reflection library registers its plugin for every server the process
+// builds (a static initializer), so "off" must remove it and "on" must not
+// rely on it.
+class ReflectionOption final : public grpc::ServerBuilderOption {
+ public:
+  explicit ReflectionOption(bool enabled) : enabled_(enabled) {}
+
+  void UpdateArguments(grpc::ChannelArguments* /*arguments*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
+    grpc::reflection::ProtoServerReflectionPlugin reflection;
+    const std::string name = reflection.name();
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [&name](const auto& plugin) {
+                                    return plugin->name() == name;
+                                  }),
+                   plugins->end());
+    if (enabled_) {
+      plugins->push_back(
+          std::make_unique<grpc::reflection::ProtoServerReflectionPlugin>());
+    }
+  }
+
+ private:
+  const bool enabled_;
+};
+>>>>>>> sec-transport
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -55,17 +93,24 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     const ServerOptions& options) {
   std::unique_ptr<DystoniaServer> server(new DystoniaServer());
+  const std::vector<NamedListener> listeners = {
+      {"--listen", options.listen},
+      {"--http_listen", options.http_listen},
+      {"--admin_listen", options.admin_listen}};
+  absl::Status exposure =
+      RequireTokensOffLoopback(listeners, !options.tokens_file.empty());
+  if (exposure.ok()) {
+    exposure = RequireTlsOffLoopback(listeners, !options.tls_cert.empty(),
+                                     options.allow_plaintext);
+  }
+  if (!exposure.ok()) return exposure;
   if (!options.tokens_file.empty()) {
+    absl::Status mode =
+        CheckSecretFileMode(options.tokens_file, "--tokens_file");
+    if (!mode.ok()) return mode;
     auto access = AccessControl::FromTokensFile(options.tokens_file);
     if (!access.ok()) return access.status();
     server->access_ = *std::move(access);
-  } else if (!IsLoopbackAddress(options.listen) ||
-             (!options.http_listen.empty() &&
-              !IsLoopbackAddress(options.http_listen))) {
-    return absl::InvalidArgumentError(
-        "no --tokens_file: authentication can be off only when every listener "
-        "is "
-        "loopback (127.0.0.1, localhost, [::1])");
   }
   if (options.tls_cert.empty() != options.tls_key.empty()) {
     return absl::InvalidArgumentError("--tls_cert and --tls_key go together");
@@ -79,8 +124,9 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   if (!options.tls_cert.empty()) {
     auto cert = ReadFile(options.tls_cert);
     if (!cert.ok()) return cert.status();
-    auto key = ReadFile(options.tls_key);
+    auto key = ReadSecretFile(options.tls_key, "--tls_key");
     if (!key.ok()) return key.status();
+    PinGrpcCipherSuites();
     grpc::SslServerCredentialsOptions ssl(
         GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     ssl.pem_key_cert_pairs.push_back({*key, *cert});
@@ -107,7 +153,8 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     // A replica: set up before serving, so that no call sees it half-made.
     server->follow_.writer = options.follow;
     if (!options.follow_token_file.empty()) {
-      auto token = ReadFile(options.follow_token_file);
+      auto token =
+          ReadSecretFile(options.follow_token_file, "--follow_token_file");
       if (!token.ok()) return token.status();
       server->follow_.token = std::string(absl::StripAsciiWhitespace(*token));
     }
@@ -138,9 +185,14 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
           return summary;
         });
   }
+  auto database_warning = PrepareDatabaseDirectory(options.db_path);
+  if (!database_warning.ok()) return database_warning.status();
+  if (!database_warning->empty()) {
+    server->warnings_.push_back(*std::move(database_warning));
+  }
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  builder.SetOption(std::make_unique<ReflectionOption>(options.reflection));
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   // A client that sends and never reads must not make the server buffer
@@ -153,13 +205,32 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
       std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_,
                                          &server->knowledge_);
   if (!options.follow.empty()) server->admin_service_->set_writer(options.follow);
-  builder.RegisterService(server->admin_service_.get());
+  if (options.admin_listen.empty()) {
+    builder.RegisterService(server->admin_service_.get());
+  }
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen));
   }
   SetServing(server->server_.get(), false);
+  if (!options.admin_listen.empty()) {
+    grpc::ServerBuilder admin_builder;
+    admin_builder.SetOption(
+        std::make_unique<ReflectionOption>(options.reflection));
+    admin_builder.AddListeningPort(options.admin_listen, credentials,
+                                   &server->admin_port_);
+    admin_builder.SetMaxReceiveMessageSize(options.max_request_bytes);
+    admin_builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    admin_builder.RegisterService(server->admin_service_.get());
+    server->admin_server_ = admin_builder.BuildAndStart();
+    if (server->admin_server_ == nullptr || server->admin_port_ == 0) {
+      server->Shutdown(absl::ZeroDuration());
+      return absl::UnavailableError(absl::StrCat(
+          "--admin_listen: cannot listen on ", options.admin_listen));
+    }
+    SetServing(server->admin_server_.get(), false);
+  }
 
   auto fail = [&server](absl::Status status) {
     server->Shutdown(absl::ZeroDuration());
@@ -187,9 +258,13 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     raw->metrics_.SetKnowledgeVersion(current->version());
     const bool serving = MeetsDrugFloor(*current, raw->min_drugs_);
     absl::MutexLock lock(&raw->shutdown_mutex_);
+<<<<<<< HEAD
     if (!raw->shut_down_ && raw->ready_) {
       SetServing(raw->server_.get(), serving);
     }
+=======
+    if (!raw->shut_down_ && raw->ready_) raw->SetServingLocked(true);
+>>>>>>> sec-transport
   });
   // A replica serves only what its writer sent: it is not seeded from
   // --knowledge_dir, and an empty store waits for the writer.
@@ -296,7 +371,11 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
       current != nullptr) {
     const bool serving = MeetsDrugFloor(*current, server->min_drugs_);
     absl::MutexLock lock(&server->shutdown_mutex_);
+<<<<<<< HEAD
     if (!server->shut_down_) SetServing(server->server_.get(), serving);
+=======
+    if (!server->shut_down_) server->SetServingLocked(true);
+>>>>>>> sec-transport
   }
   return server;
 }
@@ -313,6 +392,7 @@ DystoniaServer::~DystoniaServer() {
   // The ports' threads are joined before the services they call are
   // destroyed.
   http_.reset();
+  admin_server_.reset();
   server_.reset();
 }
 
@@ -329,13 +409,21 @@ void DystoniaServer::Shutdown(absl::Duration grace) {
   absl::MutexLock lock(&shutdown_mutex_);
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
-  SetServing(server_.get(), false);
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoSeconds(grace));
+  SetServingLocked(false);
+  const auto deadline =
+      std::chrono::system_clock::now() + absl::ToChronoSeconds(grace);
+  if (admin_server_ != nullptr) admin_server_->Shutdown(deadline);
+  server_->Shutdown(deadline);
 }
 
 void DystoniaServer::Wait() {
   if (server_ != nullptr) server_->Wait();
+  if (admin_server_ != nullptr) admin_server_->Wait();
+}
+
+void DystoniaServer::SetServingLocked(bool serving) {
+  SetServing(server_.get(), serving);
+  if (admin_server_ != nullptr) SetServing(admin_server_.get(), serving);
 }
 
 }  // namespace dystonia

@@ -107,6 +107,7 @@ struct ServerOptions {
   // follow. Default: false.
   bool watch_knowledge_dir = false;
   absl::Duration watch_period = absl::Seconds(10);
+<<<<<<< HEAD
   // CDS Hooks feedback entries one caller may post a minute (0: no limit).
   // Default: 1200.
   int64_t feedback_rate_per_minute = 1200;
@@ -120,15 +121,42 @@ struct ServerOptions {
 // The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
 // server reflection on one port. Health is NOT_SERVING until the knowledge
 // base is loaded, and while it holds fewer than min_drugs drugs.
+=======
+  // Serve plaintext on listeners other than loopback (something else, e.g.
+  // a service mesh, encrypts the hop). Without it such a listener needs
+  // tls_cert and tls_key. Default: false.
+  bool allow_plaintext = false;
+  // Offer gRPC server reflection (it lists every service, the admin one
+  // included). Default: false.
+  bool reflection = false;
+  // host:port of a separate listener for KnowledgeBaseAdmin (and health);
+  // when set, the admin service is only there, not on `listen`. Replicas
+  // then --follow this port. Default: "" (admin on `listen`).
+  std::string admin_listen;
+};
+
+// The dystonia-risk gRPC server: RiskService, KnowledgeBaseAdmin and
+// grpc.health.v1 health on one port (admin on its own with admin_listen;
+// server reflection only when asked for). Health is NOT_SERVING until the
+// knowledge base is loaded.
+>>>>>>> sec-transport
 //
 // Thread-safe.
 class DystoniaServer {
  public:
   // Starts listening, opens the store (importing `knowledge_dir` into an
   // empty one), loads the active version into memory and turns health to
+<<<<<<< HEAD
   // SERVING. Returns kUnavailable if the port cannot be bound,
   // kFailedPrecondition naming the first broken entry when the audit
   // trail's hash chain does not verify, or the store's error.
+=======
+  // SERVING. Returns kUnavailable if the port cannot be bound;
+  // kInvalidArgument naming the flag for a listener beyond loopback without
+  // TLS (and without allow_plaintext) or without tokens;
+  // kFailedPrecondition naming the flag for a key or token file others may
+  // read (see file_permissions.h); or the store's error.
+>>>>>>> sec-transport
   static absl::StatusOr<std::unique_ptr<DystoniaServer>> Start(
       const ServerOptions& options);
 
@@ -136,6 +164,11 @@ class DystoniaServer {
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The bound admin port, or 0 when there is no separate one.
+  int admin_port() const { return admin_port_; }
+  // Things the operator should fix that did not stop the start (e.g. a
+  // database directory others may read), for the start-up log.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   // The bound HTTP port, or 0 when there is none.
   int http_port() const;
   // How the ports are protected, for the start-up log: "TLS", "mutual TLS"
@@ -154,6 +187,10 @@ class DystoniaServer {
 
  private:
   DystoniaServer() = default;
+
+  // Sets health on every port.
+  void SetServingLocked(bool serving)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(shutdown_mutex_);
 
   KnowledgeHolder knowledge_;
   AccessControl access_;
@@ -175,8 +212,15 @@ class DystoniaServer {
   std::unique_ptr<auth::JwtValidator> jwt_;
   std::unique_ptr<HttpEdge> http_;
   std::unique_ptr<grpc::Server> server_;
+  // Only with admin_listen: the admin service's own server.
+  std::unique_ptr<grpc::Server> admin_server_;
   int port_ = 0;
+<<<<<<< HEAD
   int min_drugs_ = 0;
+=======
+  int admin_port_ = 0;
+  std::vector<std::string> warnings_;
+>>>>>>> sec-transport
   std::string transport_ = "plaintext";
   absl::Mutex shutdown_mutex_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;

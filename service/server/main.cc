@@ -104,6 +104,16 @@ ABSL_FLAG(
     "one JSON line per request on stderr: method, status, latency, "
     "knowledge version, request id (off by default: a client's request id "
     "could carry a patient identifier)");
+ABSL_FLAG(bool, allow_plaintext, false,
+          "serve plaintext on listeners beyond loopback (something else, "
+          "e.g. a service mesh, encrypts the hop); without it they need "
+          "--tls_cert and --tls_key");
+ABSL_FLAG(bool, reflection, false,
+          "offer gRPC server reflection (it lists every service, the admin "
+          "one included)");
+ABSL_FLAG(std::string, admin_listen, "",
+          "host:port of a separate listener for KnowledgeBaseAdmin; when "
+          "set, the admin service is only there (empty: on --listen)");
 ABSL_FLAG(int, shutdown_grace_seconds, 5,
           "Seconds in-flight calls get to finish on SIGTERM or SIGINT");
 ABSL_FLAG(int64_t, feedback_rate_per_minute, 1200,
@@ -169,7 +179,13 @@ int main(int argc, char** argv) {
   options.watch_knowledge_dir = absl::GetFlag(FLAGS_watch_knowledge_dir);
   options.watch_period =
       absl::Seconds(absl::GetFlag(FLAGS_watch_period_seconds));
+<<<<<<< HEAD
   options.min_drugs = absl::GetFlag(FLAGS_min_drugs);
+=======
+  options.allow_plaintext = absl::GetFlag(FLAGS_allow_plaintext);
+  options.reflection = absl::GetFlag(FLAGS_reflection);
+  options.admin_listen = absl::GetFlag(FLAGS_admin_listen);
+>>>>>>> sec-transport
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";
@@ -178,13 +194,26 @@ int main(int argc, char** argv) {
   std::cerr << "dystonia-server: serving on port " << (*server)->port()
             << ", knowledge base " << (*server)->knowledge_version() << "\n";
   std::cerr << "dystonia-server: transport " << (*server)->transport()
-            << ((*server)->transport() == "plaintext"
-                    ? " (no --tls_cert: fit for loopback only)"
-                    : "")
+            << ((*server)->transport() != "plaintext" ? ""
+                : options.allow_plaintext
+                    ? " (--allow_plaintext: tokens and patient data cross "
+                      "the network unencrypted unless something else "
+                      "encrypts the hop)"
+                    : " (no --tls_cert: loopback only)")
             << "; bearer tokens "
             << ((*server)->tokens_required() ? "required"
                                              : "off (no --tokens_file)")
             << "\n";
+  if ((*server)->admin_port() > 0) {
+    std::cerr << "dystonia-server: KnowledgeBaseAdmin only on admin port "
+              << (*server)->admin_port() << "\n";
+  }
+  if (options.reflection) {
+    std::cerr << "dystonia-server: gRPC reflection on (--reflection)\n";
+  }
+  for (const std::string& warning : (*server)->warnings()) {
+    std::cerr << "dystonia-server: warning: " << warning << "\n";
+  }
   if ((*server)->http_port() > 0) {
     std::cerr << "dystonia-server: CDS Hooks on http port "
               << (*server)->http_port() << " (/cds-services)\n";

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/server_fixture.h"
+#include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
 namespace dystonia {
@@ -178,19 +179,11 @@ class CheckBinaryTest : public testing::ServerTest {
  protected:
   // Runs dystonia-check with `arguments`; returns stdout, sets `exit_code`.
   static std::string Run(const std::string& arguments, int* exit_code) {
-    const std::string command = absl::StrCat(
-        DYSTONIA_BINARY_DIR, "/clients/check/dystonia-check --server ",
-        Address(), " ", arguments, " 2>&1");
-    FILE* pipe = popen(command.c_str(), "r");
-    std::string output;
-    char buffer[4096];
-    size_t read;
-    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-      output.append(buffer, read);
-    }
-    const int status = pclose(pipe);
-    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return output;
+    return testing::RunCommand(
+        absl::StrCat(DYSTONIA_BINARY_DIR,
+                     "/clients/check/dystonia-check --server ", Address(), " ",
+                     arguments),
+        exit_code);
   }
 };
 

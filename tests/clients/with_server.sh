@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Runs a command against a live dystonia-server on a free port.
 #
-#   bash tests/clients/with_server.sh BUILD_DIR COMMAND [ARGS...]
+#   bash tests/clients/with_server.sh [--secure] BUILD_DIR COMMAND [ARGS...]
+#
+# --secure: the server requires mutual TLS and a bearer token (role reader);
+# certificates are made with the openssl command, and COMMAND also gets
+# DYSTONIA_TLS_CA, DYSTONIA_TLS_CERT, DYSTONIA_TLS_KEY (PEM files: the CA,
+# a client certificate and its key) and DYSTONIA_TOKEN.
 #
 # Starts BUILD_DIR/service/server/dystonia-server on 127.0.0.1:0 with a fresh
 # store (seeded from drug_db/knowledge), waits for its "serving on port N"
@@ -10,8 +15,13 @@
 # could not be started).
 set -uo pipefail
 
+secure=""
+if [ "${1:-}" = "--secure" ]; then
+  secure=1
+  shift
+fi
 if [ $# -lt 2 ]; then
-  echo "usage: with_server.sh BUILD_DIR COMMAND [ARGS...]" >&2
+  echo "usage: with_server.sh [--secure] BUILD_DIR COMMAND [ARGS...]" >&2
   exit 125
 fi
 build_dir=$1
@@ -40,9 +50,43 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+security_flags=()
+if [ -n "$secure" ]; then
+  pki="$work/pki"
+  mkdir -p "$pki"
+  if ! (
+    set -e
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=with_server CA' \
+      -keyout ca.key -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' \
+      -keyout server.key -out server.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+      -days 2 -extfile server.ext -out server.pem
+    openssl req -newkey rsa:2048 -nodes -subj '/CN=client' \
+      -keyout client.key -out client.csr
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+      -days 2 -out client.pem
+    chmod 600 ./*.key
+  ) >"$work/openssl.log" 2>&1; then
+    echo "with_server: openssl could not make certificates:" >&2
+    cat "$work/openssl.log" >&2
+    exit 125
+  fi
+  token=$(openssl rand -hex 24)
+  printf 'client-test reader %s\n' \
+    "$(printf %s "$token" | sha256sum | cut -d' ' -f1)" >"$work/tokens"
+  chmod 600 "$work/tokens"
+  security_flags=(--tls_cert "$pki/server.pem" --tls_key "$pki/server.key"
+                  --tls_client_ca "$pki/ca.pem" --tokens_file "$work/tokens")
+  export DYSTONIA_TLS_CA="$pki/ca.pem" DYSTONIA_TLS_CERT="$pki/client.pem"
+  export DYSTONIA_TLS_KEY="$pki/client.key" DYSTONIA_TOKEN="$token"
+fi
+
 "$server_bin" --listen 127.0.0.1:0 --db_path "$work/db" \
   --knowledge_dir "$repo/drug_db/knowledge" --shutdown_grace_seconds 1 \
-  >"$work/server.log" 2>&1 &
+  "${security_flags[@]}" >"$work/server.log" 2>&1 &
 server_pid=$!
 
 port=""

@@ -15,10 +15,17 @@ usage: check_manifests.py SOURCE_DIR BUILD_DIR
   plus --shutdown_grace_seconds;
 - Service, HPA and PDB point at the Deployment and its pod labels;
 - the Dockerfile builds with deploy/build.sh on debian:bookworm and its
-  runtime stage installs the package of every library ldd lists.
+  runtime stage installs the package of every library ldd lists;
+- every listener beyond loopback (Deployments, StatefulSets, the systemd
+  unit, the Dockerfile) has TLS or an explicit --allow_plaintext with a
+  comment saying why; no --reflection; secret volumes grant others nothing;
+- the base holds a default-deny NetworkPolicy (Ingress and Egress, no rules)
+  for the Deployment's pods; every NetworkPolicy rule names its peers and
+  ports, and ingress ports are container ports.
 Optional: `systemd-analyze verify` and `kubectl kustomize` when present.
 """
 import glob
+import ipaddress
 import json
 import os
 import re
@@ -90,6 +97,40 @@ def parse_flags(where, tokens):
     return values
 
 
+def is_loopback(listen):
+    """Loopback decided on the parsed host, as the server decides it."""
+    host = listen.rsplit(":", 1)[0].strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a DNS name, "" (all interfaces), 0.0.0.0 ...
+    if getattr(address, "ipv4_mapped", None):
+        address = address.ipv4_mapped
+    return address.is_loopback
+
+
+def check_exposure(where, values, text):
+    """TLS or an explained --allow_plaintext beyond loopback; no reflection."""
+    listeners = {flag: values.get(flag, FLAGS.get(flag, ""))
+                 for flag in ("listen", "http_listen", "admin_listen")}
+    open_flags = [f"--{flag}={value}" for flag, value in listeners.items()
+                  if value and not is_loopback(value)]
+    tls = values.get("tls_cert") and values.get("tls_key")
+    plaintext = values.get("allow_plaintext", "false") in ("", "true")
+    if open_flags and not tls and not plaintext:
+        fail(where, f"{', '.join(open_flags)} beyond loopback without TLS: "
+             "give --tls_cert/--tls_key or --allow_plaintext (the server "
+             "refuses to start)")
+    if plaintext and not re.search(r"#.*\bplaintext\b", text, re.I):
+        fail(where, "--allow_plaintext needs a comment saying why plaintext "
+             "is acceptable here")
+    if values.get("reflection", "false") in ("", "true"):
+        fail(where, "--reflection exposes every service's schema, the admin "
+             "one included; leave it off in deployments")
+
+
 def grace(values):
     try:
         return int(values.get("shutdown_grace_seconds",
@@ -156,6 +197,16 @@ for path, dep in deployments:
     volumes.update({t["metadata"]["name"]: {"persistentVolumeClaim": {}}
                     for t in dep.get("spec", {}).get("volumeClaimTemplates", [])})
     for v in pod.get("volumes", []):
+        mode = v.get("secret", {}).get("defaultMode", 0o644)
+        if "secret" in v and mode & 0o027:
+            fail(path, f"volume {v['name']}: defaultMode {mode:04o} lets "
+                 "others (or the group write) at a secret; the server "
+                 "refuses such key and token files (use 0440 with fsGroup)")
+        if "secret" in v and mode & 0o040 and \
+                pod.get("securityContext", {}).get("fsGroup") != \
+                pod.get("securityContext", {}).get("runAsGroup"):
+            fail(path, f"volume {v['name']}: a group-readable secret needs "
+                 "fsGroup = runAsGroup (the server's own group)")
         if "secret" in v and not defined("Secret", v["secret"].get("secretName")):
             fail(path, f"volume {v['name']}: Secret "
                  f"{v['secret'].get('secretName')!r} is defined in no manifest")
@@ -175,6 +226,8 @@ for path, dep in deployments:
         if "command" in c:
             fail(path, "sets command: the image's ENTRYPOINT is the server")
         values = parse_flags(path, merged.get("args", []))
+        with open(path) as f:
+            check_exposure(where, values, f.read())
         for flag in FILE_FLAGS:
             target = values.get(flag)
             if not target:
@@ -265,6 +318,41 @@ for path, d in docs:
                 pod_labels.items():
             fail(path, "PodDisruptionBudget selects no pod of the Deployment")
 
+# --- NetworkPolicy ------------------------------------------------------------
+policies = [(p, d) for p, d in docs if d["kind"] == "NetworkPolicy"]
+base_dir = os.path.dirname(base_path)
+with open(os.path.join(base_dir, "kustomization.yaml")) as f:
+    base_resources = yaml.safe_load(f).get("resources", [])
+default_deny = [
+    d for p, d in policies
+    if os.path.dirname(p) == base_dir and os.path.basename(p) in base_resources
+    and not (d["spec"].get("podSelector", {}).get("matchLabels", {}).items() -
+             pod_labels.items())
+    and {"Ingress", "Egress"} <= set(d["spec"].get("policyTypes", []))
+    and not d["spec"].get("ingress") and not d["spec"].get("egress")]
+if not default_deny:
+    fail(base_dir, "no default-deny NetworkPolicy (policyTypes Ingress and "
+         "Egress, no rules) selecting the Deployment's pods in the "
+         "kustomization's resources")
+port_names = container_ports | {p["containerPort"]
+                                for c in base_containers.values()
+                                for p in c.get("ports", [])}
+for path, d in policies:
+    name = d["metadata"]["name"]
+    for direction, peers in (("ingress", "from"), ("egress", "to")):
+        for rule in d["spec"].get(direction, []) or []:
+            if not rule.get(peers):
+                fail(path, f"NetworkPolicy {name}: an {direction} rule without "
+                     f"'{peers}' is open to every peer")
+            if not rule.get("ports"):
+                fail(path, f"NetworkPolicy {name}: an {direction} rule without "
+                     "ports opens every port")
+            if direction == "ingress":
+                for p in rule.get("ports") or []:
+                    if p.get("port") not in port_names:
+                        fail(path, f"NetworkPolicy {name}: ingress port "
+                             f"{p.get('port')} is no container port")
+
 if shutil.which("kubectl"):
     for k in sorted(glob.glob(os.path.join(K8S, "**", "kustomization.yaml"),
                               recursive=True)):
@@ -286,6 +374,7 @@ exec_start = shlex.split(unit.get("ExecStart", [""])[0])
 if not exec_start or not exec_start[0].endswith("/dystonia-server"):
     fail(unit_path, "ExecStart does not run dystonia-server")
 unit_values = parse_flags(unit_path, exec_start[1:])
+check_exposure(unit_path, unit_values, unit_text)
 for key in ("User", "StateDirectory", "ReadWritePaths", "NoNewPrivileges",
             "ProtectSystem", "Restart", "KillSignal", "TimeoutStopSec"):
     if key not in unit:
@@ -347,6 +436,8 @@ argv = (entrypoint or []) + cmd
 if not argv or not argv[0].endswith("dystonia-server"):
     fail(docker_path, "ENTRYPOINT/CMD does not run dystonia-server")
 docker_values = parse_flags(docker_path, argv[1:])
+with open(docker_path) as f:
+    check_exposure(docker_path, docker_values, f.read())
 copies = [l.split()[-1] for l in instructions if l.upper().startswith("COPY ")]
 for path, target in dockerfile_paths | {(docker_path,
                                          docker_values.get("knowledge_dir"))}:

@@ -168,6 +168,7 @@ class CrashConsistencyTest : public ::testing::Test {
     std::ofstream(tokens_path_)
         << "# crash_consistency_test\ncrash-admin admin "
         << Sha256Hex(kAdminToken) << "\n";
+    testing::MakeOwnerOnly(tokens_path_);
     // A tiny seed knowledge base keeps every version small.
     const std::string knowledge_dir = work_dir_ + "/knowledge";
     std::filesystem::create_directories(knowledge_dir);

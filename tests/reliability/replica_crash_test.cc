@@ -34,6 +34,7 @@ constexpr absl::Duration kConvergence = absl::Seconds(30);
 std::string WriteTemp(const std::string& name, const std::string& text) {
   const std::string path = testing::NewTempDir(name) + "/" + name;
   std::ofstream(path) << text;
+  testing::MakeOwnerOnly(path);
   return path;
 }
 

@@ -40,6 +40,7 @@ class AdminServiceTest : public ::testing::Test {
                           << "\n"
                           << "follower-1 replica " << Sha256Hex(kReplicaToken)
                           << "\n";
+    testing::MakeOwnerOnly(tokens);
     ServerOptions options = testing::LoopbackServerOptions("admin-db");
     options.tokens_file = tokens;
     auto server = DystoniaServer::Start(options);

@@ -41,6 +41,7 @@ constexpr absl::Duration kConvergence = absl::Seconds(20);
 std::string WriteFile(const std::string& name, const std::string& text) {
   const std::string path = testing::NewTempDir(name) + "/" + name;
   std::ofstream(path) << text;
+  testing::MakeOwnerOnly(path);
   return path;
 }
 

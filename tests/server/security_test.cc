@@ -42,6 +42,7 @@ std::string TokensFile() {
                       << "kb-curator admin " << Sha256Hex(kAdminToken) << "\n"
                       << "prometheus metrics " << Sha256Hex(kMetricsToken)
                       << "\n";
+  testing::MakeOwnerOnly(path);
   return path;
 }
 
@@ -151,15 +152,6 @@ TEST(AccessControlTest, WithoutTokensEveryoneIsAnonymous) {
 
   EXPECT_FALSE(open.enabled());
   EXPECT_EQ(*open.Authorize("", Role::kAdmin), "anonymous");
-}
-
-TEST(AccessControlTest, LoopbackAddresses) {
-  EXPECT_TRUE(IsLoopbackAddress("127.0.0.1:50051"));
-  EXPECT_TRUE(IsLoopbackAddress("localhost:0"));
-  EXPECT_TRUE(IsLoopbackAddress("[::1]:8080"));
-  EXPECT_FALSE(IsLoopbackAddress("0.0.0.0:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("[::]:50051"));
-  EXPECT_FALSE(IsLoopbackAddress("10.1.2.3:50051"));
 }
 
 TEST(ServerSecurityTest, WithoutTokensOnlyLoopbackListenersStart) {

@@ -18,4 +18,9 @@ std::string NewTempDir(const std::string& name) {
   return path.string();
 }
 
+void MakeOwnerOnly(const std::string& path) {
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+}
+
 }  // namespace dystonia::testing

@@ -29,6 +29,9 @@ inline std::shared_ptr<const KnowledgeSnapshot> BundledKnowledge() {
 // A fresh, empty directory under the test temp dir.
 std::string NewTempDir(const std::string& name);
 
+// Sets `path` to mode 0600, as the server demands of key and token files.
+void MakeOwnerOnly(const std::string& path);
+
 }  // namespace dystonia::testing
 
 #endif  // DYSTONIA_TESTS_TESTING_KNOWLEDGE_FIXTURE_H_

@@ -14,6 +14,10 @@ std::string ServerBinary();
 // A file's contents ("" when it cannot be read).
 std::string ReadFile(const std::string& path);
 
+// Runs a shell command line; returns its stdout and stderr, and sets
+// `exit_code` (-1 when it did not exit normally).
+std::string RunCommand(const std::string& command, int* exit_code);
+
 // A dystonia-server child process: fork + execv, stderr to a file.
 class ServerProcess {
  public:

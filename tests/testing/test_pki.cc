@@ -28,7 +28,9 @@ const Pki& TestPki() {
         "-keyout client.key -out client.csr 2>/dev/null; ",
         "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
         "-CAcreateserial -days 2 "
-        "-out client.pem 2>/dev/null");
+        "-out client.pem 2>/dev/null; ",
+        // The server refuses keys others may read.
+        "chmod 600 *.key");
     EXPECT_EQ(std::system(absl::StrCat("bash -c \"", script, "\"").c_str()), 0)
         << "openssl (Debian package openssl) is needed to make test "
            "certificates";

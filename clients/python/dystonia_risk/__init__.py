@@ -212,14 +212,21 @@ class Client:
     """A connection to a dystonia-server.
 
     target: "host:port". credentials: grpc.ssl_channel_credentials(...) for
-    TLS; plaintext when None. timeout: seconds per call (None: no deadline).
-    Usable as a context manager; close() releases the channel.
+    TLS (with a client certificate for mutual TLS); plaintext when None.
+    token: the bearer token, sent with every call as "authorization: Bearer
+    TOKEN" metadata (None: no token). timeout: seconds per call (None: no
+    deadline). Usable as a context manager; close() releases the channel.
     """
 
     def __init__(self, target=DEFAULT_TARGET, credentials=None, timeout=30.0,
-                 options=None):
+                 options=None, token=None):
         self.target = target
         self.timeout = timeout
+        if token is not None and (not isinstance(token, str) or
+                                  not token.strip()):
+            raise ValueError("token must be a non-empty string or None")
+        self._metadata = (("authorization", "Bearer " + token.strip()),
+                          ) if token is not None else None
         if credentials is None:
             self._channel = grpc.insecure_channel(target, options=options)
         else:
@@ -248,7 +255,8 @@ class Client:
         explanatory text and citations).
         """
         request = make_request(patient, medications, request_id, view)
-        return self._stub.Check(request, timeout=self._timeout(timeout))
+        return self._stub.Check(request, timeout=self._timeout(timeout),
+            metadata=self._metadata)
 
     def get_drug(self, query, timeout=None):
         """One drug's DrugProfile by name, brand, RxCUI or ATC code.
@@ -256,19 +264,22 @@ class Client:
         Raises grpc.RpcError with code NOT_FOUND when nothing matches.
         """
         return self._stub.GetDrug(risk_service_pb2.GetDrugRequest(query=query),
-                                  timeout=self._timeout(timeout))
+                                  timeout=self._timeout(timeout),
+            metadata=self._metadata)
 
     def search_drugs(self, query, limit=0, timeout=None):
         """Prefix and near-miss matches (SearchDrugsResponse)."""
         return self._stub.SearchDrugs(
             risk_service_pb2.SearchDrugsRequest(query=query, limit=limit),
-            timeout=self._timeout(timeout))
+            timeout=self._timeout(timeout),
+            metadata=self._metadata)
 
     def knowledge_base_info(self, timeout=None):
         """Version, counts and sources of the serving knowledge base."""
         return self._stub.GetKnowledgeBaseInfo(
             risk_service_pb2.GetKnowledgeBaseInfoRequest(),
-            timeout=self._timeout(timeout))
+            timeout=self._timeout(timeout),
+            metadata=self._metadata)
 
     def _timeout(self, timeout):
         return self.timeout if timeout is None else timeout
