@@ -16,12 +16,9 @@
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-<<<<<<< HEAD
+#include "grpcpp/impl/server_builder_option.h"
 #include "service/auth/jwks_flags.h"
 #include "service/auth/rocksdb_jti_store.h"
-=======
-#include "grpcpp/impl/server_builder_option.h"
->>>>>>> sec-transport
 #include "service/fhir/fhir_rest_client.h"
 #include "service/server/file_permissions.h"
 #include "service/server/listen_address.h"
@@ -39,7 +36,6 @@ void SetServing(grpc::Server* server, bool serving) {
   health->SetServingStatus(kServiceName, serving);
 }
 
-<<<<<<< HEAD
 // Whether `knowledge` may serve: a version below the drug floor (a wiped or
 // truncated import) would answer "no finding" for drugs it has lost.
 bool MeetsDrugFloor(const KnowledgeSnapshot& knowledge, int min_drugs) {
@@ -50,7 +46,7 @@ bool MeetsDrugFloor(const KnowledgeSnapshot& knowledge, int min_drugs) {
             << ": health NOT_SERVING until a complete version is active\n";
   return false;
 }
-=======
+
 // Turns server reflection on or off for one builder. Linking the
 // reflection library registers its plugin for every server the process
 // builds (a static initializer), so "off" must remove it and "on" must not
@@ -78,7 +74,6 @@ class ReflectionOption final : public grpc::ServerBuilderOption {
  private:
   const bool enabled_;
 };
->>>>>>> sec-transport
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -258,13 +253,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     raw->metrics_.SetKnowledgeVersion(current->version());
     const bool serving = MeetsDrugFloor(*current, raw->min_drugs_);
     absl::MutexLock lock(&raw->shutdown_mutex_);
-<<<<<<< HEAD
-    if (!raw->shut_down_ && raw->ready_) {
-      SetServing(raw->server_.get(), serving);
-    }
-=======
-    if (!raw->shut_down_ && raw->ready_) raw->SetServingLocked(true);
->>>>>>> sec-transport
+    if (!raw->shut_down_ && raw->ready_) raw->SetServingLocked(serving);
   });
   // A replica serves only what its writer sent: it is not seeded from
   // --knowledge_dir, and an empty store waits for the writer.
@@ -371,11 +360,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
       current != nullptr) {
     const bool serving = MeetsDrugFloor(*current, server->min_drugs_);
     absl::MutexLock lock(&server->shutdown_mutex_);
-<<<<<<< HEAD
-    if (!server->shut_down_) SetServing(server->server_.get(), serving);
-=======
-    if (!server->shut_down_) server->SetServingLocked(true);
->>>>>>> sec-transport
+    if (!server->shut_down_) server->SetServingLocked(serving);
   }
   return server;
 }

@@ -107,7 +107,6 @@ struct ServerOptions {
   // follow. Default: false.
   bool watch_knowledge_dir = false;
   absl::Duration watch_period = absl::Seconds(10);
-<<<<<<< HEAD
   // CDS Hooks feedback entries one caller may post a minute (0: no limit).
   // Default: 1200.
   int64_t feedback_rate_per_minute = 1200;
@@ -116,12 +115,6 @@ struct ServerOptions {
   // must not look healthy. 0: no floor.
   // Default: 0 (dystonia-server's --min_drugs: 100).
   int min_drugs = 0;
-};
-
-// The dystonia-risk gRPC server: RiskService, grpc.health.v1 health and
-// server reflection on one port. Health is NOT_SERVING until the knowledge
-// base is loaded, and while it holds fewer than min_drugs drugs.
-=======
   // Serve plaintext on listeners other than loopback (something else, e.g.
   // a service mesh, encrypts the hop). Without it such a listener needs
   // tls_cert and tls_key. Default: false.
@@ -137,26 +130,21 @@ struct ServerOptions {
 
 // The dystonia-risk gRPC server: RiskService, KnowledgeBaseAdmin and
 // grpc.health.v1 health on one port (admin on its own with admin_listen;
-// server reflection only when asked for). Health is NOT_SERVING until the
-// knowledge base is loaded.
->>>>>>> sec-transport
+// server reflection only when asked for), and the HTTP port when asked for.
+// Health is NOT_SERVING until the knowledge base is loaded, and while it
+// holds fewer than min_drugs drugs.
 //
 // Thread-safe.
 class DystoniaServer {
  public:
   // Starts listening, opens the store (importing `knowledge_dir` into an
   // empty one), loads the active version into memory and turns health to
-<<<<<<< HEAD
-  // SERVING. Returns kUnavailable if the port cannot be bound,
-  // kFailedPrecondition naming the first broken entry when the audit
-  // trail's hash chain does not verify, or the store's error.
-=======
   // SERVING. Returns kUnavailable if the port cannot be bound;
   // kInvalidArgument naming the flag for a listener beyond loopback without
   // TLS (and without allow_plaintext) or without tokens;
   // kFailedPrecondition naming the flag for a key or token file others may
-  // read (see file_permissions.h); or the store's error.
->>>>>>> sec-transport
+  // read (see file_permissions.h), or naming the first broken entry when
+  // the audit trail's hash chain does not verify; or the store's error.
   static absl::StatusOr<std::unique_ptr<DystoniaServer>> Start(
       const ServerOptions& options);
 
@@ -215,12 +203,9 @@ class DystoniaServer {
   // Only with admin_listen: the admin service's own server.
   std::unique_ptr<grpc::Server> admin_server_;
   int port_ = 0;
-<<<<<<< HEAD
   int min_drugs_ = 0;
-=======
   int admin_port_ = 0;
   std::vector<std::string> warnings_;
->>>>>>> sec-transport
   std::string transport_ = "plaintext";
   absl::Mutex shutdown_mutex_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mutex_) = false;

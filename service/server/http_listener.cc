@@ -22,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "service/server/handler_pool.h"
 #include "service/server/http_admission.h"
+#include "service/server/tls_policy.h"
 
 namespace dystonia {
 namespace {
@@ -34,14 +35,6 @@ using tcp = boost::asio::ip::tcp;
 
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
-// TLS 1.2 suites with forward secrecy and authenticated encryption only
-// (TLS 1.3's suites are all of that kind): no static RSA key exchange, no
-// CBC.
-constexpr char kModernTls12Ciphers[] =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 // After refusing a request whose body is still arriving (413, 401), the
 // connection is drained, up to this much for up to this long, before it is
@@ -463,7 +456,9 @@ absl::StatusOr<std::unique_ptr<HttpListener>> HttpListener::Start(
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
                     ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
     beast::error_code ec;
-    SSL_CTX_set_cipher_list(tls.native_handle(), kModernTls12Ciphers);
+    // The same modern-only policy as the gRPC port (tls_policy.h).
+    SSL_CTX_set_min_proto_version(tls.native_handle(), kMinTlsProtocolVersion);
+    SSL_CTX_set_cipher_list(tls.native_handle(), kTls12CipherList);
     tls.use_certificate_chain_file(options.tls_cert, ec);
     if (!ec) tls.use_private_key_file(options.tls_key, ssl::context::pem, ec);
     if (!ec && !options.tls_client_ca.empty()) {

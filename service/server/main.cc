@@ -179,13 +179,10 @@ int main(int argc, char** argv) {
   options.watch_knowledge_dir = absl::GetFlag(FLAGS_watch_knowledge_dir);
   options.watch_period =
       absl::Seconds(absl::GetFlag(FLAGS_watch_period_seconds));
-<<<<<<< HEAD
   options.min_drugs = absl::GetFlag(FLAGS_min_drugs);
-=======
   options.allow_plaintext = absl::GetFlag(FLAGS_allow_plaintext);
   options.reflection = absl::GetFlag(FLAGS_reflection);
   options.admin_listen = absl::GetFlag(FLAGS_admin_listen);
->>>>>>> sec-transport
   auto server = dystonia::DystoniaServer::Start(options);
   if (!server.ok()) {
     std::cerr << "dystonia-server: " << server.status() << "\n";

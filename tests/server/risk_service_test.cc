@@ -84,50 +84,6 @@ TEST_F(RiskServiceTest, HealthIsServing) {
   }
 }
 
-TEST_F(RiskServiceTest, ReflectionListsTheServices) {
-  // grpc.reflection.v1alpha.ServerReflectionRequest{list_services: ""}:
-  // field 7, length-delimited, empty.
-  grpc::GenericStub stub(Channel());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  grpc::CompletionQueue queue;
-  auto call = stub.PrepareCall(
-      &context,
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &queue);
-  void* tag;
-  bool ok;
-  call->StartCall(reinterpret_cast<void*>(1));
-  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
-  const char list_services[] = {0x3a, 0x00};
-  grpc::Slice slice(list_services, sizeof(list_services));
-  grpc::ByteBuffer request(&slice, 1);
-  call->Write(request, reinterpret_cast<void*>(2));
-  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
-  grpc::ByteBuffer reply;
-  call->Read(&reply, reinterpret_cast<void*>(3));
-  ASSERT_TRUE(queue.Next(&tag, &ok) && ok);
-  std::vector<grpc::Slice> slices;
-  ASSERT_TRUE(reply.Dump(&slices).ok());
-  std::string bytes;
-  for (const auto& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  context.TryCancel();
-  grpc::Status finish_status;
-  call->Finish(&finish_status, reinterpret_cast<void*>(4));
-  while (queue.Next(&tag, &ok)) {
-    if (tag == reinterpret_cast<void*>(4)) break;
-  }
-  queue.Shutdown();
-  while (queue.Next(&tag, &ok)) {
-  }
-
-  // The service names appear verbatim inside the serialized response.
-  EXPECT_THAT(bytes, HasSubstr("dystonia.v1.RiskService"));
-  EXPECT_THAT(bytes, HasSubstr("grpc.health.v1.Health"));
-}
-
 TEST_F(RiskServiceTest, CheckFlagsHaloperidolIntramuscularInYoungManHigh) {
   v1::CheckResponse response;
 
