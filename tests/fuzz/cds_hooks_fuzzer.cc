@@ -14,12 +14,10 @@
 #include <memory>
 #include <string>
 
-#include "drug_db/drug_store.h"
-#include "drug_db/knowledge_holder.h"
-#include "drug_db/knowledge_import.h"
 #include "service/cds_hooks/cds_hooks.h"
 #include "service/cds_hooks/json_value.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/fuzz/seeded_cds_hooks.h"
 
 namespace dystonia::fuzz {
 namespace {
@@ -36,35 +34,6 @@ const Endpoint kEndpoints[] = {
     {"dystonia-risk-order-select", false},
 };
 
-std::string store_dir;
-
-void RemoveStore() { std::filesystem::remove_all(store_dir); }
-
-// The service over a store seeded from the bundled knowledge base.
-const cds_hooks::CdsHooksService& Service() {
-  static const auto* service = [] {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "cds-hooks-fuzz-XXXXXX")
-            .string();
-    Require(mkdtemp(pattern.data()) != nullptr, "temp dir created");
-    store_dir = pattern;
-    std::atexit(RemoveStore);
-    auto store = DrugStore::Open(store_dir);
-    Require(store.ok(), "store opens");
-    Require(SeedIfEmpty(**store, BundledKnowledgeDir()).ok(), "store seeded");
-    auto snapshot = KnowledgeSnapshot::Load(**store);
-    Require(snapshot.ok(), "snapshot loads");
-    auto* holder = new KnowledgeHolder;
-    holder->Set(*snapshot);
-    // No feedback rate limit: millions of inputs come from one caller, and
-    // the limit is not what is fuzzed here (caller_rate_limiter_test).
-    cds_hooks::CdsHooksOptions options;
-    options.feedback_rate_per_minute = 0;
-    return new cds_hooks::CdsHooksService(holder, store->release(), options);
-  }();
-  return *service;
-}
-
 }  // namespace
 }  // namespace dystonia::fuzz
 
@@ -75,8 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz::kEndpoints[data[0] % std::size(fuzz::kEndpoints)];
   const std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
   const absl::StatusOr<cds_hooks::json::Value> answer =
-      endpoint.is_hook ? fuzz::Service().Hook(endpoint.service_id, body)
-                       : fuzz::Service().Feedback(endpoint.service_id, body);
+      endpoint.is_hook ? fuzz::SeededCdsHooksService().Hook(endpoint.service_id, body)
+                       : fuzz::SeededCdsHooksService().Feedback(endpoint.service_id, body);
   if (!answer.ok()) {
     // kFailedPrecondition: prefetch missing and the request's fhirServer
     // is not one this service reads (no FHIR server is configured here).

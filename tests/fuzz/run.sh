@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 build_dir="${1:?usage: tests/fuzz/run.sh BUILD_DIR [SECONDS]}"
 seconds="${2:-60}"
 out="${FUZZ_OUT:-$build_dir/fuzz-out}"
-targets=(check_request knowledge_text cds_hooks audit_reader)
+targets=(check_request knowledge_text cds_hooks audit_reader http_request)
 
 rm -rf "$out"
 mkdir -p "$out"

@@ -114,6 +114,8 @@ class HttpHostileClientTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ASSERT_FALSE(during.empty()) << "the attack ended before any call";
+    // Sanitizer builds time the sanitizer, not the server.
+    if (testing::kSanitizedBuild) return;
     EXPECT_LE(Median(during), 10 * Median(usual_ms_) + 50)
         << "median during the attack " << Median(during)
         << " ms; usual " << Median(usual_ms_) << " ms";
