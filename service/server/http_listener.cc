@@ -130,7 +130,14 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   ~Connection() { EndRequest(); }
 
+  // Begins on the connection's own strand: every step of it runs there.
   void Start() {
+    net::dispatch(stream_.get_executor(),
+                  [self = this->shared_from_this()] { self->Begin(); });
+  }
+
+ private:
+  void Begin() {
     if constexpr (kTls) {
       Socket().expires_after(ToSteady(options_.request_timeout));
       stream_.async_handshake(
@@ -144,7 +151,6 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
   }
 
- private:
   beast::tcp_stream& Socket() { return beast::get_lowest_layer(stream_); }
 
   // A kept-alive connection waits up to idle_timeout for the first byte of
@@ -388,7 +394,6 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         });
   }
 
- private:
   Stream stream_;
   HttpListener::Impl* shared_;
   const HttpListenerOptions& options_;
