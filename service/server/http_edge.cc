@@ -2,9 +2,8 @@
 
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
+#include "service/server/listen_address.h"
 
 namespace dystonia {
 
@@ -16,23 +15,20 @@ HttpEdge::HttpEdge(const HttpEdgeOptions& options,
 absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     const HttpEdgeOptions& options, const cds_hooks::CdsHooksService* service,
     const AccessControl* access) {
-  const std::string& listen = options.listen;
-  const size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port) || port < 0 ||
-      port > 65535) {
+  absl::StatusOr<ListenAddress> address = ParseListenAddress(options.listen);
+  if (!address.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--http_listen: '", listen, "' is not host:port"));
+        absl::StrCat("--http_listen: ", address.status().message()));
   }
-  absl::string_view host = absl::string_view(listen).substr(0, colon);
-  // "[::1]:8080": the brackets are the URL's, not the address's.
-  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
-  if (host == "localhost") host = "127.0.0.1";
+  // The listener binds an IP address: "localhost" is the IPv4 loopback, and
+  // ":PORT" every IPv4 interface.
+  const std::string host = address->host == "localhost" ? "127.0.0.1"
+                           : address->host.empty()      ? "0.0.0.0"
+                                                        : address->host;
 
   HttpListenerOptions transport = options.limits;
-  transport.host = std::string(host);
-  transport.port = port;
+  transport.host = host;
+  transport.port = address->port;
   transport.tls_cert = options.tls_cert;
   transport.tls_key = options.tls_key;
   transport.tls_client_ca = options.tls_client_ca;
