@@ -274,11 +274,13 @@ bool Handshakes(int port, const std::string& tls_options) {
   return std::system(command.c_str()) == 0;
 }
 
+// Both TLS ports, gRPC and HTTP, hold the same policy.
 class CipherSuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const testing::Pki& pki = testing::TestPki();
     ServerOptions options = testing::LoopbackServerOptions("cipher-db");
+    options.http_listen = "127.0.0.1:0";
     options.tls_cert = pki.server_cert;
     options.tls_key = pki.server_key;
     auto server = DystoniaServer::Start(options);
@@ -289,31 +291,42 @@ class CipherSuiteTest : public ::testing::Test {
     delete server_;
     server_ = nullptr;
   }
+  static std::vector<int> Ports() {
+    return {server_->port(), server_->http_port()};
+  }
 
   static inline DystoniaServer* server_ = nullptr;
 };
 
 TEST_F(CipherSuiteTest, EcdheWithAeadIsAccepted) {
-  EXPECT_TRUE(Handshakes(server_->port(),
-                         "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256"));
-  EXPECT_TRUE(Handshakes(server_->port(), "-tls1_3"));
+  for (int port : Ports()) {
+    EXPECT_TRUE(Handshakes(port, "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256"))
+        << "port " << port;
+    EXPECT_TRUE(Handshakes(port, "-tls1_3")) << "port " << port;
+  }
 }
 
 TEST_F(CipherSuiteTest, StaticRsaKeyExchangeIsRefused) {
-  EXPECT_FALSE(
-      Handshakes(server_->port(), "-tls1_2 -cipher AES128-GCM-SHA256"));
+  for (int port : Ports()) {
+    EXPECT_FALSE(Handshakes(port, "-tls1_2 -cipher AES128-GCM-SHA256"))
+        << "port " << port;
+  }
 }
 
 TEST_F(CipherSuiteTest, CbcIsRefused) {
-  EXPECT_FALSE(
-      Handshakes(server_->port(), "-tls1_2 -cipher ECDHE-RSA-AES128-SHA"));
-  EXPECT_FALSE(
-      Handshakes(server_->port(), "-tls1_2 -cipher ECDHE-RSA-AES128-SHA256"));
+  for (int port : Ports()) {
+    EXPECT_FALSE(Handshakes(port, "-tls1_2 -cipher ECDHE-RSA-AES128-SHA"))
+        << "port " << port;
+    EXPECT_FALSE(Handshakes(port, "-tls1_2 -cipher ECDHE-RSA-AES128-SHA256"))
+        << "port " << port;
+  }
 }
 
 TEST_F(CipherSuiteTest, TlsBelowOnePointTwoIsRefused) {
-  EXPECT_FALSE(
-      Handshakes(server_->port(), "-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'"));
+  for (int port : Ports()) {
+    EXPECT_FALSE(Handshakes(port, "-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'"))
+        << "port " << port;
+  }
 }
 
 }  // namespace
