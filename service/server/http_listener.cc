@@ -213,8 +213,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
         *length > static_cast<std::uint64_t>(options_.max_body_bytes)) {
       return Refuse(413, "the body is too large");
     }
-    keep_alive_ = request.keep_alive();
-    version_ = request.version();
+    // Answers are HTTP/1.1 whatever the request's version (RFC 9110 6.2: a
+    // server sends the highest version it conforms to); an HTTP/1.0 client
+    // gets its answer and the connection closes.
+    keep_alive_ = request.version() >= 11 && request.keep_alive();
     ++shared_->requests_in_flight;
     counted_ = true;
 
@@ -247,7 +249,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     body_reservation_ = BodyReservation(&shared_->bodies, expected);
     if (absl::EqualsIgnoreCase(View(request[http::field::expect]),
                                "100-continue")) {
-      continue_.emplace(http::status::continue_, version_);
+      continue_.emplace(http::status::continue_, 11);
       return http::async_write(
           stream_, *continue_,
           [self = this->shared_from_this()](beast::error_code ec,
@@ -335,7 +337,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       keep_alive_ = false;
     }
     response_ = {};
-    response_.version(version_);
+    response_.version(11);
     response_.result(static_cast<unsigned>(answer.status));
     if (!answer.content_type.empty()) {
       response_.set(http::field::content_type, answer.content_type);
@@ -409,7 +411,6 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   bool handler_done_ = true;
   bool keep_alive_ = false;
   bool counted_ = false;
-  unsigned version_ = 11;
   int served_ = 0;
 };
 

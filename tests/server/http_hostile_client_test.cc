@@ -351,6 +351,20 @@ TEST_F(HttpHostileClientTest, InvalidUtf8IsABadRequest) {
   EXPECT_THAT(BodyOf(response), HasSubstr("UTF-8"));
 }
 
+// Found by the http_request fuzzer: an HTTP/1.0 request was answered
+// "HTTP/1.0 200"; the server answers in its own version, 1.1, and closes.
+TEST_F(HttpHostileClientTest, AnHttp10RequestGetsAnHttp11AnswerThenTheClose) {
+  RawHttpConnection connection(http_port_, "127.0.0.3");
+  connection.Send(absl::StrCat(
+      "GET /cds-services HTTP/1.0\r\nHost: a\r\n", Authorization(), "\r\n",
+      "GET /cds-services HTTP/1.1\r\nHost: a\r\n\r\n"));
+
+  const std::string response = connection.ReadResponse();
+
+  EXPECT_EQ(response.compare(0, 12, "HTTP/1.1 200"), 0) << response;
+  EXPECT_TRUE(connection.ClosedByServer());
+}
+
 TEST_F(HttpHostileClientTest, SigtermDuringAnAttackStopsTheServer) {
   std::vector<std::unique_ptr<RawHttpConnection>> slow;
   for (int i = 0; i < 8; ++i) {
