@@ -16,6 +16,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -55,9 +57,10 @@ std::string Exchange(const std::string& bytes, bool* closed) {
   server.sin_family = AF_INET;
   server.sin_port = htons(static_cast<uint16_t>(HttpPort()));
   inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
-  Require(connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof(server)) ==
-              0,
-          "the HTTP port accepts a connection");
+  if (connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof(server)) != 0) {
+    std::fprintf(stderr, "fuzz: connect: %s\n", std::strerror(errno));
+    Require(false, "the HTTP port accepts a connection");
+  }
   size_t sent = 0;
   while (sent < bytes.size()) {
     const ssize_t n =
@@ -97,6 +100,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool closed = false;
   const std::string response =
       Exchange(std::string(reinterpret_cast<const char*>(data), size), &closed);
+  if (!closed) {
+    std::fprintf(stderr, "fuzz: still open after %zu bytes of answer: %.200s\n",
+                 response.size(), response.c_str());
+  }
   Require(closed, "the server closes once the client has finished");
   if (!response.empty()) {
     Require(StartsWithStatusLine(response), "an answer starts with a status");
