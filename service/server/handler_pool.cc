@@ -15,10 +15,11 @@ HandlerPool::HandlerPool(int threads, int max_queued)
 HandlerPool::~HandlerPool() {
   std::deque<std::function<void()>> dropped;
   {
-    absl::MutexLock lock(&mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     dropped.swap(queue_);
   }
+  work_or_stop_.notify_all();
   // The dropped jobs are destroyed outside the lock: what they hold (a
   // connection) may take time to release.
   dropped.clear();
@@ -26,22 +27,21 @@ HandlerPool::~HandlerPool() {
 }
 
 bool HandlerPool::TrySubmit(std::function<void()> job) {
-  absl::MutexLock lock(&mutex_);
-  if (stopping_ || queue_.size() >= max_queued_) return false;
-  queue_.push_back(std::move(job));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(job));
+  }
+  work_or_stop_.notify_one();
   return true;
-}
-
-bool HandlerPool::HasWorkOrStops() const {
-  return stopping_ || !queue_.empty();
 }
 
 void HandlerPool::RunJobs() {
   while (true) {
     std::function<void()> job;
     {
-      absl::MutexLock lock(&mutex_);
-      mutex_.Await(absl::Condition(this, &HandlerPool::HasWorkOrStops));
+      std::unique_lock<std::mutex> lock(mutex_);
+      work_or_stop_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();

@@ -1,13 +1,12 @@
 #ifndef DYSTONIA_SERVICE_SERVER_HANDLER_POOL_H_
 #define DYSTONIA_SERVICE_SERVER_HANDLER_POOL_H_
 
+#include <condition_variable>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 
 namespace dystonia {
 
@@ -31,12 +30,14 @@ class HandlerPool {
 
  private:
   void RunJobs();
-  bool HasWorkOrStops() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const size_t max_queued_;
-  absl::Mutex mutex_;
-  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mutex_);
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  // std::mutex rather than absl::Mutex: Debian's abseil is not built for
+  // ThreadSanitizer, which then cannot see Await's hand-over.
+  std::mutex mutex_;
+  std::condition_variable work_or_stop_;
+  std::deque<std::function<void()>> queue_;  // guarded by mutex_
+  bool stopping_ = false;                    // guarded by mutex_
   std::vector<std::thread> threads_;
 };
 
