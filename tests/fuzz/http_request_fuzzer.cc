@@ -8,12 +8,13 @@
 // finished; and it still answers a plain discovery request afterwards.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -45,26 +46,57 @@ int HttpPort() {
   return port;
 }
 
-// Sends `bytes`, half-closes, and returns all the server sent before it
-// closed; `closed` is false when it had not closed within 8 s.
-std::string Exchange(const std::string& bytes, bool* closed) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  Require(fd >= 0, "a socket");
-  timeval timeout{8, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+// libFuzzer's -timeout alarm (SIGALRM every few seconds) interrupts blocking
+// socket calls; an interrupted call is retried, never taken for the
+// server's doing (it once was: a "connection neither answered nor closed").
+constexpr auto kServerPatience = std::chrono::seconds(8);
+
+// Waits until `fd` is ready for `events` or the deadline passes.
+bool WaitFor(int fd, short events,
+             std::chrono::steady_clock::time_point deadline) {
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd watched{fd, events, 0};
+    const int ready = poll(&watched, 1, static_cast<int>(left.count()));
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR) return false;
+  }
+}
+
+void Connect(int fd) {
   sockaddr_in server{};
   server.sin_family = AF_INET;
   server.sin_port = htons(static_cast<uint16_t>(HttpPort()));
   inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof(server)) != 0) {
-    std::fprintf(stderr, "fuzz: connect: %s\n", std::strerror(errno));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof(server)) == 0) {
+    return;
+  }
+  int error = errno;
+  if (error == EINTR &&
+      WaitFor(fd, POLLOUT, std::chrono::steady_clock::now() + kServerPatience)) {
+    socklen_t size = sizeof(error);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
+  }
+  if (error != 0 && error != EISCONN) {
+    std::fprintf(stderr, "fuzz: connect: %s\n", std::strerror(error));
     Require(false, "the HTTP port accepts a connection");
   }
+}
+
+// Sends `bytes`, half-closes, and returns all the server sent before it
+// closed; `closed` is false when it had not closed within kServerPatience.
+std::string Exchange(const std::string& bytes, bool* closed) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  Require(fd >= 0, "a socket");
+  Connect(fd);
+  const auto deadline = std::chrono::steady_clock::now() + kServerPatience;
   size_t sent = 0;
-  while (sent < bytes.size()) {
-    const ssize_t n =
-        send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+  while (sent < bytes.size() && WaitFor(fd, POLLOUT, deadline)) {
+    const ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent,
+                           MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n <= 0) break;  // the server refused early and closed
     sent += static_cast<size_t>(n);
   }
@@ -72,13 +104,17 @@ std::string Exchange(const std::string& bytes, bool* closed) {
   std::string received;
   char chunk[8192];
   *closed = false;
-  while (true) {
-    const ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
+  while (WaitFor(fd, POLLIN, deadline)) {
+    const ssize_t n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno == ECONNRESET)) {
       *closed = true;
       break;
     }
-    if (n < 0) break;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) {
+      std::fprintf(stderr, "fuzz: recv: %s\n", std::strerror(errno));
+      break;
+    }
     received.append(chunk, static_cast<size_t>(n));
   }
   close(fd);

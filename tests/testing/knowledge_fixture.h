@@ -26,7 +26,8 @@ inline std::shared_ptr<const KnowledgeSnapshot> BundledKnowledge() {
   return snapshot;
 }
 
-// A fresh, empty directory under the test temp dir.
+// A fresh, empty directory under the test temp dir, removed when the test
+// process ends (unless DYSTONIA_KEEP_TEST_DIRS is set).
 std::string NewTempDir(const std::string& name);
 
 // Sets `path` to mode 0600, as the server demands of key and token files.
