@@ -9,12 +9,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "clients/common/condition_code.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/common/condition_code.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia::audit {
 namespace {
@@ -50,60 +51,15 @@ constexpr const char* kFieldNames[kFieldCount] = {
 
 constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
 
-// A word of the file (any case) and the value it means.
+// Words for sex, route and status: the vocabulary common.proto defines
+// (proto/vocabulary/enum_words.h); "" is unspecified.
 template <typename Enum>
-struct Word {
-  const char* text;
-  Enum value;
-};
-
-constexpr Word<v1::Sex> kSexes[] = {
-    {"male", v1::SEX_MALE},     {"m", v1::SEX_MALE},
-    {"female", v1::SEX_FEMALE}, {"f", v1::SEX_FEMALE},
-    {"other", v1::SEX_OTHER},   {"unknown", v1::SEX_UNKNOWN},
-    {"u", v1::SEX_UNKNOWN},     {"", v1::SEX_UNSPECIFIED}};
-
-constexpr Word<v1::Route> kRoutes[] = {
-    {"", v1::ROUTE_UNSPECIFIED},
-    {"oral", v1::ROUTE_ORAL},
-    {"po", v1::ROUTE_ORAL},
-    {"im", v1::ROUTE_INTRAMUSCULAR},
-    {"intramuscular", v1::ROUTE_INTRAMUSCULAR},
-    {"iv", v1::ROUTE_INTRAVENOUS},
-    {"intravenous", v1::ROUTE_INTRAVENOUS},
-    {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE},
-    {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE},
-    {"long_acting_injectable", v1::ROUTE_LONG_ACTING_INJECTABLE},
-    {"rectal", v1::ROUTE_RECTAL},
-    {"pr", v1::ROUTE_RECTAL},
-    {"transdermal", v1::ROUTE_TRANSDERMAL},
-    {"sublingual", v1::ROUTE_SUBLINGUAL},
-    {"sl", v1::ROUTE_SUBLINGUAL},
-    {"other", v1::ROUTE_OTHER}};
-
-constexpr Word<v1::MedicationStatus> kStatuses[] = {
-    {"", v1::MEDICATION_STATUS_UNSPECIFIED},
-    {"proposed", v1::MEDICATION_STATUS_PROPOSED},
-    {"new", v1::MEDICATION_STATUS_PROPOSED},
-    {"active", v1::MEDICATION_STATUS_ACTIVE}};
-
-template <typename Enum, size_t N>
-absl::Status ParseWord(const Word<Enum> (&words)[N], absl::string_view field,
-                       absl::string_view text, Enum* out) {
-  const std::string folded =
-      absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
-  for (const Word<Enum>& word : words) {
-    if (folded == word.text) {
-      *out = word.value;
-      return absl::OkStatus();
-    }
-  }
-  std::vector<std::string> known;
-  for (const Word<Enum>& word : words) {
-    if (*word.text != '\0') known.push_back(word.text);
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": '", text, "' is not one of ", absl::StrJoin(known, ", ")));
+absl::Status ParseWord(absl::string_view field, absl::string_view text,
+                       Enum* out) {
+  absl::StatusOr<Enum> value = ParseEnumWord<Enum>(field, text);
+  if (!value.ok()) return value.status();
+  *out = *value;
+  return absl::OkStatus();
 }
 
 // An optional number: empty means 0 (not given).
@@ -390,8 +346,7 @@ bool PrescriptionReader::NextCsv(
       continue;
     }
     v1::Sex sex = v1::SEX_UNSPECIFIED;
-    if (absl::Status status =
-            ParseWord(kSexes, "sex", field(fields, kSex), &sex);
+    if (absl::Status status = ParseWord("sex", field(fields, kSex), &sex);
         !status.ok()) {
       reject(status.message());
       continue;
@@ -417,11 +372,9 @@ bool PrescriptionReader::NextCsv(
     double dose = 0;
     int32_t days = 0;
     int32_t increased = 0;
-    absl::Status parsed =
-        ParseWord(kRoutes, "route", field(fields, kRoute), &route);
+    absl::Status parsed = ParseWord("route", field(fields, kRoute), &route);
     if (parsed.ok())
-      parsed =
-          ParseWord(kStatuses, "status", field(fields, kStatus), &status_word);
+      parsed = ParseWord("status", field(fields, kStatus), &status_word);
     if (parsed.ok())
       parsed = ParseNumber("daily_dose_mg", field(fields, kDailyDoseMg), &dose);
     if (parsed.ok())

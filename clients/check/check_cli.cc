@@ -1,6 +1,6 @@
 #include "clients/check/check_cli.h"
 
-#include <map>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -9,29 +9,13 @@
 #include "absl/strings/str_replace.h"
 #include "clients/common/condition_code.h"
 #include "proto/views/finding_citations.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia {
 namespace {
 
 absl::Status Bad(absl::string_view option, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat("--", option, ": ", reason));
-}
-
-// Accepts "intramuscular", "IM", "ROUTE_INTRAMUSCULAR", ...
-template <typename Enum>
-bool ParseEnumWord(absl::string_view word, absl::string_view prefix,
-                   const std::map<std::string, Enum>& aliases,
-                   bool (*parse)(const std::string&, Enum*), Enum* out) {
-  std::string lower = absl::AsciiStrToLower(word);
-  absl::StrReplaceAll({{"-", "_"}, {" ", "_"}}, &lower);
-  auto alias = aliases.find(lower);
-  if (alias != aliases.end()) {
-    *out = alias->second;
-    return true;
-  }
-  std::string upper = absl::AsciiStrToUpper(lower);
-  if (parse(upper, out)) return true;
-  return parse(absl::StrCat(prefix, upper), out);
 }
 
 const char* LevelWord(v1::RiskLevel level) {
@@ -89,9 +73,13 @@ Medication options apply to the --med before them; --med "" with --rxcui
 hyphens optional) orders by code. --condition and
 --condition_code each add one of the patient's conditions (repeat them);
 SYSTEM is sct (SNOMED CT), icd10cm, icd10 or a code-system URI, e.g.
---condition_code sct|49049000 --condition "Parkinson's disease". Routes: oral,
-intramuscular (im), intravenous (iv), long_acting_injectable (lai), rectal,
-transdermal, sublingual, other. Example:
+--condition_code sct|49049000 --condition "Parkinson's disease".
+)" +
+         absl::StrCat("Routes: ", AcceptedEnumWords<v1::Route>(),
+                      ".\nSexes: ", AcceptedEnumWords<v1::Sex>(),
+                      ". Statuses: ", AcceptedEnumWords<v1::MedicationStatus>(),
+                      ".\n") +
+         R"(Example:
   dystonia-check --age 19 --sex male --med Haldol --route intramuscular --med metformin
 )";
 }
@@ -101,15 +89,6 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
   CheckInvocation invocation;
   v1::CheckRequest& request = invocation.request;
   v1::Medication* current = nullptr;
-  static const std::map<std::string, v1::Route> kRoutes = {
-      {"im", v1::ROUTE_INTRAMUSCULAR}, {"iv", v1::ROUTE_INTRAVENOUS},
-      {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE}, {"po", v1::ROUTE_ORAL},
-      {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE}, {"sl", v1::ROUTE_SUBLINGUAL},
-      {"pr", v1::ROUTE_RECTAL}};
-  static const std::map<std::string, v1::Sex> kSexes = {
-      {"m", v1::SEX_MALE}, {"f", v1::SEX_FEMALE}};
-  static const std::map<std::string, v1::MedicationStatus> kStatuses = {};
-  static const std::map<std::string, v1::CheckView> kViews = {};
   v1::CheckView view_given = v1::CHECK_VIEW_UNSPECIFIED;
 
   for (size_t i = 0; i < args.size(); ++i) {
@@ -155,11 +134,9 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
     if (option == "server") {
       invocation.server = value;
     } else if (option == "view") {
-      if (!ParseEnumWord(value, "CHECK_VIEW_", kViews, v1::CheckView_Parse,
-                         &view_given) ||
-          view_given == v1::CHECK_VIEW_UNSPECIFIED) {
-        return Bad(option, "is compact, full or basic");
-      }
+      std::optional<v1::CheckView> view = EnumOfWord<v1::CheckView>(value);
+      if (!view.has_value()) return Bad(option, "is compact, full or basic");
+      view_given = *view;
     } else if (option == "request_id") {
       request.set_request_id(value);
     } else if (option == "timeout") {
@@ -174,13 +151,12 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
       }
       request.mutable_patient()->set_age_years(age);
     } else if (option == "sex") {
-      v1::Sex sex;
-      if (!ParseEnumWord<v1::Sex>(value, "SEX_", kSexes, &v1::Sex_Parse, &sex)) {
-        return Bad(option, absl::StrCat("'", value,
-                                        "' is not male, female, other or "
-                                        "unknown"));
+      std::optional<v1::Sex> sex = EnumOfWord<v1::Sex>(value);
+      if (!sex.has_value()) {
+        return Bad(option, absl::StrCat("'", value, "' is not one of ",
+                                        AcceptedEnumWords<v1::Sex>()));
       }
-      request.mutable_patient()->set_sex(sex);
+      request.mutable_patient()->set_sex(*sex);
     } else if (option == "weight") {
       double weight = 0;
       if (!absl::SimpleAtod(value, &weight)) {
@@ -198,23 +174,22 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
       current->set_name(value);
     } else if (option == "route") {
       if (absl::Status s = need_med(); !s.ok()) return s;
-      v1::Route route;
-      if (!ParseEnumWord<v1::Route>(value, "ROUTE_", kRoutes, &v1::Route_Parse,
-                                    &route)) {
-        return Bad(option, absl::StrCat("'", value, "' is not a route"));
+      std::optional<v1::Route> route = EnumOfWord<v1::Route>(value);
+      if (!route.has_value()) {
+        return Bad(option, absl::StrCat("'", value, "' is not one of ",
+                                        AcceptedEnumWords<v1::Route>()));
       }
-      current->set_route(route);
+      current->set_route(*route);
     } else if (option == "status") {
       if (absl::Status s = need_med(); !s.ok()) return s;
-      v1::MedicationStatus status;
-      if (!ParseEnumWord<v1::MedicationStatus>(value, "MEDICATION_STATUS_",
-                                               kStatuses,
-                                               &v1::MedicationStatus_Parse,
-                                               &status)) {
-        return Bad(option, absl::StrCat("'", value,
-                                        "' is not proposed or active"));
+      std::optional<v1::MedicationStatus> status =
+          EnumOfWord<v1::MedicationStatus>(value);
+      if (!status.has_value()) {
+        return Bad(option,
+                   absl::StrCat("'", value, "' is not one of ",
+                                AcceptedEnumWords<v1::MedicationStatus>()));
       }
-      current->set_status(status);
+      current->set_status(*status);
     } else if (option == "dose") {
       if (absl::Status s = need_med(); !s.ok()) return s;
       double dose = 0;

@@ -15,6 +15,7 @@
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
+const protobuf = require('protobufjs');
 
 const PROTO_DIR = path.resolve(__dirname, '..', '..', 'proto');
 const DEFAULT_TARGET = '127.0.0.1:50051';
@@ -37,20 +38,30 @@ function enumNames(fullName) {
   return definition.type.value.map((value) => value.name);
 }
 
-const ROUTE_ALIASES = {
-  im: 'INTRAMUSCULAR',
-  iv: 'INTRAVENOUS',
-  lai: 'LONG_ACTING_INJECTABLE',
-  depot: 'LONG_ACTING_INJECTABLE',
-  po: 'ORAL',
-  sl: 'SUBLINGUAL',
-  pr: 'RECTAL',
-};
+// The API's vocabulary: the words common.proto gives enum values ("im" for
+// intramuscular), read with protobufjs, which keeps value options
+// (proto-loader's descriptors drop them). The same words the C++ and Python
+// clients read.
+const vocabulary = (() => {
+  const root = new protobuf.Root();
+  const resolveImport = root.resolvePath;
+  root.resolvePath = (origin, target) =>
+      (target.startsWith('google/protobuf/') ? resolveImport(origin, target)
+                                              : path.join(PROTO_DIR, target));
+  root.loadSync('dystonia/v1/risk_service.proto', { keepCase: true });
+  return root;
+})();
 
-// 'male', 'SEX_MALE', 'Long-acting injectable' or a number -> the enum value
-// name. undefined, null and '' mean unspecified. Throws a RangeError naming the
-// accepted words otherwise.
-function enumValue(fullName, prefix, word, what, aliases) {
+function enumWords(fullName, valueName) {
+  const options =
+      (vocabulary.lookupEnum(fullName).valuesOptions || {})[valueName] || {};
+  return (options['(words)'] || '').split(/\s+/).filter(Boolean);
+}
+
+// 'male', 'SEX_MALE', 'Long-acting injectable', 'im' or a number -> the enum
+// value name. undefined, null and '' mean unspecified. Throws a RangeError
+// naming the accepted words otherwise.
+function enumValue(fullName, prefix, word, what) {
   const names = enumNames(fullName);
   if (word === undefined || word === null || word === '') {
     return names[0];
@@ -64,13 +75,17 @@ function enumValue(fullName, prefix, word, what, aliases) {
   if (typeof word !== 'string') {
     throw new TypeError(`${what} must be a word, not ${typeof word}`);
   }
-  let key = word.trim().replace(/[-\s]/g, '_').toUpperCase();
-  if (aliases && aliases[key.toLowerCase()]) key = aliases[key.toLowerCase()];
-  for (const candidate of [key, prefix + key]) {
-    if (names.includes(candidate)) return candidate;
+  const key = word.trim().replace(/[-\s]/g, '_').toUpperCase();
+  const accepted = [];
+  for (const name of names.filter((n) => n !== `${prefix}UNSPECIFIED`)) {
+    const short = name.slice(prefix.length);
+    const words = enumWords(fullName, name);
+    if (key === name || key === short || words.includes(key.toLowerCase())) {
+      return name;
+    }
+    accepted.push(short.toLowerCase() +
+                  (words.length ? ` (${words.join(', ')})` : ''));
   }
-  const accepted = names.filter((n) => n !== `${prefix}UNSPECIFIED`)
-                       .map((n) => n.slice(prefix.length).toLowerCase());
   throw new RangeError(
       `unknown ${what} ${JSON.stringify(word)}; expected one of: ` +
       accepted.join(', '));
@@ -150,8 +165,7 @@ function makeMedication(medication) {
     name: medication.name || '',
     rxcui: String(medication.rxcui || ''),
     atc_code: medication.atc_code || '',
-    route: enumValue('dystonia.v1.Route', 'ROUTE_', medication.route, 'route',
-                     ROUTE_ALIASES),
+    route: enumValue('dystonia.v1.Route', 'ROUTE_', medication.route, 'route'),
     daily_dose_mg: Number(medication.daily_dose_mg || 0),
     status: enumValue('dystonia.v1.MedicationStatus', 'MEDICATION_STATUS_',
                       medication.status, 'status'),

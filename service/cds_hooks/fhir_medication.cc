@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "drug_db/condition_codes.h"
 #include "drug_db/name_normalizer.h"
+#include "proto/vocabulary/enum_words.h"
 #include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
@@ -147,23 +148,20 @@ v1::Route RouteFrom(const Value* route) {
        absl::StrSplit(words, absl::ByAnyChar(" ,;/()-."), absl::SkipEmpty())) {
     tokens.insert(std::string(token));
   }
-  if (absl::StrContains(words, "intramuscular") || tokens.contains("im")) {
-    return v1::ROUTE_INTRAMUSCULAR;
-  }
-  if (absl::StrContains(words, "intravenous") || tokens.contains("iv")) {
-    return v1::ROUTE_INTRAVENOUS;
-  }
-  if (absl::StrContains(words, "oral") || absl::StrContains(words, "mouth") ||
-      tokens.contains("po")) {
-    return v1::ROUTE_ORAL;
-  }
-  if (absl::StrContains(words, "rectal") || absl::StrContains(words, "rectum") ||
-      tokens.contains("pr")) {
-    return v1::ROUTE_RECTAL;
-  }
-  if (absl::StrContains(words, "transdermal")) return v1::ROUTE_TRANSDERMAL;
-  if (absl::StrContains(words, "sublingual") || tokens.contains("sl")) {
-    return v1::ROUTE_SUBLINGUAL;
+  // A text may name several routes: parenteral ones first (the higher
+  // acute risk). A route is named by its word in the text ("intramuscular"
+  // in "intramuscularly") or by a token of the API's vocabulary ("im", "po",
+  // "mouth": common.proto).
+  for (const v1::Route route :
+       {v1::ROUTE_INTRAMUSCULAR, v1::ROUTE_INTRAVENOUS, v1::ROUTE_ORAL,
+        v1::ROUTE_RECTAL, v1::ROUTE_TRANSDERMAL, v1::ROUTE_SUBLINGUAL}) {
+    const auto* value =
+        google::protobuf::GetEnumDescriptor<v1::Route>()->FindValueByNumber(
+            route);
+    if (absl::StrContains(words, ShortEnumName(*value))) return route;
+    for (const std::string& token : tokens) {
+      if (EnumOfWord<v1::Route>(token) == route) return route;
+    }
   }
   if (!tokens.empty()) return v1::ROUTE_OTHER;
   return v1::ROUTE_UNSPECIFIED;

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "drug_db/name_normalizer.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia {
 namespace {
@@ -27,68 +28,65 @@ const absl::flat_hash_set<absl::string_view>& StrengthWords() {
 }
 
 // Words that say how a product is given, not what it is. Each maps to the
-// route it implies (ROUTE_UNSPECIFIED when it implies none).
-const absl::flat_hash_map<absl::string_view, v1::Route>& FormWords() {
-  static const auto* words =
-      new absl::flat_hash_map<absl::string_view, v1::Route>{
-          {"tablet", v1::ROUTE_ORAL},
-          {"tablets", v1::ROUTE_ORAL},
-          {"tab", v1::ROUTE_ORAL},
-          {"tabs", v1::ROUTE_ORAL},
-          {"capsule", v1::ROUTE_ORAL},
-          {"capsules", v1::ROUTE_ORAL},
-          {"cap", v1::ROUTE_ORAL},
-          {"caps", v1::ROUTE_ORAL},
-          {"oral", v1::ROUTE_ORAL},
-          {"po", v1::ROUTE_ORAL},
-          {"solution", v1::ROUTE_UNSPECIFIED},
-          {"suspension", v1::ROUTE_ORAL},
-          {"syrup", v1::ROUTE_ORAL},
-          {"elixir", v1::ROUTE_ORAL},
-          {"liquid", v1::ROUTE_ORAL},
-          {"drops", v1::ROUTE_ORAL},
-          {"concentrate", v1::ROUTE_ORAL},
-          {"odt", v1::ROUTE_ORAL},
-          {"orally", v1::ROUTE_ORAL},
-          {"disintegrating", v1::ROUTE_ORAL},
-          {"film", v1::ROUTE_ORAL},
-          {"coated", v1::ROUTE_ORAL},
-          {"chewable", v1::ROUTE_ORAL},
-          {"er", v1::ROUTE_UNSPECIFIED},
-          {"xr", v1::ROUTE_UNSPECIFIED},
-          {"sr", v1::ROUTE_UNSPECIFIED},
-          {"cr", v1::ROUTE_UNSPECIFIED},
-          {"xl", v1::ROUTE_UNSPECIFIED},
-          {"extended", v1::ROUTE_UNSPECIFIED},
-          {"release", v1::ROUTE_UNSPECIFIED},
-          {"delayed", v1::ROUTE_UNSPECIFIED},
-          {"modified", v1::ROUTE_UNSPECIFIED},
-          {"prolonged", v1::ROUTE_UNSPECIFIED},
-          {"injection", v1::ROUTE_INTRAMUSCULAR},
-          {"injectable", v1::ROUTE_INTRAMUSCULAR},
-          {"inj", v1::ROUTE_INTRAMUSCULAR},
-          {"im", v1::ROUTE_INTRAMUSCULAR},
-          {"intramuscular", v1::ROUTE_INTRAMUSCULAR},
-          {"iv", v1::ROUTE_INTRAVENOUS},
-          {"intravenous", v1::ROUTE_INTRAVENOUS},
-          {"infusion", v1::ROUTE_INTRAVENOUS},
-          {"vial", v1::ROUTE_UNSPECIFIED},
-          {"ampule", v1::ROUTE_UNSPECIFIED},
-          {"ampoule", v1::ROUTE_UNSPECIFIED},
-          {"syringe", v1::ROUTE_UNSPECIFIED},
-          {"prefilled", v1::ROUTE_UNSPECIFIED},
-          {"depot", v1::ROUTE_LONG_ACTING_INJECTABLE},
-          {"lai", v1::ROUTE_LONG_ACTING_INJECTABLE},
-          {"suppository", v1::ROUTE_RECTAL},
-          {"suppositories", v1::ROUTE_RECTAL},
-          {"rectal", v1::ROUTE_RECTAL},
-          {"pr", v1::ROUTE_RECTAL},
-          {"patch", v1::ROUTE_TRANSDERMAL},
-          {"transdermal", v1::ROUTE_TRANSDERMAL},
-          {"sublingual", v1::ROUTE_SUBLINGUAL},
-          {"sl", v1::ROUTE_SUBLINGUAL},
-          {"buccal", v1::ROUTE_SUBLINGUAL},
-      };
+// route it implies (ROUTE_UNSPECIFIED when it implies none): the dose forms
+// here, and the route words of the API's vocabulary (common.proto: "im",
+// "oral", "depot", ...), but not "other".
+const absl::flat_hash_map<std::string, v1::Route>& FormWords() {
+  static const auto* words = [] {
+    auto* table = new absl::flat_hash_map<std::string, v1::Route>{
+        {"tablet", v1::ROUTE_ORAL},
+        {"tablets", v1::ROUTE_ORAL},
+        {"tab", v1::ROUTE_ORAL},
+        {"tabs", v1::ROUTE_ORAL},
+        {"capsule", v1::ROUTE_ORAL},
+        {"capsules", v1::ROUTE_ORAL},
+        {"cap", v1::ROUTE_ORAL},
+        {"caps", v1::ROUTE_ORAL},
+        {"solution", v1::ROUTE_UNSPECIFIED},
+        {"suspension", v1::ROUTE_ORAL},
+        {"syrup", v1::ROUTE_ORAL},
+        {"elixir", v1::ROUTE_ORAL},
+        {"liquid", v1::ROUTE_ORAL},
+        {"drops", v1::ROUTE_ORAL},
+        {"concentrate", v1::ROUTE_ORAL},
+        {"odt", v1::ROUTE_ORAL},
+        {"orally", v1::ROUTE_ORAL},
+        {"disintegrating", v1::ROUTE_ORAL},
+        {"film", v1::ROUTE_ORAL},
+        {"coated", v1::ROUTE_ORAL},
+        {"chewable", v1::ROUTE_ORAL},
+        {"er", v1::ROUTE_UNSPECIFIED},
+        {"xr", v1::ROUTE_UNSPECIFIED},
+        {"sr", v1::ROUTE_UNSPECIFIED},
+        {"cr", v1::ROUTE_UNSPECIFIED},
+        {"xl", v1::ROUTE_UNSPECIFIED},
+        {"extended", v1::ROUTE_UNSPECIFIED},
+        {"release", v1::ROUTE_UNSPECIFIED},
+        {"delayed", v1::ROUTE_UNSPECIFIED},
+        {"modified", v1::ROUTE_UNSPECIFIED},
+        {"prolonged", v1::ROUTE_UNSPECIFIED},
+        {"injection", v1::ROUTE_INTRAMUSCULAR},
+        {"injectable", v1::ROUTE_INTRAMUSCULAR},
+        {"inj", v1::ROUTE_INTRAMUSCULAR},
+        {"infusion", v1::ROUTE_INTRAVENOUS},
+        {"vial", v1::ROUTE_UNSPECIFIED},
+        {"ampule", v1::ROUTE_UNSPECIFIED},
+        {"ampoule", v1::ROUTE_UNSPECIFIED},
+        {"syringe", v1::ROUTE_UNSPECIFIED},
+        {"prefilled", v1::ROUTE_UNSPECIFIED},
+        {"suppository", v1::ROUTE_RECTAL},
+        {"suppositories", v1::ROUTE_RECTAL},
+        {"patch", v1::ROUTE_TRANSDERMAL},
+        {"buccal", v1::ROUTE_SUBLINGUAL},
+    };
+    for (auto& [word, route] :
+         EnumWordList(*google::protobuf::GetEnumDescriptor<v1::Route>())) {
+      if (route != v1::ROUTE_OTHER) {
+        table->emplace(std::move(word), static_cast<v1::Route>(route));
+      }
+    }
+    return table;
+  }();
   return *words;
 }
 

@@ -461,9 +461,10 @@ TEST(KnowledgeLintTest, RemarksNameRealIdsAndAgreeWithTheTiers) {
 // sources/*.md or the review.
 TEST(KnowledgeLintTest, SpeaksOfPublicSourcesOnly) {
   static constexpr const char* kWorkstationWords[] = {
-      "read_file", "find_string", "find_files", "look-up", "lookups",
-      "/work/", "kbtool", "validate-mine", "working tree", "helper",
-      "search tool"};
+      "read_file",   "find_string", "find_files",    "look-up",      "lookups",
+      "/work/",      "kbtool",      "validate-mine", "working tree", "helper",
+      "search tool", "`search`",    "corpus docs",   "stored-page",  "file id",
+      "read id",     "/tmp/",       "subagent"};
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(BundledKnowledgeDir())) {

@@ -110,6 +110,23 @@ test('dystonia-risk-client', async (t) => {
           /dose_mg/);
     });
 
+    await t.test('the vocabulary is common.proto\'s', () => {
+      // The words the C++ and Python clients read from common.proto's
+      // `words` options: "u", "depot", "pr", "new".
+      const request = makeRequest(
+          { age_years: 40, sex: 'u' },
+          [{ name: 'x', route: 'depot', status: 'new' },
+           { name: 'y', route: 'pr' }]);
+      assert.strictEqual(request.patient.sex, 'SEX_UNKNOWN');
+      assert.deepStrictEqual(
+          request.medications.map((m) => m.route),
+          ['ROUTE_LONG_ACTING_INJECTABLE', 'ROUTE_RECTAL']);
+      assert.strictEqual(request.medications[0].status,
+                         'MEDICATION_STATUS_PROPOSED');
+      assert.throws(() => makeRequest({}, [{ name: 'x', route: 'nasal' }]),
+                    /intramuscular \(im\)/);
+    });
+
     await t.test('words map to enum names', () => {
       const request = makeRequest(
           { age_years: 0.5, sex: 'FEMALE' },

@@ -21,6 +21,7 @@ try:
     from dystonia.v1 import common_pb2
     from dystonia.v1 import risk_service_pb2
     from dystonia.v1 import risk_service_pb2_grpc
+    from dystonia.v1 import vocabulary_pb2
 except ImportError as error:  # pragma: no cover - depends on the build
     raise ImportError(
         "dystonia_risk needs the Python stubs generated from proto/: build "
@@ -43,18 +44,6 @@ __all__ = [
 
 DEFAULT_TARGET = "127.0.0.1:50051"
 
-# Short forms accepted besides the enum value names ("intramuscular" or
-# "ROUTE_INTRAMUSCULAR").
-_ROUTE_ALIASES = {
-    "im": "INTRAMUSCULAR",
-    "iv": "INTRAVENOUS",
-    "lai": "LONG_ACTING_INJECTABLE",
-    "depot": "LONG_ACTING_INJECTABLE",
-    "po": "ORAL",
-    "sl": "SUBLINGUAL",
-    "pr": "RECTAL",
-}
-
 _PATIENT_FIELDS = ("age_years", "sex", "prior_drug_induced_dystonia",
                    "conditions", "weight_kg")
 _CONDITION_FIELDS = ("text", "system", "code")
@@ -62,11 +51,18 @@ _MEDICATION_FIELDS = ("name", "rxcui", "atc_code", "route", "daily_dose_mg",
                       "status", "days_on_therapy", "dose_increased_days_ago")
 
 
-def _enum_value(enum_type, prefix, word, what, aliases=None):
-    """Maps "male", "SEX_MALE", "Long-acting injectable" or an int to a value.
+def _words(value):
+    """The words common.proto gives an enum value ("im" for intramuscular)."""
+    return value.GetOptions().Extensions[vocabulary_pb2.words].split()
 
-    None and "" mean unspecified (0). Raises ValueError naming the accepted
-    words for anything else.
+
+def _enum_value(enum_type, prefix, word, what):
+    """Maps "male", "SEX_MALE", "Long-acting injectable", "im" or an int.
+
+    The words are the API's vocabulary, read from the descriptors (the value
+    names and the `words` options of common.proto), as the C++ clients read
+    them. None and "" mean unspecified (0). Raises ValueError naming the
+    accepted words for anything else.
     """
     if word is None or word == "":
         return 0
@@ -79,13 +75,16 @@ def _enum_value(enum_type, prefix, word, what, aliases=None):
     if not isinstance(word, str):
         raise ValueError("%s must be a word, not %r" % (what, word))
     key = word.strip().replace("-", "_").replace(" ", "_").upper()
-    if aliases and key.lower() in aliases:
-        key = aliases[key.lower()]
-    for candidate in (key, prefix + key):
-        if candidate in enum_type.keys():
-            return enum_type.Value(candidate)
-    accepted = [name[len(prefix):].lower() for name in enum_type.keys()
-                if name != prefix + "UNSPECIFIED"]
+    accepted = []
+    for value in enum_type.DESCRIPTOR.values:
+        if value.number == 0:
+            continue
+        short = value.name[len(prefix):]
+        if key in (value.name, short) or key.lower() in _words(value):
+            return value.number
+        words = _words(value)
+        accepted.append(short.lower() +
+                        (" (%s)" % ", ".join(words) if words else ""))
     raise ValueError("unknown %s %r; expected one of: %s" %
                      (what, word, ", ".join(accepted)))
 
@@ -172,7 +171,7 @@ def make_medication(medication):
         rxcui=str(medication.get("rxcui") or ""),
         atc_code=medication.get("atc_code") or "",
         route=_enum_value(common_pb2.Route, "ROUTE_", medication.get("route"),
-                          "route", _ROUTE_ALIASES),
+                          "route"),
         daily_dose_mg=float(medication.get("daily_dose_mg") or 0),
         status=_enum_value(common_pb2.MedicationStatus, "MEDICATION_STATUS_",
                            medication.get("status"), "status"),

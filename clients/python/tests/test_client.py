@@ -146,6 +146,22 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(request.view, risk_service_pb2.CHECK_VIEW_BASIC)
         self.assertFalse(make_request({}, []).patient.HasField("age_years"))
 
+    def test_the_vocabulary_is_common_protos(self):
+        # The words the C++ clients read from common.proto's `words`
+        # options, here too: "u", "depot", "pr", "new".
+        request = make_request(
+            {"age_years": 40, "sex": "u"},
+            [{"name": "x", "route": "depot", "status": "new"},
+             {"name": "y", "route": "pr"}])
+        self.assertEqual(request.patient.sex, common_pb2.SEX_UNKNOWN)
+        self.assertEqual([m.route for m in request.medications],
+                         [common_pb2.ROUTE_LONG_ACTING_INJECTABLE,
+                          common_pb2.ROUTE_RECTAL])
+        self.assertEqual(request.medications[0].status,
+                         common_pb2.MEDICATION_STATUS_PROPOSED)
+        with self.assertRaisesRegex(ValueError, r"intramuscular \(im\)"):
+            make_request({}, [{"name": "x", "route": "nasal"}])
+
     def test_invalid_request_is_an_rpc_error(self):
         with self.assertRaises(grpc.RpcError) as raised:
             self.client.check({"sex": "male"}, [IM_HALOPERIDOL])  # no age
