@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "drug_db/file_text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -166,14 +165,9 @@ absl::StatusOr<LoadedKnowledge> LoadKnowledgeDirectory(
   std::sort(paths.begin(), paths.end());
   LoadedKnowledge loaded;
   for (const fs::path& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot read ", path.string()));
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::Status status = loaded.AddText(path.string(), text.str());
+    absl::StatusOr<std::string> text = ReadFileText(path.string());
+    if (!text.ok()) return absl::UnavailableError(text.status().message());
+    absl::Status status = loaded.AddText(path.string(), *text);
     if (!status.ok()) return status;
   }
   return loaded;

@@ -22,6 +22,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
 #include "proto/views/finding_citations.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia::audit {
 namespace {
@@ -31,11 +32,6 @@ using Clock = std::chrono::steady_clock;
 std::string NowIso8601() {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(),
                           absl::UTCTimeZone());
-}
-
-std::string LevelWord(v1::RiskLevel level) {
-  std::string name = v1::RiskLevel_Name(level);
-  return name.substr(std::string("RISK_LEVEL_").size());
 }
 
 // What the reading side needs to know about a request in flight.
@@ -97,7 +93,7 @@ class Outputs {
       }
       const std::string kind = v1::Finding::Kind_Name(finding.kind());
       findings_ << CsvField(response.request_id()) << "," << kind << ","
-                << LevelWord(finding.level()) << ","
+                << RiskLevelWord(finding.level()) << ","
                 << CsvField(absl::StrJoin(medications, "; ")) << ","
                 << CsvField(finding.summary()) << ","
                 << CsvField(absl::StrJoin(finding.factors(), " | ")) << ","

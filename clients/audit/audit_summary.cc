@@ -9,11 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "proto/views/finding_citations.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia::audit {
 namespace {
@@ -250,19 +252,12 @@ std::string ShortLabel(const std::string& text, size_t max_bytes = 32) {
   return text.substr(0, end) + "\u2026";
 }
 
+// "High": the level's word (proto/vocabulary) as a heading writes it.
 std::string LevelName(v1::RiskLevel level) {
-  switch (level) {
-    case v1::RISK_LEVEL_HIGH:
-      return "High";
-    case v1::RISK_LEVEL_MODERATE:
-      return "Moderate";
-    case v1::RISK_LEVEL_LOW:
-      return "Low";
-    case v1::RISK_LEVEL_NONE:
-      return "None";
-    default:
-      return "Not given";
-  }
+  if (level == v1::RISK_LEVEL_UNSPECIFIED) return "Not given";
+  std::string word = absl::AsciiStrToLower(RiskLevelWord(level));
+  word[0] = absl::ascii_toupper(static_cast<unsigned char>(word[0]));
+  return word;
 }
 
 // A CSS class and id fragment per level.

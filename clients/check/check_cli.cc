@@ -18,21 +18,6 @@ absl::Status Bad(absl::string_view option, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat("--", option, ": ", reason));
 }
 
-const char* LevelWord(v1::RiskLevel level) {
-  switch (level) {
-    case v1::RISK_LEVEL_HIGH:
-      return "HIGH";
-    case v1::RISK_LEVEL_MODERATE:
-      return "MODERATE";
-    case v1::RISK_LEVEL_LOW:
-      return "LOW";
-    case v1::RISK_LEVEL_NONE:
-      return "NONE";
-    default:
-      return "UNSPECIFIED";
-  }
-}
-
 std::string KindWord(v1::Finding::Kind kind) {
   std::string name = v1::Finding::Kind_Name(kind);
   absl::StrReplaceAll({{"_", " "}}, &name);
@@ -250,9 +235,9 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
                     " (first in the findings below)\n");
   }
   absl::StrAppend(&out, "Acute dystonia:      ",
-                  LevelWord(response.acute_dystonia().level()), "\n");
+                  RiskLevelWord(response.acute_dystonia().level()), "\n");
   absl::StrAppend(&out, "Tardive dyskinesia:  ",
-                  LevelWord(response.tardive_dyskinesia().level()), "\n");
+                  RiskLevelWord(response.tardive_dyskinesia().level()), "\n");
   absl::StrAppend(&out, "Knowledge base:      ",
                   response.knowledge_base_version(), "\n");
 
@@ -263,7 +248,7 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
   for (const v1::Finding& finding : response.findings()) {
     absl::StrAppend(&out, "\n", ++number, ". [",
                     finding.contraindicated() ? "CONTRAINDICATED"
-                                              : LevelWord(finding.level()),
+                                              : RiskLevelWord(finding.level()),
                     "] ", finding.summary(), "\n");
     absl::StrAppend(&out, "   kind: ", KindWord(finding.kind()),
                     "   rule: ", finding.id(), "\n");

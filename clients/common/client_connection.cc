@@ -1,11 +1,10 @@
 #include "clients/common/client_connection.h"
 
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "drug_db/file_text.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -14,14 +13,12 @@ namespace {
 
 absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag,
                                          const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
     return absl::NotFoundError(
-        absl::StrCat("--", flag, ": cannot read ", path));
+        absl::StrCat("--", flag, ": ", text.status().message()));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return text;
 }
 
 }  // namespace

@@ -40,6 +40,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "drug_db/drug_store.h"
+#include "drug_db/file_text.h"
 #include "drug_db/knowledge_admin.h"
 #include "drug_db/knowledge_export.h"
 #include "drug_db/knowledge_import.h"
@@ -170,18 +171,10 @@ void PrintAudit(const dystonia::v1::AuditEntry& entry) {
   PrintIndented("new", entry.new_value());
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
 int Upsert(dystonia::KnowledgeAdmin& admin, const std::string& path,
            const std::string& actor, const std::string& reason) {
   if (path.empty()) return UsageError("upsert needs --file ENTRY.textproto");
-  absl::StatusOr<std::string> text = ReadFile(path);
+  absl::StatusOr<std::string> text = dystonia::ReadFileText(path);
   if (!text.ok()) return Fail(text.status());
   dystonia::LoadedKnowledge loaded;
   absl::Status parsed = loaded.AddText(path, *text);

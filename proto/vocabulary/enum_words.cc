@@ -91,6 +91,30 @@ std::vector<std::pair<std::string, int>> EnumWordList(
   return list;
 }
 
+absl::string_view RiskLevelWord(v1::RiskLevel level) {
+  // Read once from the descriptor: the engine writes levels into every
+  // finding's summary.
+  static const auto* const words = [] {
+    auto* by_number = new std::vector<std::string>;
+    const EnumDescriptor& levels = *v1::RiskLevel_descriptor();
+    for (int i = 0; i < levels.value_count(); ++i) {
+      const EnumValueDescriptor& value = *levels.value(i);
+      if (value.number() >= static_cast<int>(by_number->size())) {
+        by_number->resize(value.number() + 1);
+      }
+      (*by_number)[value.number()] =
+          absl::AsciiStrToUpper(ShortEnumName(value));
+    }
+    return by_number;
+  }();
+  const int number = static_cast<int>(level);
+  if (number <= 0 || number >= static_cast<int>(words->size()) ||
+      (*words)[number].empty()) {
+    return (*words)[0];
+  }
+  return (*words)[number];
+}
+
 std::string AcceptedEnumWords(const EnumDescriptor& descriptor) {
   std::vector<std::string> accepted;
   for (int i = 0; i < descriptor.value_count(); ++i) {

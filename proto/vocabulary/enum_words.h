@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "dystonia/v1/common.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/generated_enum_reflection.h"
 
@@ -42,6 +43,11 @@ std::vector<std::pair<std::string, int>> EnumWordList(
 
 // The value's name without the enum's prefix, lowercased ("intramuscular").
 std::string ShortEnumName(const google::protobuf::EnumValueDescriptor& value);
+
+// How a risk level is written in text, reports and metrics: "HIGH",
+// "MODERATE", "LOW", "NONE"; "UNSPECIFIED" for the zero value or a number
+// the API does not define.
+absl::string_view RiskLevelWord(v1::RiskLevel level);
 
 template <typename Enum>
 std::optional<Enum> EnumOfWord(absl::string_view word) {

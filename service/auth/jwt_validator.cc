@@ -8,9 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -20,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "drug_db/file_text.h"
 #include "service/cds_hooks/json_value.h"
 
 namespace dystonia::auth {
@@ -394,15 +393,13 @@ absl::StatusOr<std::unique_ptr<JwtValidator>> JwtValidator::FromJwksFiles(
     const std::vector<JwksFile>& files, Options options) {
   std::vector<KeySource> sources;
   for (const JwksFile& file : files) {
-    std::ifstream in(file.path, std::ios::binary);
-    if (!in) {
+    absl::StatusOr<std::string> text = ReadFileText(file.path);
+    if (!text.ok()) {
       return absl::NotFoundError(
-          absl::StrCat("JWKS file ", file.path, ": cannot be read"));
+          absl::StrCat("JWKS file ", text.status().message()));
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    sources.push_back(
-        {file.issuers, text.str(), absl::StrCat("JWKS file ", file.path)});
+    sources.push_back({file.issuers, *std::move(text),
+                       absl::StrCat("JWKS file ", file.path)});
   }
   return FromKeySources(std::move(sources), std::move(options));
 }

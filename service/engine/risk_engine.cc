@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "proto/vocabulary/enum_words.h"
 #include "service/engine/name_resolver.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/utf8_text.h"
@@ -41,21 +42,6 @@ struct Judged {
   std::vector<std::string> raised_by;
   std::vector<const v1::Interaction*> raising_interactions;
 };
-
-absl::string_view LevelName(RiskLevel level) {
-  switch (level) {
-    case v1::RISK_LEVEL_HIGH:
-      return "HIGH";
-    case v1::RISK_LEVEL_MODERATE:
-      return "MODERATE";
-    case v1::RISK_LEVEL_LOW:
-      return "LOW";
-    case v1::RISK_LEVEL_NONE:
-      return "NONE";
-    default:
-      return "UNSPECIFIED";
-  }
-}
 
 absl::string_view RouteWord(v1::Route route) {
   switch (route) {
@@ -894,7 +880,7 @@ class Assessment {
     const absl::string_view route = RouteWord(judged.route);
     absl::StrAppend(out, NameOf(judged), route.empty() ? "" : " (", route,
                     route.empty() ? "" : ")", ": ", which, " liability ",
-                    LevelName(liability.level()), ", ",
+                    RiskLevelWord(liability.level()), ", ",
                     EvidenceWords(liability.evidence()));
   }
 
@@ -955,8 +941,8 @@ class Assessment {
     const RiskLevel final_level = Clamp(level);
     finding->set_level(final_level);
     const absl::string_view route = RouteWord(judged.route);
-    SetSummary(finding, "Acute dystonia risk ", LevelName(final_level), ": ",
-               NameOf(judged), route.empty() ? "" : " ", route, ", ",
+    SetSummary(finding, "Acute dystonia risk ", RiskLevelWord(final_level),
+               ": ", NameOf(judged), route.empty() ? "" : " ", route, ", ",
                judged.phase);
     if (full_)
       finding->set_detail(liability.note().empty() ? finding->summary()
@@ -1003,7 +989,7 @@ class Assessment {
     }
     const RiskLevel final_level = Clamp(level);
     finding->set_level(final_level);
-    SetSummary(finding, "Tardive dyskinesia risk ", LevelName(final_level),
+    SetSummary(finding, "Tardive dyskinesia risk ", RiskLevelWord(final_level),
                ": ", NameOf(judged), ", ", exposure);
     if (full_)
       finding->set_detail(liability.note().empty() ? finding->summary()

@@ -3,15 +3,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "drug_db/file_text.h"
 
 namespace dystonia {
 
@@ -36,13 +34,12 @@ absl::string_view AuthorizationMetadata(
 
 absl::StatusOr<AccessControl> AccessControl::FromTokensFile(
     const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
     return absl::NotFoundError(
-        absl::StrCat(path, ": cannot open the token file"));
-  std::stringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<AccessControl> control = FromTokensText(text.str());
+        absl::StrCat("the token file ", text.status().message()));
+  }
+  absl::StatusOr<AccessControl> control = FromTokensText(*text);
   if (!control.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ":", control.status().message()));

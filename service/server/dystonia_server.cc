@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "drug_db/file_text.h"
 #include "drug_db/knowledge_import.h"
 #include "drug_db/knowledge_snapshot.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
@@ -75,14 +74,6 @@ class ReflectionOption final : public grpc::ServerBuilderOption {
   const bool enabled_;
 };
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
@@ -117,7 +108,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::InsecureServerCredentials();
   if (!options.tls_cert.empty()) {
-    auto cert = ReadFile(options.tls_cert);
+    auto cert = ReadFileText(options.tls_cert);
     if (!cert.ok()) return cert.status();
     auto key = ReadSecretFile(options.tls_key, "--tls_key");
     if (!key.ok()) return key.status();
@@ -127,7 +118,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     ssl.pem_key_cert_pairs.push_back({*key, *cert});
     server->transport_ = "TLS";
     if (!options.tls_client_ca.empty()) {
-      auto ca = ReadFile(options.tls_client_ca);
+      auto ca = ReadFileText(options.tls_client_ca);
       if (!ca.ok()) return ca.status();
       ssl.pem_root_certs = *ca;
       ssl.client_certificate_request =
@@ -154,7 +145,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
       server->follow_.token = std::string(absl::StripAsciiWhitespace(*token));
     }
     if (!options.follow_tls_ca.empty()) {
-      auto ca = ReadFile(options.follow_tls_ca);
+      auto ca = ReadFileText(options.follow_tls_ca);
       if (!ca.ok()) return ca.status();
       server->follow_.tls_ca_pem = *ca;
     }

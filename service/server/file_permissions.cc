@@ -6,12 +6,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "drug_db/file_text.h"
 
 namespace dystonia {
 
@@ -41,13 +40,12 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path,
                                            absl::string_view flag) {
   absl::Status mode = CheckSecretFileMode(path, flag);
   if (!mode.ok()) return mode;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(flag, "=", path, ": cannot read"));
+  absl::StatusOr<std::string> text = ReadFileText(path);
+  if (!text.ok()) {
+    return absl::NotFoundError(
+        absl::StrCat(flag, ": ", text.status().message()));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return text;
 }
 
 absl::StatusOr<std::string> PrepareDatabaseDirectory(const std::string& path) {

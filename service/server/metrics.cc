@@ -1,6 +1,7 @@
 #include "service/server/metrics.h"
 
 #include "absl/strings/str_cat.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia {
 namespace {
@@ -22,8 +23,6 @@ constexpr const char* kCodeNames[] = {"OK",
                                       "UNAVAILABLE",
                                       "DATA_LOSS",
                                       "UNAUTHENTICATED"};
-constexpr const char* kLevelNames[] = {"UNSPECIFIED", "NONE", "LOW", "MODERATE",
-                                       "HIGH"};
 
 }  // namespace
 
@@ -112,9 +111,10 @@ std::string Metrics::PrometheusText() const {
       "# HELP dystonia_findings_total Findings returned, by level.\n"
       "# TYPE dystonia_findings_total counter\n");
   for (int level = 1; level < 5; ++level) {
-    absl::StrAppend(
-        &out, "dystonia_findings_total{level=\"", kLevelNames[level], "\"} ",
-        findings_by_level_[level].load(std::memory_order_relaxed), "\n");
+    absl::StrAppend(&out, "dystonia_findings_total{level=\"",
+                    RiskLevelWord(static_cast<v1::RiskLevel>(level)), "\"} ",
+                    findings_by_level_[level].load(std::memory_order_relaxed),
+                    "\n");
   }
   absl::MutexLock lock(&version_mutex_);
   absl::StrAppend(
