@@ -102,17 +102,25 @@ class Outputs {
     }
     if (results_.is_open()) {
       json_.clear();
-      (void)google::protobuf::util::MessageToJsonString(response, &json_);
-      results_ << json_ << "\n";
+      if (google::protobuf::util::MessageToJsonString(response, &json_).ok()) {
+        results_ << json_ << "\n";
+      } else {
+        // A line that cannot be written is a failed output, told by Close.
+        results_.setstate(std::ios::failbit);
+      }
     }
   }
 
   absl::Status Close() {
     findings_.close();
-    results_.close();
+    bool results_failed = false;
+    if (results_.is_open()) {  // closing one never opened would fail
+      results_.close();
+      results_failed = results_.fail();
+    }
     std::lock_guard<std::mutex> lock(errors_mu_);
     errors_.close();
-    if (findings_.fail() || errors_.fail()) {
+    if (findings_.fail() || errors_.fail() || results_failed) {
       return absl::InternalError(
           "an output file could not be written completely");
     }
@@ -257,6 +265,7 @@ AuditResult RunAudit(const std::string& input_path,
   std::deque<InFlight> in_flight;
   bool stopped = false;       // the stream broke: stop sending
   bool sending_done = false;  // every prescription has been sent
+  absl::Status read_error;    // the input could not be read on
   int64_t rows_read = 0;      // by the reader (sending thread)
   int64_t bytes_read = 0;
   int64_t rows_rejected_by_reader = 0;
@@ -272,7 +281,14 @@ AuditResult RunAudit(const std::string& input_path,
       std::lock_guard<std::mutex> lock(mu);
       ++rows_rejected_by_reader;
     };
-    while ((*reader)->Next(&prescription, on_rejected)) {
+    while (true) {
+      absl::StatusOr<bool> next = (*reader)->Next(&prescription, on_rejected);
+      if (!next.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        read_error = next.status();
+        break;
+      }
+      if (!*next) break;
       prescription.request.set_view(view);
       {
         std::unique_lock<std::mutex> lock(mu);
@@ -359,7 +375,14 @@ AuditResult RunAudit(const std::string& input_path,
 
   absl::Status outcome = absl::OkStatus();
   const bool lost = broken || unanswered_prescriptions > 0 || !status.ok();
-  if (lost) {
+  if (!read_error.ok()) {
+    // What was read was judged; the rest of the file was not.
+    run.complete = false;
+    run.incomplete_reason = absl::StrCat(
+        "the input stopped being readable after ", rows_read,
+        " rows; the rest was not audited (", read_error.message(), ")");
+    outcome = read_error;
+  } else if (lost) {
     run.complete = false;
     run.incomplete_reason =
         answered == 0

@@ -158,8 +158,12 @@ absl::StatusOr<std::vector<std::string>> SplitCsvLine(const std::string& line) {
 }
 
 PrescriptionReader::PrescriptionReader(std::unique_ptr<std::istream> in,
-                                       InputFormat format)
-    : in_(std::move(in)), format_(format), column_(kFieldCount, -1) {}
+                                       InputFormat format,
+                                       absl::string_view name)
+    : in_(std::move(in)),
+      format_(format),
+      name_(name),
+      column_(kFieldCount, -1) {}
 
 absl::StatusOr<std::unique_ptr<PrescriptionReader>> PrescriptionReader::Open(
     const std::string& path, const InputFormat* format) {
@@ -181,7 +185,7 @@ absl::StatusOr<std::unique_ptr<PrescriptionReader>>
 PrescriptionReader::FromStream(std::unique_ptr<std::istream> in,
                                InputFormat format, absl::string_view name) {
   std::unique_ptr<PrescriptionReader> reader(
-      new PrescriptionReader(std::move(in), format));
+      new PrescriptionReader(std::move(in), format, name));
   if (format == InputFormat::kCsv) {
     if (absl::Status status = reader->ReadHeader(); !status.ok()) {
       return absl::InvalidArgumentError(
@@ -236,14 +240,19 @@ absl::Status PrescriptionReader::ReadHeader() {
   return absl::OkStatus();
 }
 
-bool PrescriptionReader::Next(
+absl::StatusOr<bool> PrescriptionReader::Next(
     Prescription* out,
     const std::function<void(const RejectedRow&)>& on_rejected) {
   out->request.Clear();
   out->lines.clear();
   out->names.clear();
-  return format_ == InputFormat::kCsv ? NextCsv(out, on_rejected)
-                                      : NextNdjson(out, on_rejected);
+  const bool read = format_ == InputFormat::kCsv ? NextCsv(out, on_rejected)
+                                                 : NextNdjson(out, on_rejected);
+  if (in_->bad()) {
+    return absl::DataLossError(absl::StrCat(
+        name_, ": could not be read on after line ", line_number_));
+  }
+  return read;
 }
 
 bool PrescriptionReader::NextNdjson(

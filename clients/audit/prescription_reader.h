@@ -68,9 +68,12 @@ class PrescriptionReader {
       absl::string_view name);
 
   // Reads the next prescription into `out`; rows rejected on the way are
-  // passed to `on_rejected`. Returns false at the end of the file.
-  bool Next(Prescription* out,
-            const std::function<void(const RejectedRow&)>& on_rejected);
+  // passed to `on_rejected`. True when one was read, false at the end of the
+  // input; DataLoss, naming the input and the line, when it could not be
+  // read on (an I/O error is never taken for the end of the file).
+  absl::StatusOr<bool> Next(
+      Prescription* out,
+      const std::function<void(const RejectedRow&)>& on_rejected);
 
   // Rows (CSV data rows, or non-blank NDJSON lines) read so far.
   int64_t rows_read() const { return rows_read_; }
@@ -79,7 +82,8 @@ class PrescriptionReader {
   InputFormat format() const { return format_; }
 
  private:
-  PrescriptionReader(std::unique_ptr<std::istream> in, InputFormat format);
+  PrescriptionReader(std::unique_ptr<std::istream> in, InputFormat format,
+                     absl::string_view name);
   absl::Status ReadHeader();
   bool NextCsv(Prescription* out,
                const std::function<void(const RejectedRow&)>& on_rejected);
@@ -90,6 +94,7 @@ class PrescriptionReader {
 
   std::unique_ptr<std::istream> in_;
   InputFormat format_;
+  std::string name_;  // the path, or "stdin", for errors
   int64_t line_number_ = 0;
   int64_t rows_read_ = 0;
   int64_t bytes_read_ = 0;

@@ -60,7 +60,13 @@ int main(int argc, char** argv) {
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;
     options.preserve_proto_field_names = false;
-    (void)google::protobuf::util::MessageToJsonString(response, &json, options);
+    const auto printed =
+        google::protobuf::util::MessageToJsonString(response, &json, options);
+    if (!printed.ok()) {
+      std::cerr << "dystonia-check: the answer could not be printed as JSON: "
+                << printed.message() << "\n";
+      return 1;
+    }
     std::cout << json;
     return 0;
   }

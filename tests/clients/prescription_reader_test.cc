@@ -1,6 +1,9 @@
 #include "clients/audit/prescription_reader.h"
 
 #include <fstream>
+#include <istream>
+#include <memory>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -38,13 +41,56 @@ ReadAll Read(const std::string& path) {
   ReadAll all;
   if (!reader.ok()) return all;
   Prescription prescription;
-  while ((*reader)->Next(&prescription, [&](const RejectedRow& row) {
-    all.rejected.push_back(row);
-  })) {
+  while (true) {
+    absl::StatusOr<bool> next = (*reader)->Next(
+        &prescription,
+        [&](const RejectedRow& row) { all.rejected.push_back(row); });
+    EXPECT_TRUE(next.ok()) << next.status();
+    if (!next.ok() || !*next) break;
     all.prescriptions.push_back(prescription);
   }
   all.rows_read = (*reader)->rows_read();
   return all;
+}
+
+// Serves `text`, then fails as a disk or a network file system may: the
+// stream's read throws, which the istream turns into badbit.
+class FailingAfter : public std::streambuf {
+ public:
+  explicit FailingAfter(std::string text) : text_(std::move(text)) {
+    setg(text_.data(), text_.data(), text_.data() + text_.size());
+  }
+
+ protected:
+  int_type underflow() override {
+    throw std::ios_base::failure("input/output error");
+  }
+
+ private:
+  std::string text_;
+};
+
+// An input that breaks off is an error naming it, never a clean end of
+// file with the rest of the prescriptions silently unaudited.
+TEST(PrescriptionReaderTest, AnInputThatCannotBeReadOnIsAnErrorNotTheEnd) {
+  FailingAfter failing(std::string(kHeader) +
+                       "RX1,P1,19,male,haloperidol,,,im,10,proposed,,\n"
+                       "RX2,P2,74,female,metformin,,,oral,500,active,,\n");
+  auto stream = std::make_unique<std::istream>(&failing);
+  auto reader = PrescriptionReader::FromStream(std::move(stream),
+                                               InputFormat::kCsv, "orders.csv");
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  Prescription prescription;
+  absl::StatusOr<bool> next = true;
+  int read = 0;
+  while (next.ok() && *next) {
+    next = (*reader)->Next(&prescription, [](const RejectedRow&) {});
+    if (next.ok() && *next) ++read;
+  }
+  ASSERT_FALSE(next.ok()) << "the broken input was taken for its end";
+  EXPECT_EQ(next.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(next.status().message(), HasSubstr("orders.csv"));
+  EXPECT_LE(read, 1);
 }
 
 TEST(PrescriptionReaderTest, GroupsConsecutiveRowsIntoPrescriptions) {

@@ -32,11 +32,12 @@ absl::StatusOr<v1::CheckRequest> AuditRow(const std::string& sex,
   if (!reader.ok()) return reader.status();
   audit::Prescription prescription;
   std::string rejected;
-  const bool read = (*reader)->Next(
+  const absl::StatusOr<bool> read = (*reader)->Next(
       &prescription,
       [&](const audit::RejectedRow& row) { rejected = row.reason; });
+  if (!read.ok()) return read.status();
   if (!rejected.empty()) return absl::InvalidArgumentError(rejected);
-  if (!read) return absl::NotFoundError("no prescription");
+  if (!*read) return absl::NotFoundError("no prescription");
   return prescription.request;
 }
 

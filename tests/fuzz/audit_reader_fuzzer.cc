@@ -35,7 +35,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Require(!row.reason.empty(), "a rejected row says why");
     fuzz::Require(row.line > 0, "a rejected row names its line");
   };
-  while ((*reader)->Next(&prescription, on_rejected)) {
+  while (true) {
+    absl::StatusOr<bool> next = (*reader)->Next(&prescription, on_rejected);
+    // An in-memory input never fails to be read.
+    fuzz::Require(next.ok(), "an in-memory input is read to its end");
+    if (!*next) break;
     accepted += static_cast<int64_t>(prescription.lines.size());
     fuzz::Require(
         prescription.names.size() ==

@@ -11,16 +11,21 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
+#include "tests/testing/cds_hooks_requests.h"
+#include "tests/testing/jws_signing.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/server_fixture.h"
-#include "tests/testing/test_pki.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_pki.h"
 
 namespace dystonia {
 namespace {
@@ -330,6 +335,68 @@ TEST(CdsJwtTest, MetricsTakeAMetricsTokenWhileCdsHooksTakeJwts) {
   EXPECT_EQ(anonymous_metrics->status, 401);
   EXPECT_EQ(discovery->status, 401);  // a reader token is not the EHR's JWT
   EXPECT_EQ(metrics_discovery->status, 401);
+}
+
+// The whole path a real EHR takes (issue 20): a JWT it signed with a key of
+// its JWK Set, for the endpoint it calls, is accepted by the HTTP port; the
+// same token again is a replay; one for another service is refused (the
+// discovery URL itself stands for every service of this server).
+TEST(CdsJwtTest, AnEhrSignedJwtIsAcceptedOnceAndOnlyForItsEndpoint) {
+  const testing::PkeyPtr key = testing::GenerateRsa(2048);
+  ASSERT_NE(key, nullptr);
+  const std::string jwks_path = testing::NewTempDir("ehr-jwks") + "/jwks.json";
+  std::ofstream(jwks_path) << testing::JwksJson(
+      {testing::RsaJwk(key.get(), "ehr-key-1")});
+  constexpr char kIssuer[] = "https://ehr.hospital.test/";
+  constexpr char kAudience[] = "https://cds.example.org/cds-services";
+  ServerOptions options = testing::LoopbackServerOptions("jwt-accepted-db");
+  options.http_listen = "127.0.0.1:0";
+  options.cds_jwks_file = jwks_path;
+  options.cds_issuers = {kIssuer};
+  options.cds_audience = kAudience;
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  httplib::Client client("127.0.0.1", (*server)->http_port());
+
+  int next_jti = 0;
+  auto token_for = [&](const std::string& audience) {
+    google::protobuf::Struct claims;
+    auto& fields = *claims.mutable_fields();
+    const int64_t now = absl::ToUnixSeconds(absl::Now());
+    fields["iss"].set_string_value(kIssuer);
+    fields["sub"].set_string_value("ehr-client");
+    fields["aud"].set_string_value(audience);
+    fields["iat"].set_number_value(static_cast<double>(now));
+    fields["exp"].set_number_value(static_cast<double>(now + 60));
+    fields["jti"].set_string_value(absl::StrCat("jti-", ++next_jti));
+    return testing::Token(testing::Header("RS384", "ehr-key-1"), claims,
+                          key.get());
+  };
+  auto bearer = [](const std::string& token) {
+    return httplib::Headers{{"Authorization", "Bearer " + token}};
+  };
+  const std::string order_sign_url =
+      std::string(kAudience) + "/dystonia-risk-order-sign";
+
+  const std::string discovery_token = token_for(kAudience);
+  auto discovery = client.Get("/cds-services", bearer(discovery_token));
+  auto replayed = client.Get("/cds-services", bearer(discovery_token));
+  auto order_sign =
+      client.Post("/cds-services/dystonia-risk-order-sign",
+                  bearer(token_for(order_sign_url)),
+                  testing::HaloperidolImOrderSign(), "application/json");
+  auto wrong_endpoint = client.Post(
+      "/cds-services/dystonia-risk-order-sign",
+      bearer(token_for(std::string(kAudience) + "/another-service")),
+      testing::HaloperidolImOrderSign(), "application/json");
+
+  ASSERT_TRUE(discovery && replayed && order_sign && wrong_endpoint);
+  EXPECT_EQ(discovery->status, 200) << discovery->body;
+  EXPECT_THAT(discovery->body, HasSubstr("dystonia-risk-order-sign"));
+  EXPECT_EQ(replayed->status, 401);
+  EXPECT_EQ(order_sign->status, 200) << order_sign->body;
+  EXPECT_THAT(order_sign->body, HasSubstr("cards"));
+  EXPECT_EQ(wrong_endpoint->status, 401) << wrong_endpoint->body;
 }
 
 // ---------------------------------------------------------------- TLS
