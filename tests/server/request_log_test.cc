@@ -30,5 +30,18 @@ TEST(RequestLogTest, LineIsOneJsonObjectWithTheOperationalFields) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
+// Bytes that are not UTF-8 (a hostile request id) still make one valid
+// JSON line.
+TEST(RequestLogTest, InvalidUtf8StaysOneValidJsonLine) {
+  const std::string line = RequestLog::Line(
+      absl::FromUnixSeconds(1795000000), "Check", absl::StatusCode::kOk,
+      absl::Microseconds(1), "v", "rx-\xff\xfe-1");
+  google::protobuf::Struct parsed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &parsed).ok())
+      << line;
+  EXPECT_THAT(parsed.fields().at("request_id").string_value(),
+              ::testing::StartsWith("rx-"));
+}
+
 }  // namespace
 }  // namespace dystonia
