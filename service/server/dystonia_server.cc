@@ -186,6 +186,10 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   // would grow them to tens of MB per connection) keep what gRPC accepts
   // ahead of the bounded CheckStream queue small.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  // gRPC sets SO_REUSEPORT by default, so a second server on the same port
+  // started "serving" and the two answered alternately from different
+  // knowledge versions: a port in use is a start-up error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->service_.get());
   server->admin_service_ =
       std::make_unique<AdminServiceImpl>(&server->access_, &server->metrics_,
@@ -197,7 +201,8 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", options.listen));
+        absl::StrCat("--listen: cannot listen on ", options.listen,
+                     " (is another server already using that port?)"));
   }
   SetServing(server->server_.get(), false);
   if (!options.admin_listen.empty()) {
@@ -208,6 +213,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
                                    &server->admin_port_);
     admin_builder.SetMaxReceiveMessageSize(options.max_request_bytes);
     admin_builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    admin_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     admin_builder.RegisterService(server->admin_service_.get());
     server->admin_server_ = admin_builder.BuildAndStart();
     if (server->admin_server_ == nullptr || server->admin_port_ == 0) {

@@ -9,6 +9,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "service/server/dystonia_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -124,6 +126,13 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "dystonia-server [--listen HOST:PORT] [--db_path DIR] "
       "[--knowledge_dir DIR]");
+  // --help lists this file's flags (Abseil looks for a file named after the
+  // binary, and found none: "No flags matched").
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::EndsWith(file, "server/main.cc");
+  };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
 
   // Block the stop signals in every thread; one thread waits for them.

@@ -65,6 +65,30 @@ TEST(DystoniaServerTest, RestartServesTheStoredVersionWithoutReimport) {
   EXPECT_EQ((*restarted)->knowledge_version(), first_version);
 }
 
+// Two servers on one port answered alternately from different knowledge
+// versions (gRPC's SO_REUSEPORT). A port in use, on either listener, is a
+// start-up error naming the flag; the first server keeps serving.
+TEST(DystoniaServerTest, ASecondServerOnAPortInUseFailsToStart) {
+  ServerOptions first_options = LocalOptions(NewTempDir("first-db"));
+  first_options.http_listen = "127.0.0.1:0";
+  auto first = DystoniaServer::Start(first_options);
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  ServerOptions same_grpc = LocalOptions(NewTempDir("second-db"));
+  same_grpc.listen = absl::StrCat("127.0.0.1:", (*first)->port());
+  auto second = DystoniaServer::Start(same_grpc);
+  ASSERT_FALSE(second.ok());
+  EXPECT_THAT(second.status().message(), ::testing::HasSubstr("--listen"));
+
+  ServerOptions same_http = LocalOptions(NewTempDir("third-db"));
+  same_http.http_listen = absl::StrCat("127.0.0.1:", (*first)->http_port());
+  auto third = DystoniaServer::Start(same_http);
+  ASSERT_FALSE(third.ok());
+  EXPECT_THAT(third.status().message(), ::testing::HasSubstr("--http_listen"));
+
+  EXPECT_EQ(Health(**first), HealthCheckResponse::SERVING);
+}
+
 TEST(DystoniaServerTest, EmptyStoreWithBrokenKnowledgeFailsToStart) {
   const std::string knowledge = NewTempDir("broken-kb");
   FILE* file = fopen((knowledge + "/bad.textproto").c_str(), "w");
