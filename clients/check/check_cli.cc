@@ -24,6 +24,17 @@ std::string KindWord(v1::Finding::Kind kind) {
   return absl::AsciiStrToLower(name);
 }
 
+// "LOW - haloperidol: ongoing, outside the acute window": a level with the
+// reasons the server gave for it (FULL and COMPACT views), so no level is
+// shown without why.
+std::string LevelLine(const v1::RiskSummary& summary) {
+  std::string line(RiskLevelWord(summary.level()));
+  if (!summary.factors().empty()) {
+    absl::StrAppend(&line, " - ", absl::StrJoin(summary.factors(), "; "));
+  }
+  return line;
+}
+
 std::string CitationLine(const v1::Citation& citation) {
   std::vector<std::string> parts;
   std::string kind = v1::Citation::Kind_Name(citation.kind());
@@ -64,7 +75,10 @@ SYSTEM is sct (SNOMED CT), icd10cm, icd10 or a code-system URI, e.g.
                       ".\nSexes: ", AcceptedEnumWords<v1::Sex>(),
                       ". Statuses: ", AcceptedEnumWords<v1::MedicationStatus>(),
                       ".\n") +
-         R"(Example:
+         R"(Exit status: 0 answered; 1 the call failed; 2 usage; 3 answered,
+but a medication was not recognized (INCOMPLETE: the levels judge only the
+others).
+Example:
   dystonia-check --age 19 --sex male --med Haldol --route intramuscular --med metformin
 )";
 }
@@ -221,6 +235,10 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
   return invocation;
 }
 
+int CheckExitStatus(const v1::CheckResponse& response) {
+  return response.unrecognized().empty() ? 0 : kExitIncomplete;
+}
+
 std::string FormatCheckReport(const v1::CheckRequest& request,
                               const v1::CheckResponse& response) {
   std::string out;
@@ -234,10 +252,29 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
                                : " labelled contraindications",
                     " (first in the findings below)\n");
   }
-  absl::StrAppend(&out, "Acute dystonia:      ",
-                  RiskLevelWord(response.acute_dystonia().level()), "\n");
+  if (!response.unrecognized().empty()) {
+    std::vector<std::string> names;
+    for (const v1::UnrecognizedMedication& unrecognized :
+         response.unrecognized()) {
+      std::string name = unrecognized.name();
+      if (!unrecognized.suggestions().empty()) {
+        absl::StrAppend(&name, " (did you mean ",
+                        absl::StrJoin(unrecognized.suggestions(), ", "), "?)");
+      }
+      names.push_back(std::move(name));
+    }
+    absl::StrAppend(&out, "INCOMPLETE: ", response.unrecognized_size(),
+                    response.unrecognized_size() == 1
+                        ? " medication not recognized: "
+                        : " medications not recognized: ",
+                    absl::StrJoin(names, "; "),
+                    ". The levels below judge only the others.\n");
+  }
+  absl::StrAppend(&out,
+                  "Acute dystonia:      ", LevelLine(response.acute_dystonia()),
+                  "\n");
   absl::StrAppend(&out, "Tardive dyskinesia:  ",
-                  RiskLevelWord(response.tardive_dyskinesia().level()), "\n");
+                  LevelLine(response.tardive_dyskinesia()), "\n");
   absl::StrAppend(&out, "Knowledge base:      ",
                   response.knowledge_base_version(), "\n");
 
@@ -283,8 +320,11 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
                                    ? request.medications(index).name()
                                    : assessed.matched_name();
     absl::StrAppend(&out, "  ", index + 1, ". ", asked, " -> ",
-                    assessed.drug_name(), " (",
-                    absl::StrJoin(assessed.classes(), ", "), ")\n");
+                    assessed.drug_name());
+    if (!assessed.classes().empty()) {
+      absl::StrAppend(&out, " (", absl::StrJoin(assessed.classes(), ", "), ")");
+    }
+    absl::StrAppend(&out, "\n");
   }
   for (const v1::UnrecognizedMedication& unrecognized : response.unrecognized()) {
     absl::StrAppend(&out, "  ", unrecognized.medication_index() + 1, ". ",

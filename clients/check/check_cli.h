@@ -35,6 +35,13 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
 // Usage text.
 std::string CheckUsage();
 
+// dystonia-check's exit status for an answer: 0 when every medication was
+// judged, kExitIncomplete when one was not recognized (the levels cover only
+// the others; an unknown drug must not pass for a safe one). 1 (the call
+// failed) and 2 (usage) come from main.
+inline constexpr int kExitIncomplete = 3;
+int CheckExitStatus(const v1::CheckResponse& response);
+
 // A readable report: levels, findings with factors, recommendations and
 // citations, the medications assessed and those not recognized.
 std::string FormatCheckReport(const v1::CheckRequest& request,

@@ -68,8 +68,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << json;
-    return 0;
+    return dystonia::CheckExitStatus(response);
   }
   std::cout << dystonia::FormatCheckReport(invocation->request, response);
-  return 0;
+  return dystonia::CheckExitStatus(response);
 }

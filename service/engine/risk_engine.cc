@@ -1135,6 +1135,17 @@ class Assessment {
         acute->add_factors(steady);
       }
     }
+    // A level over an incomplete list says so beside itself.
+    response_->set_complete(response_->unrecognized().empty());
+    if (full_ && !response_->complete()) {
+      const std::string not_judged = absl::StrCat(
+          response_->unrecognized_size(),
+          response_->unrecognized_size() == 1 ? " medication was"
+                                              : " medications were",
+          " not recognized and not judged; this level covers the others");
+      acute->add_factors(not_judged);
+      response_->mutable_tardive_dyskinesia()->add_factors(not_judged);
+    }
   }
 
   // True when `finding` counts toward `syndrome`'s summary: one of `kinds`,

@@ -17,6 +17,7 @@ namespace {
 
 using ::dystonia::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(CheckCliTest, MedicationOptionsApplyToThePrecedingMed) {
   auto invocation = ParseCheckArguments(
@@ -225,6 +226,53 @@ TEST_F(CheckBinaryTest, MetoclopramideInParkinsonsDiseaseIsContraindicated) {
   EXPECT_EQ(output.find("CONTRAINDICATED:"), 0u) << output;
   EXPECT_THAT(output, HasSubstr("metoclopramide in Parkinson's disease"));
   EXPECT_THAT(output, HasSubstr("-> Parkinson's disease"));
+}
+
+// An unknown drug must not look like a safe one (issue 21): the report
+// says INCOMPLETE before any level, with the suggestion, and the exit status
+// is its own; so does --json.
+TEST_F(CheckBinaryTest, AnUnrecognizedMedicationMakesTheAnswerIncomplete) {
+  int exit_code = -1;
+  const std::string output =
+      Run("--age 30 --sex male --med haloperidal", &exit_code);
+  int json_exit_code = -1;
+  const std::string json =
+      Run("--json --age 30 --sex male --med haloperidal", &json_exit_code);
+
+  EXPECT_EQ(exit_code, kExitIncomplete) << output;
+  EXPECT_EQ(output.find("INCOMPLETE: 1 medication not recognized: "
+                        "haloperidal (did you mean haloperidol?)"),
+            0u)
+      << output;
+  EXPECT_LT(output.find("INCOMPLETE"), output.find("Acute dystonia:"));
+  EXPECT_THAT(output, HasSubstr("Acute dystonia:      NONE - "));
+  EXPECT_THAT(output, HasSubstr("not recognized and not judged"));
+  EXPECT_EQ(json_exit_code, kExitIncomplete) << json;
+  EXPECT_THAT(json, Not(HasSubstr("\"complete\": true")));
+}
+
+TEST_F(CheckBinaryTest, EveryMedicationRecognizedIsComplete) {
+  int exit_code = -1;
+  const std::string json =
+      Run("--json --age 30 --sex male --med haloperidol", &exit_code);
+  EXPECT_EQ(exit_code, 0) << json;
+  EXPECT_THAT(json, HasSubstr("\"complete\": true"));
+}
+
+// Every level shown has its reason beside it, also one no finding raised.
+TEST_F(CheckBinaryTest, EachLevelShowsItsReason) {
+  int exit_code = -1;
+  const std::string output =
+      Run("--age 75 --sex female --med haloperidol --status active --days 730 "
+          "--med metformin",
+          &exit_code);
+
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("Acute dystonia:      LOW - "));
+  EXPECT_THAT(output, HasSubstr("outside the acute window"));
+  EXPECT_THAT(output, HasSubstr("Tardive dyskinesia:  HIGH - "));
+  // A drug of no class shows no empty class list.
+  EXPECT_THAT(output, HasSubstr("metformin -> metformin\n"));
 }
 
 TEST_F(CheckBinaryTest, JsonPrintsTheProtobufJsonMapping) {
