@@ -91,6 +91,20 @@ std::vector<const EntryChange*> TierIncreasesFirst(const KnowledgeDiff& diff) {
   return first;
 }
 
+// The audit entries that wrote this entry (upserts and deletes target an id;
+// imports target a version and stay in the per-version list).
+std::vector<const v1::AuditEntry*> EntryAudit(const KnowledgeDiff& diff,
+                                              const EntryChange& entry) {
+  std::vector<const v1::AuditEntry*> entries;
+  if (entry.id.empty()) return entries;
+  for (const VersionAudit& version : diff.audit) {
+    for (const v1::AuditEntry& audit : version.entries) {
+      if (audit.target() == entry.id) entries.push_back(&audit);
+    }
+  }
+  return entries;
+}
+
 constexpr char kStyle[] = R"css(
 .kb-diff { font-family: sans-serif; max-width: 60em; }
 .kb-diff .tier-up { color: #a00; font-weight: bold; }
@@ -179,6 +193,14 @@ std::string RenderKnowledgeDiffHtmlFragment(const KnowledgeDiff& diff) {
       absl::StrAppend(&out, "</li>\n");
     }
     absl::StrAppend(&out, "</ul>\n");
+    const std::vector<const v1::AuditEntry*> audit = EntryAudit(diff, *entry);
+    if (!audit.empty()) {
+      absl::StrAppend(&out, "<ul class=\"audit\">\n");
+      for (const v1::AuditEntry* written : audit) {
+        absl::StrAppend(&out, "<li>", Escape(AuditText(*written)), "</li>\n");
+      }
+      absl::StrAppend(&out, "</ul>\n");
+    }
   }
   if (!diff.audit.empty()) absl::StrAppend(&out, "<h3>Audit trail</h3>\n");
   for (const VersionAudit& version : diff.audit) {

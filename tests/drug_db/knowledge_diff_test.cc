@@ -181,6 +181,12 @@ TEST(KnowledgeDiffTest, StoredVersionsCarryTheirAuditEntries) {
   EXPECT_THAT(text, HasSubstr("drug betazol"));
   EXPECT_THAT(text, HasSubstr("tardive.level: tier up"));
   EXPECT_THAT(text, HasSubstr("bob"));
+  // The HTML shows each drug's own audit entries beside its changes.
+  const std::string html = RenderKnowledgeDiffHtmlFragment(*diff);
+  const size_t betazol_heading = html.find("drug betazol");
+  ASSERT_NE(betazol_heading, std::string::npos);
+  EXPECT_NE(html.find("case series", betazol_heading), std::string::npos);
+  EXPECT_LT(html.find("case series", betazol_heading), html.find("Audit trail"));
 }
 
 TEST(KnowledgeDiffTest, ResolveVersionBySequenceOrNameAndNamesTheFlag) {
