@@ -13,6 +13,10 @@
 //   dystonia-kb audit    --verify [--db_path DIR]
 //   dystonia-kb export   --out DIR [--sequence N] [--db_path DIR]
 //   dystonia-kb backup   --out DIR [--db_path DIR]   (also while a server runs)
+//   dystonia-kb diff     [--from VERSION] [--to VERSION] [--html FILE]
+//                        [--db_path DIR]
+//     VERSION: a sequence number or a version as `versions` prints it;
+//     --to defaults to the active version, --from to the one before --to.
 //
 // It opens the database directory itself, so it cannot run while a server
 // holds that directory (RocksDB's lock); use KnowledgeBaseAdmin then.
@@ -37,6 +41,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
@@ -44,6 +49,8 @@
 #include "drug_db/drug_store.h"
 #include "drug_db/file_text.h"
 #include "drug_db/knowledge_admin.h"
+#include "drug_db/knowledge_diff.h"
+#include "drug_db/knowledge_diff_render.h"
 #include "drug_db/knowledge_export.h"
 #include "drug_db/knowledge_import.h"
 #include "drug_db/knowledge_loader.h"
@@ -69,8 +76,15 @@ ABSL_FLAG(int64_t, sequence, 0,
           "activate: the version to make active; export: the version to "
           "export (0: the active one)");
 ABSL_FLAG(int, limit, 20, "audit: show at most this many (the newest)");
-ABSL_FLAG(int64_t, from, 0, "audit: entries at or after this Unix time");
-ABSL_FLAG(int64_t, to, 0, "audit: entries at or before this Unix time");
+// Strings so that `audit` reads Unix times and `diff` reads versions.
+ABSL_FLAG(std::string, from, "",
+          "audit: entries at or after this Unix time; diff: the older "
+          "version (sequence or version string; default the one before --to)");
+ABSL_FLAG(std::string, to, "",
+          "audit: entries at or before this Unix time; diff: the newer "
+          "version (sequence or version string; default the active one)");
+ABSL_FLAG(std::string, html, "",
+          "diff: also write the diff as a self-contained HTML page here");
 ABSL_FLAG(std::string, out, "",
           "export, backup: the directory to write (backup: a new one)");
 ABSL_FLAG(std::string, rrf_dir, "",
@@ -105,6 +119,11 @@ constexpr absl::string_view kUsage =
                                              versions, audit, feedback) to a
                                              new directory, even while a
                                              server runs on it
+  diff      [--from VERSION] [--to VERSION] [--html FILE]
+                                             what changed between two versions
+                                             (sequence or version string; to:
+                                             active, from: the one before),
+                                             with the audit entries behind it
 
 Every other command but validate works on --db_path (default data/dystonia-db)
 directly, so it cannot run while dystonia-server holds that database (RocksDB
@@ -204,6 +223,64 @@ int Upsert(dystonia::KnowledgeAdmin& admin, const std::string& path,
   return 0;
 }
 
+// `audit --from/--to`: Unix seconds; empty means unbounded (0).
+bool ParseUnixTime(absl::string_view flag, const std::string& value,
+                   int64_t* unix_seconds) {
+  *unix_seconds = 0;
+  if (value.empty() || absl::SimpleAtoi(value, unix_seconds)) return true;
+  std::cerr << "dystonia-kb: --" << flag << ": \"" << value
+            << "\" is not a Unix time in seconds\n";
+  return false;
+}
+
+// `diff`: resolves --from/--to to stored versions, prints the text diff and
+// writes the HTML page when --html is given.
+int Diff(const dystonia::DrugStore& store,
+         const dystonia::KnowledgeAdmin& admin) {
+  auto versions = admin.ListVersions();
+  if (!versions.ok()) return Fail(versions.status());
+  if (versions->versions.empty()) {
+    return Fail(absl::NotFoundError("no knowledge version is stored"));
+  }
+  int64_t to = versions->active_sequence;
+  const std::string to_flag = absl::GetFlag(FLAGS_to);
+  if (!to_flag.empty()) {
+    auto resolved = dystonia::ResolveVersion(*versions, "--to", to_flag);
+    if (!resolved.ok()) return UsageError(resolved.status().message());
+    to = *resolved;
+  }
+  int64_t from = 0;
+  const std::string from_flag = absl::GetFlag(FLAGS_from);
+  if (!from_flag.empty()) {
+    auto resolved = dystonia::ResolveVersion(*versions, "--from", from_flag);
+    if (!resolved.ok()) return UsageError(resolved.status().message());
+    from = *resolved;
+  } else {
+    for (const auto& info : versions->versions) {
+      if (info.sequence() < to) from = info.sequence();
+    }
+    if (from == 0) {
+      return UsageError(absl::StrCat(
+          "--from: no version before ", to, "; give --from explicitly"));
+    }
+  }
+  auto diff = dystonia::DiffStoredVersions(store, from, to);
+  if (!diff.ok()) return Fail(diff.status());
+  std::cout << dystonia::RenderKnowledgeDiffText(*diff);
+  const std::string html = absl::GetFlag(FLAGS_html);
+  if (!html.empty()) {
+    std::ofstream page(html, std::ios::binary | std::ios::trunc);
+    page << dystonia::RenderKnowledgeDiffHtmlPage(*diff);
+    page.close();
+    if (!page) {
+      return Fail(absl::UnavailableError(
+          absl::StrCat("--html: cannot write ", html)));
+    }
+    std::cout << "wrote " << html << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -252,7 +329,7 @@ int main(int argc, char** argv) {
   }
   static const char* const kKnown[] = {
       "import",   "info",  "versions", "upsert",       "delete",
-      "activate", "audit", "export",   "import-rxnorm"};
+      "activate", "audit", "export",   "import-rxnorm", "diff"};
   if (std::find(std::begin(kKnown), std::end(kKnown), command) ==
       std::end(kKnown)) {
     std::cerr << "dystonia-kb: unknown command '" << command << "'\n"
@@ -359,10 +436,15 @@ int main(int argc, char** argv) {
     std::cout << ")\n";
     return 0;
   }
+  if (command == "diff") return Diff(**store, admin);
   if (command == "audit") {
-    auto entries =
-        admin.ReadAuditLog(absl::GetFlag(FLAGS_from), absl::GetFlag(FLAGS_to),
-                           absl::GetFlag(FLAGS_limit));
+    int64_t from = 0;
+    int64_t to = 0;
+    if (!ParseUnixTime("from", absl::GetFlag(FLAGS_from), &from) ||
+        !ParseUnixTime("to", absl::GetFlag(FLAGS_to), &to)) {
+      return 2;
+    }
+    auto entries = admin.ReadAuditLog(from, to, absl::GetFlag(FLAGS_limit));
     if (!entries.ok()) return Fail(entries.status());
     for (const auto& entry : *entries) PrintAudit(entry);
     return 0;

@@ -5,15 +5,20 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "drug_db/drug_store.h"
+#include "drug_db/knowledge_admin.h"
+#include "drug_db/knowledge_import.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "tests/drug_db/minimal_knowledge.h"
+#include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/status_matchers.h"
 
 namespace dystonia {
@@ -321,6 +326,83 @@ TEST_F(DystoniaKbCliTest, AuditVerifyNamesADeletedEntry) {
 
   EXPECT_EQ(verified.exit_code, 1) << verified.output;
   EXPECT_THAT(verified.output, HasSubstr("audit entry 2 is missing"));
+}
+
+TEST_F(DystoniaKbCliTest, AuditFromToKeepReadingUnixTimes) {
+  CommandResult all = Kb("audit --from 0 --to 4102444800");
+  CommandResult future = Kb("audit --from 4102444800");
+  CommandResult bad = Kb("audit --from yesterday");
+
+  EXPECT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_THAT(all.output, HasSubstr("import"));
+  EXPECT_EQ(future.exit_code, 0) << future.output;
+  EXPECT_THAT(future.output, Not(HasSubstr("import")));
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("--from"));
+}
+
+TEST_F(DystoniaKbCliTest, DiffWithoutChangesSaysSo) {
+  CommandResult again = Kb(absl::StrCat("import --reason same --knowledge_dir ",
+                                        dir_, "/knowledge"));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+
+  CommandResult diff = Kb("diff");
+
+  EXPECT_EQ(diff.exit_code, 0) << diff.output;
+  EXPECT_THAT(diff.output, HasSubstr("no changes"));
+}
+
+TEST_F(DystoniaKbCliTest, DiffUnknownVersionNamesTheFlag) {
+  CommandResult diff = Kb("diff --from 9.9+99 --to 1");
+
+  EXPECT_EQ(diff.exit_code, 2) << diff.output;
+  EXPECT_THAT(diff.output, HasSubstr("--from"));
+  EXPECT_THAT(diff.output, HasSubstr("9.9+99"));
+}
+
+// The bundled knowledge, then haloperidol's tardive tier lowered: the diff
+// names the drug, the tier change, the reason and the actor, in text and
+// HTML.
+TEST_F(DystoniaKbCliTest, DiffShowsHaloperidolTierChangeWithItsAudit) {
+  CommandResult imported = Kb(absl::StrCat(
+      "import --force --reason bundled --knowledge_dir ",
+      dystonia::testing::BundledKnowledgeDir()));
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  auto bundle = ReadAndValidateKnowledgeDirectory(
+      dystonia::testing::BundledKnowledgeDir());
+  ASSERT_THAT(bundle.status(), IsOk());
+  v1::Drug haloperidol;
+  for (const v1::Drug& drug : bundle->drug()) {
+    if (drug.id() == "haloperidol") haloperidol = drug;
+  }
+  ASSERT_EQ(haloperidol.id(), "haloperidol");
+  haloperidol.mutable_tardive()->set_level(v1::RISK_LEVEL_MODERATE);
+  WriteFile(dir_ + "/haloperidol.textproto",
+            absl::StrCat("drug {\n", ToText(haloperidol), "}\n"));
+  CommandResult upsert =
+      Kb(absl::StrCat("upsert --file ", dir_,
+                      "/haloperidol.textproto --reason 'committee review 7'"));
+  ASSERT_EQ(upsert.exit_code, 0) << upsert.output;
+
+  const std::string html = dir_ + "/diff.html";
+  CommandResult diff = Kb(absl::StrCat("diff --html ", html));
+
+  EXPECT_EQ(diff.exit_code, 0) << diff.output;
+  EXPECT_THAT(diff.output, HasSubstr("drug haloperidol"));
+  EXPECT_THAT(diff.output,
+              HasSubstr("tardive.level: tier down: RISK_LEVEL_HIGH -> "
+                        "RISK_LEVEL_MODERATE"));
+  EXPECT_THAT(diff.output, HasSubstr("committee review 7"));
+  EXPECT_THAT(diff.output, HasSubstr(LocalActor()));
+  std::ifstream page_file(html);
+  const std::string page((std::istreambuf_iterator<char>(page_file)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_THAT(page, HasSubstr("<!DOCTYPE html>"));
+  EXPECT_THAT(page, HasSubstr("drug haloperidol"));
+  EXPECT_THAT(page, HasSubstr("tier down"));
+  EXPECT_THAT(page, HasSubstr("committee review 7"));
+  EXPECT_THAT(page, Not(HasSubstr("<script")));
+  EXPECT_THAT(page, Not(HasSubstr("http://")));
 }
 
 }  // namespace
