@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "service/cds_hooks/json_value.h"
 #include "service/server/http_status.h"
+#include "service/server/json_api_routes.h"
 
 namespace dystonia {
 namespace {
@@ -147,6 +148,11 @@ HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
     answer.content_type.clear();
     AddCors(answer);
     return Answer(std::move(answer));
+  }
+  if (IsJsonApiPath(head.path)) {
+    // The gRPC reader role: reader, replica and admin tokens pass.
+    return RouteJsonApi(head, Admit(head, Role::kReader).status(), knowledge_,
+                        metrics_);
   }
   if (head.path == kMetricsPath) {
     if (head.method != "GET") return WrongMethod("GET");
