@@ -13,12 +13,6 @@
 #include "service/server/json_api_routes.h"
 
 namespace dystonia {
-namespace {
-
-using cds_hooks::json::Value;
-
-constexpr absl::string_view kCdsServices = "/cds-services";
-constexpr absl::string_view kMetricsPath = "/metrics";
 
 void AddCors(HttpAnswer& answer) {
   answer.headers.emplace_back("Access-Control-Allow-Origin", "*");
@@ -27,6 +21,13 @@ void AddCors(HttpAnswer& answer) {
   answer.headers.emplace_back("Access-Control-Allow-Headers",
                               "Content-Type, Authorization");
 }
+
+namespace {
+
+using cds_hooks::json::Value;
+
+constexpr absl::string_view kCdsServices = "/cds-services";
+constexpr absl::string_view kMetricsPath = "/metrics";
 
 HttpAnswer JsonAnswer(const absl::StatusOr<Value>& answer) {
   if (!answer.ok()) {

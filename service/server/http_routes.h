@@ -35,6 +35,9 @@ struct HttpAnswer {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// Lets any origin call (and preflight) the HTTP port's JSON routes.
+void AddCors(HttpAnswer& answer);
+
 // {"error": message}, with CORS: every refusal of the HTTP port, whether
 // the routes or the transport (413, 431, 503) refuse.
 HttpAnswer ErrorAnswer(int http_status, absl::string_view message);

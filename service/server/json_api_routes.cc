@@ -25,14 +25,6 @@ constexpr absl::string_view kSearchPath = "/v1/drugs:search";
 constexpr absl::string_view kDrugPrefix = "/v1/drugs/";
 constexpr absl::string_view kKnowledgeBasePath = "/v1/knowledge-base";
 
-void AddCors(HttpAnswer& answer) {
-  answer.headers.emplace_back("Access-Control-Allow-Origin", "*");
-  answer.headers.emplace_back("Access-Control-Allow-Methods",
-                              "GET, POST, OPTIONS");
-  answer.headers.emplace_back("Access-Control-Allow-Headers",
-                              "Content-Type, Authorization");
-}
-
 HttpRouteDecision Answer(HttpAnswer answer) {
   HttpRouteDecision decision;
   decision.answered = true;
@@ -44,10 +36,29 @@ HttpRouteDecision Refuse(const absl::Status& status) {
   return Answer(JsonApiErrorAnswer(status));
 }
 
+HttpAnswer ErrorBody(int http_status, const absl::Status& status) {
+  cds_hooks::json::Value error;
+  error["code"] = http_status;
+  error["status"] = absl::StatusCodeToString(status.code());
+  error["message"] = std::string(status.message());
+  cds_hooks::json::Value body;
+  body["error"] = std::move(error);
+  HttpAnswer answer;
+  answer.status = http_status;
+  absl::StatusOr<std::string> text = cds_hooks::json::Print(body);
+  answer.body = text.ok() ? *std::move(text)
+                          : R"({"error":{"code":500,"status":"INTERNAL"}})";
+  AddCors(answer);
+  if (http_status == 429 || http_status == 503) {
+    answer.headers.emplace_back("Retry-After", "1");
+  }
+  return answer;
+}
+
+// 405 with the gRPC name UNIMPLEMENTED (the path exists, the method not).
 HttpRouteDecision WrongMethod(absl::string_view allowed) {
-  HttpAnswer answer = JsonApiErrorAnswer(absl::Status(
-      absl::StatusCode::kInvalidArgument, absl::StrCat("use ", allowed)));
-  answer.status = 405;
+  HttpAnswer answer = ErrorBody(
+      405, absl::UnimplementedError(absl::StrCat("use ", allowed)));
   answer.headers.emplace_back("Allow", std::string(allowed));
   return Answer(std::move(answer));
 }
@@ -205,23 +216,7 @@ absl::StatusOr<std::string> PercentDecode(absl::string_view text,
 }
 
 HttpAnswer JsonApiErrorAnswer(const absl::Status& status) {
-  cds_hooks::json::Value error;
-  const int http_status = HttpStatusOf(status.code());
-  error["code"] = http_status;
-  error["status"] = absl::StatusCodeToString(status.code());
-  error["message"] = std::string(status.message());
-  cds_hooks::json::Value body;
-  body["error"] = std::move(error);
-  HttpAnswer answer;
-  answer.status = http_status;
-  absl::StatusOr<std::string> text = cds_hooks::json::Print(body);
-  answer.body = text.ok() ? *std::move(text)
-                          : R"({"error":{"code":500,"status":"INTERNAL"}})";
-  AddCors(answer);
-  if (http_status == 429 || http_status == 503) {
-    answer.headers.emplace_back("Retry-After", "1");
-  }
-  return answer;
+  return ErrorBody(HttpStatusOf(status.code()), status);
 }
 
 HttpRouteDecision RouteJsonApi(const HttpRequestHead& head,
