@@ -10,19 +10,15 @@ additionalProperties, items, enum, pattern, minimum/maximum); a keyword it
 does not know fails the test rather than passing unchecked.
 """
 
-import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
-import time
 import unittest
-import urllib.error
-import urllib.request
 
 import yaml
+
+from loopback_server import LoopbackServer
 
 SOURCE_DIR = None
 BINARY_DIR = None
@@ -106,85 +102,32 @@ def load_document():
         return yaml.safe_load(f)
 
 
-class Server:
-    """A dystonia-server with a reader token, on loopback ports it picks."""
-
-    def __enter__(self):
-        self.dir = tempfile.TemporaryDirectory()
-        tokens = os.path.join(self.dir.name, "tokens")
-        digest = hashlib.sha256(READER_TOKEN.encode()).hexdigest()
-        with open(tokens, "w") as f:
-            f.write(f"openapi-test reader {digest}\n")
-        os.chmod(tokens, 0o600)
-        self.log = open(os.path.join(self.dir.name, "log"), "w+")
-        self.process = subprocess.Popen(
-            [os.path.join(BINARY_DIR, "service/server/dystonia-server"),
-             "--listen", "127.0.0.1:0", "--http_listen", "127.0.0.1:0",
-             "--db_path", os.path.join(self.dir.name, "db"),
-             "--knowledge_dir", os.path.join(SOURCE_DIR, "drug_db/knowledge"),
-             "--tokens_file", tokens],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            self.log.seek(0)
-            found = re.search(r"on http port (\d+)", self.log.read())
-            if found:
-                self.base = f"http://127.0.0.1:{found.group(1)}"
-                return self
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.log.seek(0)
-        self.__exit__(None, None, None)
-        raise RuntimeError("dystonia-server did not start: " + self.log.read())
-
-    def __exit__(self, *unused):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
-        self.dir.cleanup()
-
-    def call(self, method, path, body=None, token=READER_TOKEN):
-        data = None if body is None else (
-            body if isinstance(body, bytes) else json.dumps(body).encode())
-        request = urllib.request.Request(self.base + path, data=data,
-                                         method=method)
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                return answer.status, dict(answer.headers), answer.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-
 HALOPERIDOL_IM = {
     "medications": [{"name": "haloperidol", "route": "ROUTE_INTRAMUSCULAR"}],
     "patient": {"ageYears": 19, "sex": "SEX_MALE"},
 }
 
-# (operation path, method, request path, body, expected status, token)
+# (operation path, method, request path, body, expected status, token: ""
+# the reader token, None none)
 CASES = [
-    ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 200, READER_TOKEN),
-    ("/v1/check", "post", "/v1/check", {"medications": []}, 400, READER_TOKEN),
-    ("/v1/check", "post", "/v1/check", {"medicationz": []}, 400, READER_TOKEN),
-    ("/v1/check", "post", "/v1/check", b"[" * 10000, 400, READER_TOKEN),
+    ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 200, ""),
+    ("/v1/check", "post", "/v1/check", {"medications": []}, 400, ""),
+    ("/v1/check", "post", "/v1/check", {"medicationz": []}, 400, ""),
+    ("/v1/check", "post", "/v1/check", b"[" * 10000, 400, ""),
     ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 401, None),
     ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 401, "not-a-token"),
-    ("/v1/check", "post", "/v1/check", None, 405, READER_TOKEN),
-    ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 200, READER_TOKEN),
-    ("/v1/drugs/{query}", "get", "/v1/drugs/Haldol%20", None, 200, READER_TOKEN),
-    ("/v1/drugs/{query}", "get", "/v1/drugs/no-such-drug-zz", None, 404, READER_TOKEN),
-    ("/v1/drugs/{query}", "get", "/v1/drugs/%zz", None, 400, READER_TOKEN),
+    ("/v1/check", "post", "/v1/check", None, 405, ""),
+    ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 200, ""),
+    ("/v1/drugs/{query}", "get", "/v1/drugs/Haldol%20", None, 200, ""),
+    ("/v1/drugs/{query}", "get", "/v1/drugs/no-such-drug-zz", None, 404, ""),
+    ("/v1/drugs/{query}", "get", "/v1/drugs/%zz", None, 400, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 401, None),
-    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=3", None, 200, READER_TOKEN),
-    ("/v1/drugs:search", "get", "/v1/drugs:search?q=hal%6Fperidol", None, 200, READER_TOKEN),
-    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=many", None, 400, READER_TOKEN),
-    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=101", None, 400, READER_TOKEN),
+    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=3", None, 200, ""),
+    ("/v1/drugs:search", "get", "/v1/drugs:search?q=hal%6Fperidol", None, 200, ""),
+    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=many", None, 400, ""),
+    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=101", None, 400, ""),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo", None, 401, None),
-    ("/v1/knowledge-base", "get", "/v1/knowledge-base", None, 200, READER_TOKEN),
+    ("/v1/knowledge-base", "get", "/v1/knowledge-base", None, 200, ""),
     ("/v1/knowledge-base", "get", "/v1/knowledge-base", None, 401, None),
 ]
 
@@ -204,7 +147,8 @@ class OpenApiTest(unittest.TestCase):
     def setUpClass(cls):
         cls.document = load_document()
         cls.checker = SchemaChecker(cls.document)
-        cls.server = Server().__enter__()
+        cls.server = LoopbackServer(SOURCE_DIR, BINARY_DIR,
+                                    READER_TOKEN).__enter__()
 
     @classmethod
     def tearDownClass(cls):
