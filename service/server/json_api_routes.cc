@@ -57,8 +57,8 @@ HttpAnswer ErrorBody(int http_status, const absl::Status& status) {
 
 // 405 with the gRPC name UNIMPLEMENTED (the path exists, the method not).
 HttpRouteDecision WrongMethod(absl::string_view allowed) {
-  HttpAnswer answer = ErrorBody(
-      405, absl::UnimplementedError(absl::StrCat("use ", allowed)));
+  HttpAnswer answer =
+      ErrorBody(405, absl::UnimplementedError(absl::StrCat("use ", allowed)));
   answer.headers.emplace_back("Allow", std::string(allowed));
   return Answer(std::move(answer));
 }
@@ -112,8 +112,8 @@ const google::protobuf::Message& Referent(
 // Runs `query` (snapshot -> StatusOr<Response>) on the serving knowledge,
 // counts it as `method` and answers its JSON.
 template <typename Query>
-HttpAnswer Serve(const KnowledgeHolder* holder, Metrics* metrics,
-                 Method method, const absl::Status& parsed, Query query) {
+HttpAnswer Serve(const KnowledgeHolder* holder, Metrics* metrics, Method method,
+                 const absl::Status& parsed, Query query) {
   const absl::Time start = absl::Now();
   absl::Status status = parsed;
   std::shared_ptr<const KnowledgeSnapshot> knowledge =
@@ -170,8 +170,8 @@ absl::Status SearchRequestFromQuery(absl::string_view query,
       }
       request->set_limit(limit);
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          name, ": unknown parameter (use q and limit)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": unknown parameter (use q and limit)"));
     }
   }
   return absl::OkStatus();
@@ -259,8 +259,7 @@ HttpRouteDecision RouteJsonApi(const HttpRequestHead& head,
   if (head.path == kSearchPath) {
     if (head.method != "GET") return WrongMethod("GET");
     if (!admitted.ok()) return Refuse(admitted);
-    decision.handler = [knowledge, metrics,
-                        query = head.query](std::string) {
+    decision.handler = [knowledge, metrics, query = head.query](std::string) {
       v1::SearchDrugsRequest request;
       const absl::Status parsed = SearchRequestFromQuery(query, &request);
       return Serve(knowledge, metrics, Method::kSearchDrugs, parsed,
@@ -275,8 +274,8 @@ HttpRouteDecision RouteJsonApi(const HttpRequestHead& head,
     if (head.method != "GET") return WrongMethod("GET");
     if (!admitted.ok()) return Refuse(admitted);
     decision.handler = [knowledge, metrics,
-                        encoded = head.path.substr(kDrugPrefix.size())](
-                           std::string) {
+                        encoded =
+                            head.path.substr(kDrugPrefix.size())](std::string) {
       v1::GetDrugRequest request;
       absl::StatusOr<std::string> query = PercentDecode(encoded, false);
       absl::Status parsed = absl::OkStatus();

@@ -36,7 +36,8 @@ absl::StatusOr<v1::SearchDrugsResponse> RunSearchDrugs(
 }
 
 absl::StatusOr<v1::KnowledgeBaseInfo> RunGetKnowledgeBaseInfo(
-    const KnowledgeSnapshot& knowledge, const v1::GetKnowledgeBaseInfoRequest&) {
+    const KnowledgeSnapshot& knowledge,
+    const v1::GetKnowledgeBaseInfoRequest&) {
   return DescribeKnowledgeBase(knowledge);
 }
 

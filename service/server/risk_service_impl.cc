@@ -337,9 +337,9 @@ RiskServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return RunUnary<v1::GetDrugRequest>(
-      context, Gate(context, Method::kGetDrug), *knowledge_, request, response,
-      RunGetDrug);
+  return RunUnary<v1::GetDrugRequest>(context, Gate(context, Method::kGetDrug),
+                                      *knowledge_, request, response,
+                                      RunGetDrug);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
@@ -347,8 +347,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchDrugsRequest>(
       context, Gate(context, Method::kSearchDrugs), *knowledge_, request,
-      response,
-      RunSearchDrugs);
+      response, RunSearchDrugs);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
@@ -356,8 +355,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
       context, Gate(context, Method::kGetKnowledgeBaseInfo), *knowledge_,
-      request, response,
-      RunGetKnowledgeBaseInfo);
+      request, response, RunGetKnowledgeBaseInfo);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(

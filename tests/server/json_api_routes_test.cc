@@ -3,6 +3,8 @@
 // counted in /metrics, and the percent-decoding of paths and queries.
 // (proto/openapi.yaml's schemas are checked by the OpenApiDocument test.)
 
+#include "service/server/json_api_routes.h"
+
 #include <httplib.h>
 
 #include <memory>
@@ -16,7 +18,6 @@
 #include "service/cds_hooks/json_value.h"
 #include "service/engine/request_validator.h"
 #include "service/server/dystonia_server.h"
-#include "service/server/json_api_routes.h"
 #include "tests/testing/server_fixture.h"
 
 namespace dystonia {
@@ -24,7 +25,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class JsonApiTest : public ::testing::Test {
+class JsonApiRoutesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     ServerOptions options = testing::LoopbackServerOptions("json-api-db");
@@ -48,7 +49,7 @@ class JsonApiTest : public ::testing::Test {
   static inline DystoniaServer* server_ = nullptr;
 };
 
-TEST_F(JsonApiTest, TooManyMedicationsFailsAsOnGrpc) {
+TEST_F(JsonApiRoutesTest, TooManyMedicationsFailsAsOnGrpc) {
   v1::CheckRequest request;
   request.mutable_patient()->set_age_years(40);
   std::string json = R"({"patient":{"ageYears":40},"medications":[)";
@@ -75,7 +76,7 @@ TEST_F(JsonApiTest, TooManyMedicationsFailsAsOnGrpc) {
   EXPECT_EQ(error["message"], grpc_status.error_message());
 }
 
-TEST_F(JsonApiTest, DeeplyNestedBodyIsRefusedBeforeProtobufParsesIt) {
+TEST_F(JsonApiRoutesTest, DeeplyNestedBodyIsRefusedBeforeProtobufParsesIt) {
   std::string json = R"({"requestId":)";
   for (int i = 0; i < 5000; ++i) json += R"({"a":)";
   json += "1";
@@ -91,7 +92,7 @@ TEST_F(JsonApiTest, DeeplyNestedBodyIsRefusedBeforeProtobufParsesIt) {
 
 // Protobuf's parser names the field by its proto path, as the gRPC errors
 // do ("medications[0].name: ...").
-TEST_F(JsonApiTest, WrongTypeNamesTheField) {
+TEST_F(JsonApiRoutesTest, WrongTypeNamesTheField) {
   auto answer = Http().Post(
       "/v1/check", R"({"patient":{"ageYears":"old"},"medications":[]})",
       "application/json");
@@ -102,7 +103,7 @@ TEST_F(JsonApiTest, WrongTypeNamesTheField) {
               HasSubstr("patient.age_years"));
 }
 
-TEST_F(JsonApiTest, UnknownRouteUnderV1IsNotFound) {
+TEST_F(JsonApiRoutesTest, UnknownRouteUnderV1IsNotFound) {
   auto answer = Http().Get("/v1/nothing");
 
   ASSERT_TRUE(answer);
@@ -110,15 +111,16 @@ TEST_F(JsonApiTest, UnknownRouteUnderV1IsNotFound) {
   EXPECT_EQ(Error(answer)["status"], "NOT_FOUND");
 }
 
-TEST_F(JsonApiTest, CallsAreCountedUnderTheGrpcMethodNames) {
+TEST_F(JsonApiRoutesTest, CallsAreCountedUnderTheGrpcMethodNames) {
   ASSERT_TRUE(Http().Get("/v1/drugs/haloperidol"));
   ASSERT_TRUE(Http().Get("/v1/drugs:search?q=halo"));
 
   auto metrics = Http().Get("/metrics");
 
   ASSERT_TRUE(metrics);
-  EXPECT_THAT(metrics->body,
-              HasSubstr("dystonia_requests_total{method=\"GetDrug\",code=\"OK\"}"));
+  EXPECT_THAT(
+      metrics->body,
+      HasSubstr("dystonia_requests_total{method=\"GetDrug\",code=\"OK\"}"));
   EXPECT_THAT(
       metrics->body,
       HasSubstr("dystonia_requests_total{method=\"SearchDrugs\",code=\"OK\"}"));
