@@ -1,6 +1,7 @@
 """A real dystonia-server for the Python tests of tests/server."""
 
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -13,12 +14,15 @@ import urllib.request
 
 class LoopbackServer:
     """dystonia-server on loopback ports it picks, with the bundled knowledge;
-    with `reader_token`, that token (role reader) is the only one it takes."""
+    with `reader_token`, that token (role reader) and `other_tokens`
+    ({token: role}) are the only ones it takes."""
 
-    def __init__(self, source_dir, binary_dir, reader_token=None):
+    def __init__(self, source_dir, binary_dir, reader_token=None,
+                 other_tokens=None):
         self.source_dir = source_dir
         self.binary_dir = binary_dir
         self.reader_token = reader_token
+        self.other_tokens = other_tokens or {}
 
     def __enter__(self):
         self.dir = tempfile.TemporaryDirectory()
@@ -29,9 +33,11 @@ class LoopbackServer:
             "--knowledge_dir", os.path.join(self.source_dir, "drug_db/knowledge")]
         if self.reader_token:
             tokens = os.path.join(self.dir.name, "tokens")
-            digest = hashlib.sha256(self.reader_token.encode()).hexdigest()
+            roles = dict(self.other_tokens, **{self.reader_token: "reader"})
             with open(tokens, "w") as f:
-                f.write(f"test-reader reader {digest}\n")
+                for number, (token, role) in enumerate(roles.items()):
+                    digest = hashlib.sha256(token.encode()).hexdigest()
+                    f.write(f"test-{number} {role} {digest}\n")
             os.chmod(tokens, 0o600)  # the server refuses a readable one
             command += ["--tokens_file", tokens]
         self.log = open(os.path.join(self.dir.name, "log"), "w+")
@@ -56,6 +62,23 @@ class LoopbackServer:
         self.process.wait(timeout=30)
         self.log.close()
         self.dir.cleanup()
+
+    def claim_oversized_body(self, path, token=""):
+        """(status, body bytes) of a POST whose Content-Length claims 64 MiB
+        and whose body is never sent: the server must refuse on the head."""
+        host, port = self.base[len("http://"):].split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            connection.putrequest("POST", path)
+            connection.putheader("Content-Length", str(64 << 20))
+            connection.putheader("Content-Type", "application/json")
+            connection.putheader("Authorization",
+                                 f"Bearer {token or self.reader_token}")
+            connection.endheaders()
+            answer = connection.getresponse()
+            return answer.status, answer.read()
+        finally:
+            connection.close()
 
     def call(self, method, path, body=None, token=""):
         """(status, headers, body bytes); `token` "" means the reader token."""

@@ -23,10 +23,12 @@ from loopback_server import LoopbackServer
 SOURCE_DIR = None
 BINARY_DIR = None
 READER_TOKEN = "openapi-test-reader-token"
+METRICS_TOKEN = "openapi-test-metrics-token"
+ADMIN_TOKEN = "openapi-test-admin-token"
 
 KNOWN_KEYWORDS = {
     "$ref", "type", "required", "properties", "additionalProperties", "items",
-    "enum", "pattern", "minimum", "maximum", "description", "format",
+    "enum", "pattern", "minimum", "maximum", "description", "format", "oneOf",
 }
 
 
@@ -52,6 +54,17 @@ class SchemaChecker:
             raise SchemaError(f"{where}: schema keywords not checked: {unknown}")
         if "$ref" in schema:
             return self.check(self.resolve(schema["$ref"]), value, where)
+        if "oneOf" in schema:
+            matched = 0
+            for choice in schema["oneOf"]:
+                try:
+                    self.check(choice, value, where)
+                    matched += 1
+                except SchemaError:
+                    pass
+            if matched != 1:
+                raise SchemaError(f"{where}: matches {matched} of oneOf")
+            return None
         kind = schema.get("type")
         if kind == "object":
             if not isinstance(value, dict):
@@ -116,19 +129,24 @@ CASES = [
     ("/v1/check", "post", "/v1/check", b"[" * 10000, 400, ""),
     ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 401, None),
     ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 401, "not-a-token"),
+    ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 403, METRICS_TOKEN),
+    ("/v1/check", "post", "/v1/check", HALOPERIDOL_IM, 200, ADMIN_TOKEN),
     ("/v1/check", "post", "/v1/check", None, 405, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 200, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/Haldol%20", None, 200, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/no-such-drug-zz", None, 404, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/%zz", None, 400, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 401, None),
+    ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 403, METRICS_TOKEN),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=3", None, 200, ""),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=hal%6Fperidol", None, 200, ""),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=many", None, 400, ""),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=101", None, 400, ""),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo", None, 401, None),
+    ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo", None, 403, METRICS_TOKEN),
     ("/v1/knowledge-base", "get", "/v1/knowledge-base", None, 200, ""),
     ("/v1/knowledge-base", "get", "/v1/knowledge-base", None, 401, None),
+    ("/v1/knowledge-base", "get", "/v1/knowledge-base", None, 403, METRICS_TOKEN),
 ]
 
 
@@ -147,8 +165,9 @@ class OpenApiTest(unittest.TestCase):
     def setUpClass(cls):
         cls.document = load_document()
         cls.checker = SchemaChecker(cls.document)
-        cls.server = LoopbackServer(SOURCE_DIR, BINARY_DIR,
-                                    READER_TOKEN).__enter__()
+        cls.server = LoopbackServer(
+            SOURCE_DIR, BINARY_DIR, READER_TOKEN,
+            {METRICS_TOKEN: "metrics", ADMIN_TOKEN: "admin"}).__enter__()
 
     @classmethod
     def tearDownClass(cls):
@@ -177,6 +196,13 @@ class OpenApiTest(unittest.TestCase):
                     answer)
                 if status >= 400:
                     self.assertEqual(answer["error"]["code"], status)
+
+    def test_an_oversized_body_is_refused_as_documented(self):
+        status, raw = self.server.claim_oversized_body("/v1/check")
+        self.assertEqual(status, 413)
+        self.checker.check(
+            response_schema(self.document, "/v1/check", "post", 413),
+            json.loads(raw))
 
     def test_errors_name_the_field(self):
         _, _, raw = self.server.call("GET", "/v1/drugs:search?q=a&limit=x")
