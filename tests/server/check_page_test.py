@@ -71,6 +71,17 @@ class CheckPageTest(unittest.TestCase):
         self.assertIn("<h4>Recommendations</h4>", dom)
         self.assertIn("<h4>Citations</h4>", dom)
         self.assertIn("rule: acute-dystonia.haloperidol", dom)
+        self.assertRegex(dom, r'<ul id="medications"><li>1\. haloperidol -&gt; ')
+
+    def test_names_from_the_server_are_text_not_markup(self):
+        # The server echoes an unrecognized name; the page must show it as text.
+        with LoopbackServer(SOURCE_DIR, BINARY_DIR) as server:
+            dom = page_dom([("server", server.base),
+                            ("med", '<b id="injected">zz</b>'), ("age", "40"),
+                            ("run", "1")])
+        self.assertEqual(result_state(dom), "done", dom[-3000:])
+        self.assertNotIn('<b id="injected">', dom)
+        self.assertIn("&lt;b id=\"injected\"&gt;zz&lt;/b&gt; -&gt; NOT RECOGNIZED", dom)
 
     def test_a_refusal_shows_the_servers_error(self):
         # The server wants a token and the page has none: the 401 is shown.
