@@ -269,8 +269,8 @@ HttpRouteDecision RouteJsonApi(const HttpRequestHead& head,
     };
     return decision;
   }
-  if (absl::StartsWith(head.path, kDrugPrefix) &&
-      head.path.size() > kDrugPrefix.size()) {
+  // "/v1/drugs/" alone is GetDrug with an empty query: gRPC's error for it.
+  if (absl::StartsWith(head.path, kDrugPrefix)) {
     if (head.method != "GET") return WrongMethod("GET");
     if (!admitted.ok()) return Refuse(admitted);
     decision.handler = [knowledge, metrics,

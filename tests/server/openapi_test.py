@@ -136,6 +136,7 @@ CASES = [
     ("/v1/drugs/{query}", "get", "/v1/drugs/Haldol%20", None, 200, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/no-such-drug-zz", None, 404, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/%zz", None, 400, ""),
+    ("/v1/drugs/{query}", "get", "/v1/drugs/", None, 400, ""),
     ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 401, None),
     ("/v1/drugs/{query}", "get", "/v1/drugs/haloperidol", None, 403, METRICS_TOKEN),
     ("/v1/drugs:search", "get", "/v1/drugs:search?q=halo&limit=3", None, 200, ""),
