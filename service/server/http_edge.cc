@@ -10,7 +10,8 @@ namespace dystonia {
 HttpEdge::HttpEdge(const HttpEdgeOptions& options,
                    const cds_hooks::CdsHooksService* service,
                    const AccessControl* access)
-    : routes_(service, access, options.jwt, options.metrics) {}
+    : routes_(service, access, options.jwt, options.metrics,
+              options.knowledge) {}
 
 absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     const HttpEdgeOptions& options, const cds_hooks::CdsHooksService* service,

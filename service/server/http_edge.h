@@ -27,6 +27,9 @@ struct HttpEdgeOptions {
   auth::JwtValidator* jwt = nullptr;
   // Counts CDS Hooks calls and serves GET /metrics. Default: none.
   Metrics* metrics = nullptr;
+  // Serves the /v1/ JSON API (the RiskService methods). Default: none (the
+  // routes answer 503).
+  const KnowledgeHolder* knowledge = nullptr;
   // Larger bodies are refused (413), whatever their transfer encoding.
   // Default: 4 MiB.
   int max_request_bytes = 4 << 20;

@@ -223,6 +223,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     HttpRequestHead head;
     head.method = std::string(View(request.method_string()));
     head.path = std::string(target.substr(0, target.find('?')));
+    if (target.find('?') != absl::string_view::npos) {
+      head.query = std::string(target.substr(target.find('?') + 1));
+    }
     head.authorization =
         std::string(View(request[http::field::authorization]));
     head.endpoint_url =

@@ -10,14 +10,9 @@
 #include "absl/time/clock.h"
 #include "service/cds_hooks/json_value.h"
 #include "service/server/http_status.h"
+#include "service/server/json_api_routes.h"
 
 namespace dystonia {
-namespace {
-
-using cds_hooks::json::Value;
-
-constexpr absl::string_view kCdsServices = "/cds-services";
-constexpr absl::string_view kMetricsPath = "/metrics";
 
 void AddCors(HttpAnswer& answer) {
   answer.headers.emplace_back("Access-Control-Allow-Origin", "*");
@@ -26,6 +21,13 @@ void AddCors(HttpAnswer& answer) {
   answer.headers.emplace_back("Access-Control-Allow-Headers",
                               "Content-Type, Authorization");
 }
+
+namespace {
+
+using cds_hooks::json::Value;
+
+constexpr absl::string_view kCdsServices = "/cds-services";
+constexpr absl::string_view kMetricsPath = "/metrics";
 
 HttpAnswer JsonAnswer(const absl::StatusOr<Value>& answer) {
   if (!answer.ok()) {
@@ -147,6 +149,11 @@ HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
     answer.content_type.clear();
     AddCors(answer);
     return Answer(std::move(answer));
+  }
+  if (IsJsonApiPath(head.path)) {
+    // The gRPC reader role: reader, replica and admin tokens pass.
+    return RouteJsonApi(head, Admit(head, Role::kReader).status(), knowledge_,
+                        metrics_);
   }
   if (head.path == kMetricsPath) {
     if (head.method != "GET") return WrongMethod("GET");

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "service/auth/jwt_validator.h"
 #include "service/cds_hooks/cds_hooks.h"
+#include "drug_db/knowledge_holder.h"
 #include "service/server/access_control.h"
 #include "service/server/metrics.h"
 
@@ -19,6 +20,7 @@ namespace dystonia {
 struct HttpRequestHead {
   std::string method;  // "GET", "POST", ...
   std::string path;    // the target without its query string
+  std::string query;   // after the '?', still percent-encoded
   std::string authorization;
   // The endpoint the caller addressed, "https://host:port/path", for
   // checks that tie a credential to it.
@@ -32,6 +34,9 @@ struct HttpAnswer {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// Lets any origin call (and preflight) the HTTP port's JSON routes.
+void AddCors(HttpAnswer& answer);
 
 // {"error": message}, with CORS: every refusal of the HTTP port, whether
 // the routes or the transport (413, 431, 503) refuse.
@@ -52,18 +57,24 @@ struct HttpRouteDecision {
 //   POST /cds-services/{id}             a hook call (cards)
 //   POST /cds-services/{id}/feedback    feedback on cards
 //   GET  /metrics                       Prometheus text
+//   /v1/...                             the JSON API (json_api_routes.h)
 //   OPTIONS *                           CORS preflight, no credential
 // CDS Hooks routes take the EHR's JWT when one is configured, else a reader
 // token ("Authorization: Bearer TOKEN") when tokens are; /metrics takes a
-// metrics or admin token. The caller is admitted on the head alone, so nobody
+// metrics or admin token; /v1/ a reader token, as gRPC. The caller is admitted on the head alone, so nobody
 // unauthenticated gets a body read.
 class HttpRoutes {
  public:
-  // None of the pointers is owned; `jwt` and `metrics` may be null.
+  // None of the pointers is owned; `jwt`, `metrics` and `knowledge` may be
+  // null (without `knowledge` the /v1/ JSON routes answer 503).
   HttpRoutes(const cds_hooks::CdsHooksService* service,
              const AccessControl* access, auth::JwtValidator* jwt,
-             Metrics* metrics)
-      : service_(service), access_(access), jwt_(jwt), metrics_(metrics) {}
+             Metrics* metrics, const KnowledgeHolder* knowledge = nullptr)
+      : service_(service),
+        access_(access),
+        jwt_(jwt),
+        metrics_(metrics),
+        knowledge_(knowledge) {}
 
   HttpRouteDecision Route(const HttpRequestHead& head) const;
 
@@ -79,6 +90,7 @@ class HttpRoutes {
   const AccessControl* access_;
   auth::JwtValidator* jwt_;
   Metrics* metrics_;
+  const KnowledgeHolder* knowledge_;
 };
 
 }  // namespace dystonia

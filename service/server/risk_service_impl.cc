@@ -14,16 +14,13 @@
 #include "service/engine/knowledge_views.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
+#include "service/server/risk_queries.h"
 #include "service/server/status_conversion.h"
 #include "service/server/tsan_handoff.h"
 #include "service/server/wire_diagnosis.h"
 
 namespace dystonia {
 namespace {
-
-absl::Status KnowledgeUnavailable() {
-  return absl::UnavailableError("the knowledge base is loading; retry shortly");
-}
 
 // The bytes of a request, flattened only when gRPC split them.
 class RequestBytes {
@@ -136,7 +133,7 @@ void CheckOne(const KnowledgeHolder& holder, const grpc::ByteBuffer& bytes,
   std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (status.ok()) {
-    status = RiskEngine::Assess(*knowledge, *request, response);
+    status = RunCheck(*knowledge, *request, response);
   }
   if (!status.ok()) {
     response->Clear();
@@ -307,7 +304,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
   if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
-  if (status.ok()) status = RiskEngine::Assess(*knowledge, request, &response);
+  if (status.ok()) status = RunCheck(*knowledge, request, &response);
   if (log_ != nullptr) {
     gate.request_id = request.request_id();
     if (knowledge != nullptr) gate.knowledge_version = knowledge->version();
@@ -340,11 +337,9 @@ RiskServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return RunUnary<v1::GetDrugRequest>(
-      context, Gate(context, Method::kGetDrug), *knowledge_, request, response,
-      [](const KnowledgeSnapshot& knowledge, const v1::GetDrugRequest& get) {
-        return DescribeDrug(knowledge, get.query());
-      });
+  return RunUnary<v1::GetDrugRequest>(context, Gate(context, Method::kGetDrug),
+                                      *knowledge_, request, response,
+                                      RunGetDrug);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
@@ -352,20 +347,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::ByteBuffer* response) {
   return RunUnary<v1::SearchDrugsRequest>(
       context, Gate(context, Method::kSearchDrugs), *knowledge_, request,
-      response,
-      [](const KnowledgeSnapshot& knowledge,
-         const v1::SearchDrugsRequest& search)
-          -> absl::StatusOr<v1::SearchDrugsResponse> {
-        auto matches =
-            dystonia::SearchDrugs(knowledge, search.query(), search.limit());
-        if (!matches.ok()) return matches.status();
-        v1::SearchDrugsResponse result;
-        for (v1::DrugMatch& match : *matches) {
-          *result.add_matches() = std::move(match);
-        }
-        result.set_knowledge_base_version(knowledge.version());
-        return result;
-      });
+      response, RunSearchDrugs);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
@@ -373,12 +355,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
     grpc::ByteBuffer* response) {
   return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
       context, Gate(context, Method::kGetKnowledgeBaseInfo), *knowledge_,
-      request, response,
-      [](const KnowledgeSnapshot& knowledge,
-         const v1::GetKnowledgeBaseInfoRequest&)
-          -> absl::StatusOr<v1::KnowledgeBaseInfo> {
-        return DescribeKnowledgeBase(knowledge);
-      });
+      request, response, RunGetKnowledgeBaseInfo);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
