@@ -10,6 +10,7 @@
 #include "service/server/access_control.h"
 #include "service/server/http_listener.h"
 #include "service/server/http_routes.h"
+#include "service/server/knowledge_site_routes.h"
 #include "service/server/metrics.h"
 
 namespace dystonia {
@@ -27,6 +28,9 @@ struct HttpEdgeOptions {
   auth::JwtValidator* jwt = nullptr;
   // Counts CDS Hooks calls and serves GET /metrics. Default: none.
   Metrics* metrics = nullptr;
+  // Serves the knowledge browser at /kb/ for the version it holds when set.
+  // Default: none (/kb/ is not found).
+  const KnowledgeHolder* knowledge = nullptr;
   // Larger bodies are refused (413), whatever their transfer encoding.
   // Default: 4 MiB.
   int max_request_bytes = 4 << 20;
@@ -64,6 +68,7 @@ class HttpEdge {
            const cds_hooks::CdsHooksService* service,
            const AccessControl* access);
 
+  std::unique_ptr<KnowledgeSiteRoutes> site_;  // before routes_, which uses it
   HttpRoutes routes_;
   std::unique_ptr<HttpListener> listener_;
 };

@@ -13,6 +13,10 @@
 #include "service/server/metrics.h"
 
 namespace dystonia {
+class KnowledgeSiteRoutes;
+}  // namespace dystonia
+
+namespace dystonia {
 
 // What the routes need of a request whose head (request line and headers)
 // has been read and whose body has not.
@@ -52,6 +56,7 @@ struct HttpRouteDecision {
 //   POST /cds-services/{id}             a hook call (cards)
 //   POST /cds-services/{id}/feedback    feedback on cards
 //   GET  /metrics                       Prometheus text
+//   GET  /kb/...                        the knowledge browser (reader)
 //   OPTIONS *                           CORS preflight, no credential
 // CDS Hooks routes take the EHR's JWT when one is configured, else a reader
 // token ("Authorization: Bearer TOKEN") when tokens are; /metrics takes a
@@ -59,11 +64,16 @@ struct HttpRouteDecision {
 // unauthenticated gets a body read.
 class HttpRoutes {
  public:
-  // None of the pointers is owned; `jwt` and `metrics` may be null.
+  // None of the pointers is owned; `jwt`, `metrics` and `site` may be
+  // null (no /kb/ without a site).
   HttpRoutes(const cds_hooks::CdsHooksService* service,
              const AccessControl* access, auth::JwtValidator* jwt,
-             Metrics* metrics)
-      : service_(service), access_(access), jwt_(jwt), metrics_(metrics) {}
+             Metrics* metrics, const KnowledgeSiteRoutes* site = nullptr)
+      : service_(service),
+        access_(access),
+        jwt_(jwt),
+        metrics_(metrics),
+        site_(site) {}
 
   HttpRouteDecision Route(const HttpRequestHead& head) const;
 
@@ -79,6 +89,7 @@ class HttpRoutes {
   const AccessControl* access_;
   auth::JwtValidator* jwt_;
   Metrics* metrics_;
+  const KnowledgeSiteRoutes* site_;
 };
 
 }  // namespace dystonia
