@@ -266,13 +266,7 @@ std::string RenderDrugPage(const SiteContext& context, const v1::Drug& drug) {
   }
   std::string citations;
   for (const auto& id : cited) {
-    auto found = context.citations.find(id);
-    if (found == context.citations.end()) {
-      absl::StrAppend(&citations, "<li><code>", EscapeHtml(id),
-                      "</code> (not in this version)</li>");
-    } else {
-      absl::StrAppend(&citations, CitationItem(*found->second), "</li>");
-    }
+    absl::StrAppend(&citations, CitationListItem(context, id));
   }
   absl::StrAppend(&body, "<h2>Citations</h2><ol id=\"citations\">", citations,
                   "</ol>");

@@ -90,12 +90,9 @@ std::string RenderIndexPage(const SiteContext& context) {
   for (const auto& drug_class : bundle.drug_class()) {
     std::string members;
     for (const auto& drug : bundle.drug()) {
-      for (const auto& id : drug.class_ids()) {
-        if (id == drug_class.id()) {
-          absl::StrAppend(&members, "<li>", DrugLink(context, "", drug.id()),
-                          "</li>");
-          break;
-        }
+      if (InClass(drug, drug_class.id())) {
+        absl::StrAppend(&members, "<li>", DrugLink(context, "", drug.id()),
+                        "</li>");
       }
     }
     absl::StrAppend(&body, "<h3>", ClassLink(context, "", drug_class.id()),

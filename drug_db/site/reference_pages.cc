@@ -18,14 +18,7 @@ std::string CitationList(const SiteContext& context,
                              ids) {
   if (ids.empty()) return "<p>None.</p>";
   std::string items;
-  for (const auto& id : ids) {
-    auto found = context.citations.find(id);
-    if (found == context.citations.end()) {
-      absl::StrAppend(&items, "<li><code>", EscapeHtml(id), "</code></li>");
-    } else {
-      absl::StrAppend(&items, CitationItem(*found->second), "</li>");
-    }
-  }
+  for (const auto& id : ids) absl::StrAppend(&items, CitationListItem(context, id));
   return absl::StrCat("<ol>", items, "</ol>");
 }
 
@@ -38,12 +31,9 @@ std::string RenderClassPage(const SiteContext& context,
     roles.push_back(ClassRoleLabel(static_cast<v1::ClassRole>(role)));
   std::string members;
   for (const auto& drug : context.bundle.drug()) {
-    for (const auto& id : drug.class_ids()) {
-      if (id == drug_class.id()) {
-        absl::StrAppend(&members, "<li>", DrugLink(context, kRoot, drug.id()),
-                        "</li>");
-        break;
-      }
+    if (InClass(drug, drug_class.id())) {
+      absl::StrAppend(&members, "<li>", DrugLink(context, kRoot, drug.id()),
+                      "</li>");
     }
   }
   std::string body = absl::StrCat(

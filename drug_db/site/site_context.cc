@@ -173,9 +173,7 @@ bool InScope(const v1::Scope& scope, const v1::Drug& drug) {
     if (id == drug.id()) return true;
   }
   for (const auto& class_id : scope.class_ids()) {
-    for (const auto& member_of : drug.class_ids()) {
-      if (class_id == member_of) return true;
-    }
+    if (InClass(drug, class_id)) return true;
   }
   return false;
 }
@@ -237,6 +235,20 @@ std::string CitationItem(const v1::Citation& citation) {
     absl::StrAppend(&item, " ", EscapeHtml(citation.url()));
   }
   return item;  // the caller closes the <li>, after any backlinks
+}
+
+std::string CitationListItem(const SiteContext& context, absl::string_view id) {
+  auto found = context.citations.find(std::string(id));
+  if (found == context.citations.end()) {
+    return absl::StrCat("<li><code>", EscapeHtml(id),
+                        "</code> (not in this version)</li>");
+  }
+  return absl::StrCat(CitationItem(*found->second), "</li>");
+}
+
+bool InClass(const v1::Drug& drug, absl::string_view class_id) {
+  return std::find(drug.class_ids().begin(), drug.class_ids().end(),
+                   class_id) != drug.class_ids().end();
 }
 
 std::string JoinEscaped(

@@ -77,6 +77,13 @@ std::string CitationRefs(absl::string_view root,
 // and its URL as a link when it is http(s).
 std::string CitationItem(const v1::Citation& citation);
 
+// The whole <li> of citation `id`, or its escaped id when this version
+// lacks it.
+std::string CitationListItem(const SiteContext& context, absl::string_view id);
+
+// Whether `drug` is a member of class `class_id`.
+bool InClass(const v1::Drug& drug, absl::string_view class_id);
+
 // A comma-separated, escaped list; "—" when empty.
 std::string JoinEscaped(const google::protobuf::RepeatedPtrField<std::string>& items);
 

@@ -15,6 +15,7 @@
 #include "drug_db/site/knowledge_site.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/html_references.h"
 #include "tests/testing/knowledge_fixture.h"
 
 namespace dystonia {
@@ -91,18 +92,11 @@ const BrowserResult& Load(const std::string& page) {
 // absolute URL or path), except citation source links.
 std::vector<std::string> ExternalReferences(const std::string& dom) {
   std::vector<std::string> external;
-  for (const char* attribute : {" href=\"", " src=\""}) {
-    for (size_t at = dom.find(attribute); at != std::string::npos;
-         at = dom.find(attribute, at + 1)) {
-      const size_t start = at + std::string(attribute).size();
-      const std::string value =
-          dom.substr(start, dom.find('"', start) - start);
-      const std::string tag = dom.substr(dom.rfind('<', at), at - dom.rfind('<', at));
-      const bool outside =
-          absl::StrContains(value, ":") || absl::StartsWith(value, "/");
-      if (outside && !absl::StrContains(tag, "class=\"source\"")) {
-        external.push_back(value);
-      }
+  for (const auto& reference : testing::HtmlReferences(dom)) {
+    const bool outside = absl::StrContains(reference.value, ":") ||
+                         absl::StartsWith(reference.value, "/");
+    if (outside && !absl::StrContains(reference.tag, "class=\"source\"")) {
+      external.push_back(reference.value);
     }
   }
   return external;

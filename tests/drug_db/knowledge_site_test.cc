@@ -11,6 +11,7 @@
 #include "drug_db/site/html_escape.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/html_references.h"
 #include "tests/testing/knowledge_fixture.h"
 
 namespace dystonia {
@@ -33,26 +34,6 @@ const std::string& Page(const KnowledgeSite& site, const std::string& path) {
   auto found = site.find(path);
   EXPECT_NE(found, site.end()) << path << " is missing";
   return found == site.end() ? *missing : found->second.bytes;
-}
-
-// Every href and src value of `html` with the tag it is in.
-struct Reference {
-  std::string tag;
-  std::string value;
-};
-std::vector<Reference> References(const std::string& html) {
-  std::vector<Reference> references;
-  for (const char* attribute : {" href=\"", " src=\""}) {
-    for (size_t at = html.find(attribute); at != std::string::npos;
-         at = html.find(attribute, at + 1)) {
-      const size_t start = at + std::string(attribute).size();
-      const size_t end = html.find('"', start);
-      const size_t tag_start = html.rfind('<', at);
-      references.push_back({html.substr(tag_start, at - tag_start),
-                            html.substr(start, end - start)});
-    }
-  }
-  return references;
 }
 
 TEST(KnowledgeSiteTest, EveryDrugClassAndConditionHasAPage) {
@@ -137,7 +118,7 @@ TEST(KnowledgeSiteTest, ChangesPageWithAndWithoutAFragment) {
 TEST(KnowledgeSiteTest, LinksStayInsideTheSiteExceptCitationSources) {
   for (const auto& [path, file] : BundledSite()) {
     if (!absl::EndsWith(path, ".html")) continue;
-    for (const Reference& reference : References(file.bytes)) {
+    for (const auto& reference : testing::HtmlReferences(file.bytes)) {
       if (absl::StrContains(reference.tag, "class=\"source\"")) {
         EXPECT_TRUE(absl::StartsWith(reference.value, "https://") ||
                     absl::StartsWith(reference.value, "http://"))
