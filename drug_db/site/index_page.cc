@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "drug_db/site/html_escape.h"
+#include "drug_db/site/site_assets.h"
 #include "drug_db/site/site_pages.h"
 
 namespace dystonia::site {
@@ -84,8 +85,14 @@ std::string RenderIndexPage(const SiteContext& context) {
       "placeholder=\"name, brand, RxCUI, NDC or ATC code\" "
       "aria-label=\"Search drugs\"></p><ul id=\"search-results\"></ul>"
       "<p><a href=\"citations.html\">All citations</a> · <a "
-      "href=\"changes.html\">Changes against the previous version</a></p>",
-      "<h2>Drugs by class</h2>");
+      "href=\"changes.html\">Changes against the previous version</a>");
+  // The "check a patient" page, once it is embedded (DYSTONIA_SITE_ASSETS).
+  for (const auto& [path, bytes] : EmbeddedSiteAssets()) {
+    if (path == "check.html") {
+      absl::StrAppend(&body, " · <a href=\"check.html\">Check a patient</a>");
+    }
+  }
+  absl::StrAppend(&body, "</p><h2>Drugs by class</h2>");
 
   for (const auto& drug_class : bundle.drug_class()) {
     std::string members;
