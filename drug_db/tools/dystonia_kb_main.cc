@@ -17,6 +17,7 @@
 //                        [--db_path DIR]
 //     VERSION: a sequence number or a version as `versions` prints it;
 //     --to defaults to the active version, --from to the one before --to.
+//   dystonia-kb site     --out DIR [--version V] [--db_path DIR]
 //
 // It opens the database directory itself, so it cannot run while a server
 // holds that directory (RocksDB's lock); use KnowledgeBaseAdmin then.
@@ -45,6 +46,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "drug_db/drug_store.h"
 #include "drug_db/file_text.h"
@@ -55,6 +57,8 @@
 #include "drug_db/knowledge_import.h"
 #include "drug_db/knowledge_loader.h"
 #include "drug_db/knowledge_snapshot.h"
+#include "drug_db/site/knowledge_site.h"
+#include "drug_db/site/stored_version.h"
 
 ABSL_FLAG(std::string, db_path, "data/dystonia-db",
           "RocksDB directory of the drug store");
@@ -86,7 +90,7 @@ ABSL_FLAG(std::string, to, "",
 ABSL_FLAG(std::string, html, "",
           "diff: also write the diff as a self-contained HTML page here");
 ABSL_FLAG(std::string, out, "",
-          "export, backup: the directory to write (backup: a new one)");
+          "export, backup, site: the directory to write (backup: a new one)");
 ABSL_FLAG(std::string, rrf_dir, "",
           "import-rxnorm: the directory of an RxNorm release's RRF files "
           "(RXNCONSO.RRF, RXNREL.RRF, RXNSAT.RRF)");
@@ -124,6 +128,10 @@ constexpr absl::string_view kUsage =
                                              (sequence or version string; to:
                                              active, from: the one before),
                                              with the audit entries behind it
+  site      --out DIR [--version V]          the knowledge browser: a static
+                                             HTML site of version V (sequence
+                                             or version string; default the
+                                             active one)
 
 Every other command but validate works on --db_path (default data/dystonia-db)
 directly, so it cannot run while dystonia-server holds that database (RocksDB
@@ -281,6 +289,47 @@ int Diff(const dystonia::DrugStore& store,
   return 0;
 }
 
+// Takes `--version V` / `--version=V` of the site command out of argv:
+// Abseil owns a built-in --version flag (print the build and exit), so it
+// must not see ours.
+std::string TakeSiteVersionFlag(int& argc, char** argv) {
+  if (std::find_if(argv + 1, argv + argc, [](const char* arg) {
+        return absl::string_view(arg) == "site";
+      }) == argv + argc) {
+    return "";
+  }
+  std::string version;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if ((arg == "--version" || arg == "-version") && i + 1 < argc) {
+      version = argv[++i];
+    } else if (absl::ConsumePrefix(&arg, "--version=") ||
+               absl::ConsumePrefix(&arg, "-version=")) {
+      version = std::string(arg);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  return version;
+}
+
+int Site(const dystonia::DrugStore& store, const std::string& version,
+         const std::string& out) {
+  if (out.empty()) return UsageError("site needs --out DIR");
+  auto stored = dystonia::ReadNamedVersion(store, version);
+  if (!stored.ok()) return Fail(stored.status());
+  const dystonia::KnowledgeSite site =
+      dystonia::BuildKnowledgeSite(stored->bundle, stored->info);
+  absl::Status written = dystonia::WriteKnowledgeSite(site, out);
+  if (!written.ok()) return Fail(written);
+  std::cout << "wrote the knowledge site of version " << stored->info.version()
+            << " (" << site.size() << " files) to " << out
+            << "; open " << out << "/index.html\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -292,6 +341,7 @@ int main(int argc, char** argv) {
     return absl::EndsWith(file, "dystonia_kb_main.cc");
   };
   absl::SetFlagsUsageConfig(usage);
+  const std::string site_version = TakeSiteVersionFlag(argc, argv);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() != 2) {
     std::cerr << absl::ProgramUsageMessage() << "\n";
@@ -329,7 +379,8 @@ int main(int argc, char** argv) {
   }
   static const char* const kKnown[] = {
       "import",   "info",  "versions", "upsert",       "delete",
-      "activate", "audit", "export",   "import-rxnorm", "diff"};
+      "activate", "audit", "export",   "import-rxnorm", "diff",
+      "site"};
   if (std::find(std::begin(kKnown), std::end(kKnown), command) ==
       std::end(kKnown)) {
     std::cerr << "dystonia-kb: unknown command '" << command << "'\n"
@@ -448,6 +499,9 @@ int main(int argc, char** argv) {
     if (!entries.ok()) return Fail(entries.status());
     for (const auto& entry : *entries) PrintAudit(entry);
     return 0;
+  }
+  if (command == "site") {
+    return Site(**store, site_version, absl::GetFlag(FLAGS_out));
   }
   // export
   const std::string out = absl::GetFlag(FLAGS_out);

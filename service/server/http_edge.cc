@@ -10,8 +10,11 @@ namespace dystonia {
 HttpEdge::HttpEdge(const HttpEdgeOptions& options,
                    const cds_hooks::CdsHooksService* service,
                    const AccessControl* access)
-    : routes_(service, access, options.jwt, options.metrics,
-              options.knowledge) {}
+    : site_(options.knowledge == nullptr
+                ? nullptr
+                : std::make_unique<KnowledgeSiteRoutes>(options.knowledge)),
+      routes_(service, access, options.jwt, options.metrics, options.knowledge,
+              site_.get()) {}
 
 absl::StatusOr<std::unique_ptr<HttpEdge>> HttpEdge::Start(
     const HttpEdgeOptions& options, const cds_hooks::CdsHooksService* service,

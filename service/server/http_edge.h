@@ -10,6 +10,7 @@
 #include "service/server/access_control.h"
 #include "service/server/http_listener.h"
 #include "service/server/http_routes.h"
+#include "service/server/knowledge_site_routes.h"
 #include "service/server/metrics.h"
 
 namespace dystonia {
@@ -27,8 +28,9 @@ struct HttpEdgeOptions {
   auth::JwtValidator* jwt = nullptr;
   // Counts CDS Hooks calls and serves GET /metrics. Default: none.
   Metrics* metrics = nullptr;
-  // Serves the /v1/ JSON API (the RiskService methods). Default: none (the
-  // routes answer 503).
+  // Serves the /v1/ JSON API (the RiskService methods) and the knowledge
+  // browser at /kb/ for the version it holds. Default: none (/v1/ answers
+  // 503, /kb/ is not found).
   const KnowledgeHolder* knowledge = nullptr;
   // Larger bodies are refused (413), whatever their transfer encoding.
   // Default: 4 MiB.
@@ -67,6 +69,7 @@ class HttpEdge {
            const cds_hooks::CdsHooksService* service,
            const AccessControl* access);
 
+  std::unique_ptr<KnowledgeSiteRoutes> site_;  // before routes_, which uses it
   HttpRoutes routes_;
   std::unique_ptr<HttpListener> listener_;
 };

@@ -11,6 +11,7 @@
 #include "service/cds_hooks/json_value.h"
 #include "service/server/http_status.h"
 #include "service/server/json_api_routes.h"
+#include "service/server/knowledge_site_routes.h"
 
 namespace dystonia {
 
@@ -168,6 +169,17 @@ HttpRouteDecision HttpRoutes::Route(const HttpRequestHead& head) const {
       answer.content_type = "text/plain; version=0.0.4";
       answer.body = metrics->PrometheusText();
       return answer;
+    };
+    return decision;
+  }
+  if (KnowledgeSiteRoutes::Handles(head.path)) {
+    if (head.method != "GET") return WrongMethod("GET");
+    absl::StatusOr<std::string> admitted = Admit(head, Role::kReader);
+    if (!admitted.ok()) return Refuse(admitted.status());
+    if (site_ == nullptr) return Answer(ErrorAnswer(404, "not found"));
+    HttpRouteDecision decision;
+    decision.handler = [site = site_, path = head.path](std::string) {
+      return site->Serve(path);
     };
     return decision;
   }

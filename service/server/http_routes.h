@@ -14,6 +14,10 @@
 #include "service/server/metrics.h"
 
 namespace dystonia {
+class KnowledgeSiteRoutes;
+}  // namespace dystonia
+
+namespace dystonia {
 
 // What the routes need of a request whose head (request line and headers)
 // has been read and whose body has not.
@@ -58,6 +62,7 @@ struct HttpRouteDecision {
 //   POST /cds-services/{id}/feedback    feedback on cards
 //   GET  /metrics                       Prometheus text
 //   /v1/...                             the JSON API (json_api_routes.h)
+//   GET  /kb/...                        the knowledge browser (reader)
 //   OPTIONS *                           CORS preflight, no credential
 // CDS Hooks routes take the EHR's JWT when one is configured, else a reader
 // token ("Authorization: Bearer TOKEN") when tokens are; /metrics takes a
@@ -65,16 +70,19 @@ struct HttpRouteDecision {
 // unauthenticated gets a body read.
 class HttpRoutes {
  public:
-  // None of the pointers is owned; `jwt`, `metrics` and `knowledge` may be
-  // null (without `knowledge` the /v1/ JSON routes answer 503).
+  // None of the pointers is owned; `jwt`, `metrics`, `knowledge` and `site`
+  // may be null (without `knowledge` the /v1/ JSON routes answer 503; no
+  // /kb/ without a site).
   HttpRoutes(const cds_hooks::CdsHooksService* service,
              const AccessControl* access, auth::JwtValidator* jwt,
-             Metrics* metrics, const KnowledgeHolder* knowledge = nullptr)
+             Metrics* metrics, const KnowledgeHolder* knowledge = nullptr,
+             const KnowledgeSiteRoutes* site = nullptr)
       : service_(service),
         access_(access),
         jwt_(jwt),
         metrics_(metrics),
-        knowledge_(knowledge) {}
+        knowledge_(knowledge),
+        site_(site) {}
 
   HttpRouteDecision Route(const HttpRequestHead& head) const;
 
@@ -91,6 +99,7 @@ class HttpRoutes {
   auth::JwtValidator* jwt_;
   Metrics* metrics_;
   const KnowledgeHolder* knowledge_;
+  const KnowledgeSiteRoutes* site_;
 };
 
 }  // namespace dystonia
