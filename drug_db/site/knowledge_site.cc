@@ -1,11 +1,14 @@
 #include "drug_db/site/knowledge_site.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "drug_db/knowledge_diff.h"
+#include "drug_db/knowledge_diff_render.h"
 #include "drug_db/site/site_assets.h"
 #include "drug_db/site/site_context.h"
 #include "drug_db/site/site_pages.h"
@@ -81,6 +84,26 @@ absl::Status WriteKnowledgeSite(const KnowledgeSite& site,
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<KnowledgeSiteOptions> StoredVersionSiteOptions(
+    const DrugStore& store, int64_t sequence) {
+  absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> versions =
+      store.ListVersions();
+  if (!versions.ok()) return versions.status();
+  int64_t previous = 0;
+  for (const v1::KnowledgeVersionInfo& info : *versions) {
+    if (info.sequence() < sequence) {
+      previous = std::max<int64_t>(previous, info.sequence());
+    }
+  }
+  KnowledgeSiteOptions options;
+  if (previous == 0) return options;
+  absl::StatusOr<KnowledgeDiff> diff =
+      DiffStoredVersions(store, previous, sequence);
+  if (!diff.ok()) return diff.status();
+  options.changes_html = RenderKnowledgeDiffHtmlFragment(*diff);
+  return options;
 }
 
 }  // namespace dystonia

@@ -22,7 +22,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "drug_db/drug_store.h"
 #include "dystonia/v1/knowledge.pb.h"
 
 namespace dystonia {
@@ -33,6 +35,13 @@ struct KnowledgeSiteOptions {
   // (the page says there is no earlier version to compare).
   std::string changes_html;
 };
+
+// The options of the site of stored version `sequence`: its changes page is
+// the diff against the stored version before it, with the audit entries
+// behind each change (drug_db/knowledge_diff); without an earlier version,
+// none.
+absl::StatusOr<KnowledgeSiteOptions> StoredVersionSiteOptions(
+    const DrugStore& store, int64_t sequence);
 
 struct SiteFile {
   // "text/html; charset=utf-8", "text/css; charset=utf-8", ...

@@ -2,9 +2,8 @@
 
 #include <cstdint>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
+#include "drug_db/knowledge_admin.h"
+#include "drug_db/knowledge_diff.h"
 
 namespace dystonia {
 
@@ -22,18 +21,15 @@ absl::StatusOr<StoredKnowledge> ReadNamedVersion(const DrugStore& store,
   absl::StatusOr<std::vector<v1::KnowledgeVersionInfo>> versions =
       store.ListVersions();
   if (!versions.ok()) return versions.status();
-  int64_t sequence = 0;
-  const bool numeric = absl::SimpleAtoi(version, &sequence) &&
-                       absl::ascii_isdigit(static_cast<unsigned char>(version[0]));
-  for (const auto& info : *versions) {
-    if ((numeric && info.sequence() == sequence) || info.version() == version) {
-      return store.ReadVersion(info.sequence());
-    }
+  KnowledgeVersions listed;
+  listed.versions = *std::move(versions);
+  // The same reading of a version as `dystonia-kb diff --from/--to`.
+  absl::StatusOr<int64_t> sequence =
+      ResolveVersion(listed, "--version", version);
+  if (!sequence.ok()) {
+    return absl::InvalidArgumentError(sequence.status().message());
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--version '", version,
-      "' names no stored version (give a sequence number or a version as "
-      "`dystonia-kb versions` prints it)"));
+  return store.ReadVersion(*sequence);
 }
 
 }  // namespace dystonia

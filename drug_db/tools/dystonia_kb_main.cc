@@ -320,8 +320,12 @@ int Site(const dystonia::DrugStore& store, const std::string& version,
   if (out.empty()) return UsageError("site needs --out DIR");
   auto stored = dystonia::ReadNamedVersion(store, version);
   if (!stored.ok()) return Fail(stored.status());
+  // The changes page: this version against the stored one before it.
+  auto options =
+      dystonia::StoredVersionSiteOptions(store, stored->info.sequence());
+  if (!options.ok()) return Fail(options.status());
   const dystonia::KnowledgeSite site =
-      dystonia::BuildKnowledgeSite(stored->bundle, stored->info);
+      dystonia::BuildKnowledgeSite(stored->bundle, stored->info, *options);
   absl::Status written = dystonia::WriteKnowledgeSite(site, out);
   if (!written.ok()) return Fail(written);
   std::cout << "wrote the knowledge site of version " << stored->info.version()

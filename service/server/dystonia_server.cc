@@ -312,6 +312,7 @@ absl::StatusOr<std::unique_ptr<DystoniaServer>> DystoniaServer::Start(
     http_options.jwt = server->jwt_.get();
     http_options.metrics = &server->metrics_;
     http_options.knowledge = &server->knowledge_;
+    http_options.store = server->store_.get();
     http_options.max_request_bytes = options.max_request_bytes;
     http_options.worker_threads = options.http_threads;
     http_options.limits = options.http_limits;

@@ -12,7 +12,8 @@ HttpEdge::HttpEdge(const HttpEdgeOptions& options,
                    const AccessControl* access)
     : site_(options.knowledge == nullptr
                 ? nullptr
-                : std::make_unique<KnowledgeSiteRoutes>(options.knowledge)),
+                : std::make_unique<KnowledgeSiteRoutes>(options.knowledge,
+                                                        options.store)),
       routes_(service, access, options.jwt, options.metrics, options.knowledge,
               site_.get()) {}
 

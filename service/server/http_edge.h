@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "drug_db/drug_store.h"
 #include "service/auth/jwt_validator.h"
 #include "service/cds_hooks/cds_hooks.h"
 #include "service/server/access_control.h"
@@ -32,6 +33,9 @@ struct HttpEdgeOptions {
   // browser at /kb/ for the version it holds. Default: none (/v1/ answers
   // 503, /kb/ is not found).
   const KnowledgeHolder* knowledge = nullptr;
+  // The store behind `knowledge`, for the knowledge browser's changes page
+  // (the serving version against the stored one before it). Default: none.
+  const DrugStore* store = nullptr;
   // Larger bodies are refused (413), whatever their transfer encoding.
   // Default: 4 MiB.
   int max_request_bytes = 4 << 20;

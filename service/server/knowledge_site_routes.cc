@@ -33,8 +33,16 @@ std::shared_ptr<const KnowledgeSite> KnowledgeSiteRoutes::CurrentSite(
   *version = snapshot->version();
   absl::MutexLock lock(&mutex_);
   if (built_ == nullptr || built_version_ != snapshot->version()) {
+    KnowledgeSiteOptions options;
+    if (store_ != nullptr) {
+      absl::StatusOr<KnowledgeSiteOptions> stored =
+          StoredVersionSiteOptions(*store_, snapshot->info().sequence());
+      // The pages stand without the changes page; a store that cannot be
+      // read now shows no changes rather than no site.
+      if (stored.ok()) options = *std::move(stored);
+    }
     built_ = std::make_shared<const KnowledgeSite>(
-        BuildKnowledgeSite(snapshot->bundle(), snapshot->info()));
+        BuildKnowledgeSite(snapshot->bundle(), snapshot->info(), options));
     built_version_ = snapshot->version();
   }
   return built_;

@@ -7,6 +7,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "drug_db/drug_store.h"
 #include "drug_db/knowledge_holder.h"
 #include "drug_db/site/knowledge_site.h"
 #include "service/server/http_routes.h"
@@ -29,9 +30,12 @@ class KnowledgeSiteRoutes {
       "connect-src 'self'; base-uri 'none'; form-action 'none'; "
       "frame-ancestors 'none'";
 
-  // `knowledge` is not owned and must outlive this.
-  explicit KnowledgeSiteRoutes(const KnowledgeHolder* knowledge)
-      : knowledge_(knowledge) {}
+  // Neither is owned; both must outlive this. With a `store`, the changes
+  // page compares the serving version with the stored one before it;
+  // without, it says there is nothing to compare.
+  explicit KnowledgeSiteRoutes(const KnowledgeHolder* knowledge,
+                               const DrugStore* store = nullptr)
+      : knowledge_(knowledge), store_(store) {}
 
   // Whether `path` (without its query) is the browser's: "/kb" or under
   // "/kb/".
@@ -47,6 +51,7 @@ class KnowledgeSiteRoutes {
   std::shared_ptr<const KnowledgeSite> CurrentSite(std::string* version) const;
 
   const KnowledgeHolder* knowledge_;
+  const DrugStore* store_;
   mutable absl::Mutex mutex_;
   mutable std::string built_version_ ABSL_GUARDED_BY(mutex_);
   mutable std::shared_ptr<const KnowledgeSite> built_ ABSL_GUARDED_BY(mutex_);

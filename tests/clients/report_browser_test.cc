@@ -3,9 +3,6 @@
 // prints the DOM it built (--dump-dom), so the assertions are on what a
 // reader's browser parsed, not on the bytes written.
 
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -16,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/testing/headless_chromium.h"
 #include "tests/testing/knowledge_fixture.h"
 
 namespace dystonia::audit {
@@ -23,8 +21,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-constexpr char kChromium[] = "/usr/bin/chromium";
 
 // Four prescriptions as the server would answer them (FULL view, trimmed to
 // what the report shows).
@@ -195,43 +191,13 @@ struct BrowserResult {
 const BrowserResult& LoadInChromium() {
   static const BrowserResult* const result = [] {
     auto* result = new BrowserResult;
-    if (!std::filesystem::exists(kChromium)) {
-      result->error = absl::StrCat(
-          kChromium,
-          " is missing: install Debian's chromium package (deploy/setup.sh "
-          "does) to run the report browser test");
-      return result;
-    }
     std::string dir = testing::NewTempDir("report-browser");
     std::string report = dir + "/report.html";
     std::ofstream(report) << RenderSampleReport();
-    // As root Chromium refuses to start without --no-sandbox; its own
-    // profile directory keeps it away from the user's and from other runs.
-    std::string command =
-        absl::StrCat("timeout 60 ", kChromium,
-                     " --headless=new --no-sandbox --disable-gpu --no-first-run"
-                     " --user-data-dir='",
-                     dir, "/profile' --dump-dom 'file://", report, "' 2>'", dir,
-                     "/chromium.log'");
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) {
-      result->error = absl::StrCat("cannot run: ", command);
-      return result;
-    }
-    char buffer[4096];
-    size_t read;
-    while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-      result->dom.append(buffer, read);
-    }
-    int status = pclose(pipe);
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      result->error =
-          absl::StrCat("`", command, "` failed (status ", status,
-                       "; 124 = timed out); see ", dir, "/chromium.log");
-    } else if (result->dom.empty()) {
-      result->error =
-          absl::StrCat("Chromium printed no DOM; see ", dir, "/chromium.log");
-    }
+    const testing::BrowserDom loaded =
+        testing::LoadInHeadlessChromium("file://" + report, dir);
+    result->dom = loaded.dom;
+    result->error = loaded.error;
     return result;
   }();
   return *result;

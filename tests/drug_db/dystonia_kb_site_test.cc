@@ -81,7 +81,7 @@ TEST_F(DystoniaKbSiteTest, ErrorsNameTheFlag) {
   output = Kb(absl::StrCat("site --version 99 --out ", dir_, "/none"),
               &exit_code);
   EXPECT_EQ(exit_code, 2);
-  EXPECT_THAT(output, HasSubstr("--version '99' names no stored version"));
+  EXPECT_THAT(output, HasSubstr("--version: no stored version \"99\""));
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/none"));
 }
 

@@ -2,9 +2,6 @@
 // `chromium` package opens the written pages from file:// and prints the
 // DOM it built (--dump-dom), so the assertions are on what a reader's
 // browser shows, scripts run, including the client-side search.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -15,6 +12,7 @@
 #include "drug_db/site/knowledge_site.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/headless_chromium.h"
 #include "tests/testing/html_references.h"
 #include "tests/testing/knowledge_fixture.h"
 
@@ -22,8 +20,6 @@ namespace dystonia {
 namespace {
 
 using ::testing::HasSubstr;
-
-constexpr char kChromium[] = "/usr/bin/chromium";
 
 struct BrowserResult {
   std::string dom;
@@ -51,40 +47,12 @@ const BrowserResult& Load(const std::string& page) {
   auto found = loaded->find(page);
   if (found != loaded->end()) return found->second;
   BrowserResult& result = (*loaded)[page];
-  if (!std::filesystem::exists(kChromium)) {
-    result.error = absl::StrCat(kChromium,
-                                " is missing: install Debian's chromium "
-                                "package (deploy/setup.sh does)");
-    return result;
-  }
   const std::string& dir = SiteDir();
-  const std::string log = absl::StrCat(dir, "/chromium-", loaded->size(), ".log");
-  // As root Chromium refuses to start without --no-sandbox; its own profile
-  // keeps it away from the user's. The virtual time budget lets the scripts
-  // run before the DOM is printed.
-  const std::string command = absl::StrCat(
-      "timeout 60 ", kChromium,
-      " --headless=new --no-sandbox --disable-gpu --no-first-run"
-      " --virtual-time-budget=3000 --user-data-dir='",
-      dir, "/profile' --dump-dom 'file://", dir, "/site/", page, "' 2>'", log,
-      "'");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    result.error = absl::StrCat("cannot run: ", command);
-    return result;
-  }
-  char buffer[4096];
-  size_t read;
-  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    result.dom.append(buffer, read);
-  }
-  const int status = pclose(pipe);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    result.error = absl::StrCat("`", command, "` failed (status ", status,
-                                "; 124 = timed out); see ", log);
-  } else if (result.dom.empty()) {
-    result.error = absl::StrCat("Chromium printed no DOM; see ", log);
-  }
+  const testing::BrowserDom loaded_dom = testing::LoadInHeadlessChromium(
+      absl::StrCat("file://", dir, "/site/", page), dir,
+      absl::StrCat("chromium-", loaded->size(), ".log"));
+  result.dom = loaded_dom.dom;
+  result.error = loaded_dom.error;
   return result;
 }
 

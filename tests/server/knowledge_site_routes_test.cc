@@ -2,6 +2,8 @@
 // 127.0.0.1: a reader token is needed when tokens are on, none when they
 // are off; paths are looked up in the generated site only, so unknown and
 // traversal paths are 404; pages carry their security headers.
+#include "service/server/knowledge_site_routes.h"
+
 #include <sys/stat.h>
 
 #include <fstream>
@@ -9,13 +11,17 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
 #include "drug_db/knowledge_holder.h"
+#include "dystonia/v1/admin.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
 #include "service/server/access_control.h"
-#include "service/server/knowledge_site_routes.h"
+#include "service/server/dystonia_server.h"
+#include "tests/testing/headless_chromium.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/raw_http.h"
+#include "tests/testing/server_fixture.h"
 #include "tests/testing/server_process.h"
 
 namespace dystonia {
@@ -147,6 +153,72 @@ TEST(KnowledgeSiteRoutesCacheTest, RebuildsWhenTheServingVersionChanges) {
   ASSERT_EQ(second.status, 200);
   EXPECT_THAT(second.body, HasSubstr("committee-review-b+0"));
   EXPECT_THAT(second.body, Not(HasSubstr("committee-review-a")));
+}
+
+}  // namespace
+}  // namespace dystonia
+
+namespace dystonia {
+namespace {
+
+// What a pharmacy committee reviews (issue 19): a tier change made through
+// the admin API appears on the live changes page, with the reason behind
+// it, as a real browser renders the page the server serves.
+TEST(KnowledgeSiteChangesTest, ATierChangeThroughTheAdminApiIsOnTheLivePage) {
+  ServerOptions options = testing::LoopbackServerOptions("kb-changes-db");
+  options.http_listen = "127.0.0.1:0";
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  v1::UpsertDrugRequest upsert;
+  for (const v1::Drug& drug : testing::BundledKnowledge()->bundle().drug()) {
+    if (drug.id() == "haloperidol") *upsert.mutable_drug() = drug;
+  }
+  ASSERT_EQ(upsert.drug().id(), "haloperidol");
+  ASSERT_EQ(upsert.drug().tardive().level(), v1::RISK_LEVEL_HIGH);
+  upsert.mutable_drug()->mutable_tardive()->set_level(v1::RISK_LEVEL_MODERATE);
+  upsert.set_reason("P&T committee review 12");
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials());
+  grpc::ClientContext context;
+  v1::AdminWriteResponse written;
+  const grpc::Status status =
+      v1::KnowledgeBaseAdmin::NewStub(channel)->UpsertDrug(&context, upsert,
+                                                           &written);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  const std::string work = testing::NewTempDir("kb-changes-browser");
+  const testing::BrowserDom page = testing::LoadInHeadlessChromium(
+      absl::StrCat("http://127.0.0.1:", (*server)->http_port(),
+                   "/kb/changes.html"),
+      work);
+
+  ASSERT_EQ(page.error, "");
+  EXPECT_THAT(page.dom, HasSubstr("haloperidol"));
+  EXPECT_THAT(page.dom, HasSubstr("tier down"));
+  EXPECT_THAT(page.dom, HasSubstr("RISK_LEVEL_MODERATE"));
+  EXPECT_THAT(page.dom, HasSubstr("P&amp;T committee review 12"));
+}
+
+// The check page served live beside the site, as a pharmacist tries the
+// service: IM haloperidol in a 19-year-old man is a HIGH acute finding.
+TEST(KnowledgeSiteChangesTest, TheLiveCheckPageShowsAHighAcuteFinding) {
+  ServerOptions options = testing::LoopbackServerOptions("kb-check-db");
+  options.http_listen = "127.0.0.1:0";
+  auto server = DystoniaServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+
+  const testing::BrowserDom page = testing::LoadInHeadlessChromium(
+      absl::StrCat("http://127.0.0.1:", (*server)->http_port(),
+                   "/kb/check.html?med=haloperidol&route=intramuscular"
+                   "&age=19&sex=male&run=1"),
+      testing::NewTempDir("kb-check-browser"));
+
+  ASSERT_EQ(page.error, "");
+  EXPECT_THAT(page.dom, HasSubstr("level-HIGH\">HIGH<"));
+  EXPECT_THAT(page.dom, HasSubstr("data-kind=\"ACUTE_DYSTONIA\" "
+                                  "data-level=\"HIGH\""));
 }
 
 }  // namespace
