@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "drug_db/site/html_escape.h"
 
 namespace dystonia {
 namespace {
@@ -59,22 +60,6 @@ std::string SummaryText(const KnowledgeDiff& diff) {
       " contraindications added, ",
       CountFieldChanges(diff, FieldChangeKind::kContraindicationRemoved),
       " removed");
-}
-
-std::string Escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 // Entries with a tier increase come first: they change alerts.
@@ -163,16 +148,15 @@ std::string RenderKnowledgeDiffText(const KnowledgeDiff& diff) {
 }
 
 std::string RenderKnowledgeDiffHtmlFragment(const KnowledgeDiff& diff) {
-  std::string out = absl::StrCat("<section class=\"kb-diff\">\n<style>",
-                                 kStyle, "</style>\n<h2>Knowledge ",
-                                 Escape(diff.from_version), " &rarr; ",
-                                 Escape(diff.to_version), "</h2>\n<p>",
-                                 diff.changes.empty()
-                                     ? std::string("no changes")
-                                     : Escape(SummaryText(diff)),
-                                 "</p>\n");
+  std::string out = absl::StrCat(
+      "<section class=\"kb-diff\">\n<style>", kStyle,
+      "</style>\n<h2>Knowledge ", site::EscapeHtml(diff.from_version),
+      " &rarr; ", site::EscapeHtml(diff.to_version), "</h2>\n<p>",
+      diff.changes.empty() ? std::string("no changes")
+                           : site::EscapeHtml(SummaryText(diff)),
+      "</p>\n");
   for (const EntryChange* entry : TierIncreasesFirst(diff)) {
-    absl::StrAppend(&out, "<h3>", Escape(EntryName(*entry)), " (",
+    absl::StrAppend(&out, "<h3>", site::EscapeHtml(EntryName(*entry)), " (",
                     EntryKindLabel(entry->kind), ")</h3>\n<ul>\n");
     for (const FieldChange& change : entry->fields) {
       const char* css = change.kind == FieldChangeKind::kTierUp ? "tier-up"
@@ -180,15 +164,15 @@ std::string RenderKnowledgeDiffHtmlFragment(const KnowledgeDiff& diff) {
                             ? "tier-down"
                             : "change";
       absl::StrAppend(&out, "<li class=\"", css, "\"><code>",
-                      Escape(change.field), "</code> ",
+                      site::EscapeHtml(change.field), "</code> ",
                       FieldChangeKindLabel(change.kind));
       if (!change.before.empty()) {
         absl::StrAppend(&out, " <span class=\"before\">",
-                        Escape(change.before), "</span>");
+                        site::EscapeHtml(change.before), "</span>");
       }
       if (!change.after.empty()) {
         absl::StrAppend(&out, " &rarr; <span class=\"after\">",
-                        Escape(change.after), "</span>");
+                        site::EscapeHtml(change.after), "</span>");
       }
       absl::StrAppend(&out, "</li>\n");
     }
@@ -197,17 +181,20 @@ std::string RenderKnowledgeDiffHtmlFragment(const KnowledgeDiff& diff) {
     if (!audit.empty()) {
       absl::StrAppend(&out, "<ul class=\"audit\">\n");
       for (const v1::AuditEntry* written : audit) {
-        absl::StrAppend(&out, "<li>", Escape(AuditText(*written)), "</li>\n");
+        absl::StrAppend(&out, "<li>", site::EscapeHtml(AuditText(*written)),
+                        "</li>\n");
       }
       absl::StrAppend(&out, "</ul>\n");
     }
   }
   if (!diff.audit.empty()) absl::StrAppend(&out, "<h3>Audit trail</h3>\n");
   for (const VersionAudit& version : diff.audit) {
-    absl::StrAppend(&out, "<h4>Version ", Escape(version.version.version()),
+    absl::StrAppend(&out, "<h4>Version ",
+                    site::EscapeHtml(version.version.version()),
                     "</h4>\n<ul class=\"audit\">\n");
     for (const v1::AuditEntry& entry : version.entries) {
-      absl::StrAppend(&out, "<li>", Escape(AuditText(entry)), "</li>\n");
+      absl::StrAppend(&out, "<li>", site::EscapeHtml(AuditText(entry)),
+                      "</li>\n");
     }
     absl::StrAppend(&out, "</ul>\n");
   }
@@ -219,9 +206,9 @@ std::string RenderKnowledgeDiffHtmlPage(const KnowledgeDiff& diff) {
   return absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<title>Knowledge ",
-      Escape(diff.from_version), " &rarr; ", Escape(diff.to_version),
-      "</title></head>\n<body>\n", RenderKnowledgeDiffHtmlFragment(diff),
-      "</body></html>\n");
+      site::EscapeHtml(diff.from_version), " &rarr; ",
+      site::EscapeHtml(diff.to_version), "</title></head>\n<body>\n",
+      RenderKnowledgeDiffHtmlFragment(diff), "</body></html>\n");
 }
 
 }  // namespace dystonia

@@ -47,10 +47,7 @@ HttpAnswer JsonAnswer(const absl::StatusOr<Value>& answer) {
 }
 
 HttpRouteDecision Answer(HttpAnswer answer) {
-  HttpRouteDecision decision;
-  decision.answered = true;
-  decision.answer = std::move(answer);
-  return decision;
+  return HttpRouteDecision::Answered(std::move(answer));
 }
 
 HttpRouteDecision Refuse(const absl::Status& status) {

@@ -53,6 +53,14 @@ struct HttpRouteDecision {
   bool answered = false;
   HttpAnswer answer;
   std::function<HttpAnswer(std::string body)> handler;
+
+  // Answered on the head alone (a refusal, a redirect, a preflight).
+  static HttpRouteDecision Answered(HttpAnswer answer) {
+    HttpRouteDecision decision;
+    decision.answered = true;
+    decision.answer = std::move(answer);
+    return decision;
+  }
 };
 
 // The HTTP port's routes, who may call each, and how a status becomes an

@@ -26,10 +26,7 @@ constexpr absl::string_view kDrugPrefix = "/v1/drugs/";
 constexpr absl::string_view kKnowledgeBasePath = "/v1/knowledge-base";
 
 HttpRouteDecision Answer(HttpAnswer answer) {
-  HttpRouteDecision decision;
-  decision.answered = true;
-  decision.answer = std::move(answer);
-  return decision;
+  return HttpRouteDecision::Answered(std::move(answer));
 }
 
 HttpRouteDecision Refuse(const absl::Status& status) {
