@@ -25,19 +25,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class JsonApiRoutesTest : public ::testing::Test {
+// The shared loopback server (gRPC and HTTP ports) of testing::ServerTest.
+class JsonApiRoutesTest : public testing::ServerTest {
  protected:
-  static void SetUpTestSuite() {
-    ServerOptions options = testing::LoopbackServerOptions("json-api-db");
-    options.http_listen = "127.0.0.1:0";
-    auto server = DystoniaServer::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = server->release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   static httplib::Client Http() {
     return httplib::Client("127.0.0.1", server_->http_port());
   }
@@ -46,7 +36,6 @@ class JsonApiRoutesTest : public ::testing::Test {
     EXPECT_TRUE(body.ok()) << answer->body;
     return body.ok() ? (*body)["error"] : cds_hooks::json::Value();
   }
-  static inline DystoniaServer* server_ = nullptr;
 };
 
 TEST_F(JsonApiRoutesTest, TooManyMedicationsFailsAsOnGrpc) {
@@ -58,9 +47,7 @@ TEST_F(JsonApiRoutesTest, TooManyMedicationsFailsAsOnGrpc) {
     absl::StrAppend(&json, i == 0 ? "" : ",", R"({"name":"haloperidol"})");
   }
   json += "]}";
-  auto stub = v1::RiskService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                          grpc::InsecureChannelCredentials()));
+  auto stub = Stub();
   grpc::ClientContext context;
   v1::CheckResponse response;
   const grpc::Status grpc_status = stub->Check(&context, request, &response);

@@ -23,13 +23,15 @@ inline ServerOptions LoopbackServerOptions(const std::string& db_name) {
   return options;
 }
 
-// A real dystonia-server on 127.0.0.1 (an ephemeral port) over a fresh
-// RocksDB store seeded from the bundled knowledge base, shared by the tests
-// of one suite.
+// A real dystonia-server on 127.0.0.1 (ephemeral gRPC and HTTP ports) over a
+// fresh RocksDB store seeded from the bundled knowledge base, shared by the
+// tests of one suite.
 class ServerTest : public ::testing::Test {
  public:
   static void SetUpTestSuite() {
-    auto server = DystoniaServer::Start(LoopbackServerOptions("server-db"));
+    ServerOptions options = LoopbackServerOptions("server-db");
+    options.http_listen = "127.0.0.1:0";
+    auto server = DystoniaServer::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
     channel_ = new std::shared_ptr<grpc::Channel>(
