@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "drug_db/code_provenance.h"
 #include "drug_db/file_text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -91,6 +92,7 @@ absl::Status LoadedKnowledge::AddText(absl::string_view file_name,
                      ": ", errors.message_.empty() ? "syntax error"
                                                    : errors.message_));
   }
+  AttachCodeProvenance(text, file->tree, &parsed);
   const google::protobuf::Descriptor* descriptor = parsed.GetDescriptor();
   const google::protobuf::Reflection* reflection = parsed.GetReflection();
   for (int k = 0; k < kEntryKindCount; ++k) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -84,14 +85,23 @@ std::string TiersSection(const v1::Drug& drug,
 }
 
 std::string CodesSection(const v1::Drug& drug) {
+  absl::flat_hash_map<std::string, std::string> verified_in;
+  for (const auto& source : drug.code_sources()) {
+    verified_in.emplace(source.code(), source.verified_in());
+  }
+  auto source_of = [&verified_in](const std::string& code) {
+    auto found = verified_in.find(code);
+    return VerifiedInHtml(found == verified_in.end() ? "" : found->second);
+  };
   std::string rows;
   for (const auto& rxcui : drug.rxcuis()) {
     absl::StrAppend(&rows, "<tr><td>RxNorm ingredient (RxCUI)</td><td><code>",
-                    EscapeHtml(rxcui), "</code></td><td></td></tr>");
+                    EscapeHtml(rxcui), "</code></td><td></td><td>",
+                    source_of(rxcui), "</td></tr>");
   }
   for (const auto& atc : drug.atc_codes()) {
     absl::StrAppend(&rows, "<tr><td>WHO ATC</td><td><code>", EscapeHtml(atc),
-                    "</code></td><td></td></tr>");
+                    "</code></td><td></td><td>", source_of(atc), "</td></tr>");
   }
   for (const auto& product : drug.products()) {
     const bool ndc = product.system() == v1::ProductCode::NDC;
@@ -101,20 +111,18 @@ std::string CodesSection(const v1::Drug& drug) {
     if (product.route() != v1::ROUTE_UNSPECIFIED)
       absl::StrAppend(&about, "; implies ",
                       EscapeHtml(RouteLabel(product.route())));
-    absl::StrAppend(&rows, "<tr><td>",
-                    ndc ? "NDC" : "RxNorm product (RxCUI)", "</td><td><code>",
-                    EscapeHtml(product.code()), "</code></td><td>", about,
-                    "</td></tr>");
+    absl::StrAppend(&rows, "<tr><td>", ndc ? "NDC" : "RxNorm product (RxCUI)",
+                    "</td><td><code>", EscapeHtml(product.code()),
+                    "</code></td><td>", about, "</td><td>",
+                    VerifiedInHtml(product.verified_in()), "</td></tr>");
   }
   if (rows.empty()) return "<p>No codes recorded.</p>";
   return absl::StrCat(
       "<table id=\"codes\"><thead><tr><th>System</th><th>Code</th>"
-      "<th>Product</th></tr></thead><tbody>",
+      "<th>Product</th><th>Verified in</th></tr></thead><tbody>",
       rows,
       "</tbody></table><p class=\"hint\">Every code was verified before it "
-      "was entered; the source it was read in is written beside it in "
-      "drug_db/knowledge/*.textproto and drug_db/knowledge/sources/*.md."
-      "</p>");
+      "was entered, in the public source named beside it.</p>");
 }
 
 std::string ModifiersSection(const SiteContext& context, const v1::Drug& drug,

@@ -55,7 +55,8 @@ std::string RenderConditionPage(const SiteContext& context,
     absl::StrAppend(&codes, "<tr><td>", EscapeHtml(code.system()),
                     "</td><td><code>", EscapeHtml(code.code()),
                     code.prefix() ? " (and below)" : "", "</code></td><td>",
-                    EscapeHtml(code.display()), "</td></tr>");
+                    EscapeHtml(code.display()), "</td><td>",
+                    VerifiedInHtml(code.verified_in()), "</td></tr>");
   }
   std::string cautions;
   for (const auto& caution : context.bundle.caution()) {
@@ -92,7 +93,8 @@ std::string RenderConditionPage(const SiteContext& context,
       codes.empty()
           ? "<p>None.</p>"
           : absl::StrCat("<table><thead><tr><th>System</th><th>Code</th>"
-                         "<th>Display</th></tr></thead><tbody>",
+                         "<th>Display</th><th>Verified in</th></tr></thead>"
+                         "<tbody>",
                          codes, "</tbody></table>"),
       "<h2>Contraindications and cautions</h2>",
       cautions.empty() ? "<p>None.</p>"

@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "drug_db/site/html_escape.h"
 
 namespace dystonia::site {
@@ -116,6 +117,24 @@ std::string Link(absl::string_view root, absl::string_view path,
                  absl::string_view text) {
   return absl::StrCat("<a href=\"", EscapeHtml(root), EscapeHtml(path), "\">",
                       EscapeHtml(text), "</a>");
+}
+
+std::string VerifiedInHtml(absl::string_view verified_in) {
+  if (verified_in.empty()) return "<em>not recorded</em>";
+  std::string html = "<span class=\"verified-in\">";
+  bool first = true;
+  for (absl::string_view word : absl::StrSplit(verified_in, ' ')) {
+    if (!first) html += ' ';
+    first = false;
+    const std::string href = SafeHttpHref(word);
+    if (href.empty()) {
+      html += EscapeHtml(word);
+    } else {
+      absl::StrAppend(&html, "<a class=\"source\" href=\"", href, "\">",
+                      EscapeHtml(word), "</a>");
+    }
+  }
+  return html + "</span>";
 }
 
 std::string DrugLink(const SiteContext& context, absl::string_view root,

@@ -55,6 +55,11 @@ std::string ClassLink(const SiteContext& context, absl::string_view root,
 std::string ConditionLink(const SiteContext& context, absl::string_view root,
                           absl::string_view condition_id);
 
+// Where a code was verified (Drug.code_sources, ProductCode.verified_in,
+// ConditionCode.verified_in), escaped, its http(s) URLs as links, in a span
+// that wraps long URLs; "not recorded" when empty.
+std::string VerifiedInHtml(absl::string_view verified_in);
+
 // "HIGH", "labelled warning", "intramuscular", "label", "dopamine blocker".
 std::string LevelLabel(v1::RiskLevel level);
 std::string EvidenceLabel(v1::EvidenceLevel evidence);

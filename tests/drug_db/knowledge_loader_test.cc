@@ -242,5 +242,64 @@ TEST(KnowledgeLoaderTest, LoadsBundledKnowledgeBase) {
               HasSubstr("manifest.textproto:"));
 }
 
+// Where a code was verified is written as a comment on its line; the loader
+// keeps it with the code, so GetDrug and the knowledge site can show it.
+TEST(KnowledgeLoaderTest, TheCommentOnACodesLineIsWhereItWasVerified) {
+  LoadedKnowledge loaded;
+  ASSERT_THAT(loaded.AddText("drugs.textproto", R"txt(drug {
+  id: "alphazine"
+  # A heading comment belongs to no code.
+  rxcuis: "111"  # repo/a@0123abcd drug.sql: RxNorm:111
+  rxcuis: "222"
+  atc_codes: "N05AX99"  # WHO ATC index (repo/b atc.md)
+  products { system: NDC code: "12345678901" name: "x # y" }  # openFDA https://api.fda.gov/drug/ndc.json?search=x (read 2026-12-04)
+  products { system: RXNORM code: "333" verified_in: "kept as written" }  # not this
+}
+condition {
+  id: "parkinsons"
+  codes { system: "http://snomed.info/sct" code: "49049000" }  # VSAC value set in repo/c (db5a7e14)
+}
+)txt"),
+              IsOk());
+
+  const v1::Drug& drug = loaded.bundle().drug(0);
+  ASSERT_EQ(drug.code_sources_size(), 2);  // "222" has no comment
+  EXPECT_EQ(drug.code_sources(0).code(), "111");
+  EXPECT_EQ(drug.code_sources(0).verified_in(),
+            "repo/a@0123abcd drug.sql: RxNorm:111");
+  EXPECT_EQ(drug.code_sources(1).code(), "N05AX99");
+  EXPECT_EQ(drug.code_sources(1).verified_in(),
+            "WHO ATC index (repo/b atc.md)");
+  // A '#' inside a quoted name is not the comment.
+  EXPECT_EQ(drug.products(0).verified_in(),
+            "openFDA https://api.fda.gov/drug/ndc.json?search=x (read "
+            "2026-12-04)");
+  // A value written in the entry itself wins (an export carries it so).
+  EXPECT_EQ(drug.products(1).verified_in(), "kept as written");
+  EXPECT_EQ(loaded.bundle().condition(0).codes(0).verified_in(),
+            "VSAC value set in repo/c (db5a7e14)");
+}
+
+TEST(KnowledgeLoaderTest, EveryBundledCodeSaysWhereItWasVerified) {
+  absl::StatusOr<LoadedKnowledge> loaded =
+      LoadKnowledgeDirectory(BundledKnowledgeDir());
+  ASSERT_THAT(loaded, IsOk());
+  for (const v1::Drug& drug : loaded->bundle().drug()) {
+    EXPECT_EQ(drug.code_sources_size(),
+              drug.rxcuis_size() + drug.atc_codes_size())
+        << drug.id();
+    for (const v1::ProductCode& product : drug.products()) {
+      EXPECT_FALSE(product.verified_in().empty())
+          << drug.id() << " " << product.code();
+    }
+  }
+  for (const v1::ClinicalCondition& condition : loaded->bundle().condition()) {
+    for (const v1::ConditionCode& code : condition.codes()) {
+      EXPECT_FALSE(code.verified_in().empty())
+          << condition.id() << " " << code.code();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dystonia

@@ -92,9 +92,33 @@ TEST(KnowledgeSiteTest, DrugPageShowsTiersPerRouteAndCitations) {
   EXPECT_THAT(page, HasSubstr("<td>intravenous</td>"));
   EXPECT_THAT(page, HasSubstr("Haldol"));
   EXPECT_THAT(page, HasSubstr("<code>5093</code>"));  // its RxCUI
+  // ... with the public source it was verified in, from its knowledge line.
+  EXPECT_THAT(page, HasSubstr("<code>5093</code></td><td></td><td><span "
+                              "class=\"verified-in\">cpicpgx/cpic-schema "
+                              "drug.sql"));
   EXPECT_THAT(page, HasSubstr("id=\"c-label-haloperidol-us\""));
   EXPECT_THAT(page, HasSubstr("<a class=\"source\""));
   EXPECT_THAT(page, HasSubstr("../citations.html#c-label-haloperidol-us"));
+}
+
+TEST(KnowledgeSiteTest, EveryCodeOnItsPageSaysWhereItWasVerified) {
+  for (const v1::Drug& drug : testing::BundledKnowledge()->bundle().drug()) {
+    const std::string& page =
+        Page(BundledSite(), absl::StrCat("drugs/", drug.id(), ".html"));
+    EXPECT_THAT(page, Not(HasSubstr("<em>not recorded</em>"))) << drug.id();
+  }
+  const std::string& condition =
+      Page(BundledSite(), "conditions/parkinsons-disease.html");
+  EXPECT_THAT(condition, HasSubstr("<th>Verified in</th>"));
+  EXPECT_THAT(condition, Not(HasSubstr("<em>not recorded</em>")));
+  // An openFDA query written as the source is a link to it.
+  const std::string& ndc_drug = Page(BundledSite(), "drugs/haloperidol.html");
+  EXPECT_THAT(ndc_drug,
+              HasSubstr("<code>68382008001</code>"));  // an NDC of Haldol's
+  EXPECT_THAT(ndc_drug, HasSubstr("openFDA NDC directory <a class=\"source\" "
+                                  "href=\"https://api.fda.gov/drug/"
+                                  "ndc.json?search=product_ndc%3A%2268382-"
+                                  "080%22\">"));
 }
 
 TEST(KnowledgeSiteTest, CitationsPageLinksBackToTheClaims) {
@@ -142,6 +166,9 @@ TEST(KnowledgeSiteTest, HostileKnowledgeTextIsEscaped) {
   drug->mutable_acute()->set_level(v1::RISK_LEVEL_HIGH);
   drug->mutable_acute()->set_note(kHostile);
   drug->mutable_acute()->add_citation_ids("hostile-citation");
+  v1::ProductCode* product = drug->add_products();
+  product->set_code("1");
+  product->set_verified_in(absl::StrCat("javascript:alert(1) ", kHostile));
   v1::Citation* citation = bundle.add_citation();
   citation->set_id("hostile-citation");
   citation->set_title(kHostile);
