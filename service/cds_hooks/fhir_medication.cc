@@ -11,6 +11,7 @@
 #include "drug_db/condition_codes.h"
 #include "drug_db/name_normalizer.h"
 #include "proto/vocabulary/enum_words.h"
+#include "service/cds_hooks/fhir_course.h"
 #include "service/cds_hooks/json_value.h"
 
 namespace dystonia::cds_hooks {
@@ -254,6 +255,7 @@ v1::Medication MedicationFrom(const Value& order,
     medication.set_route(RouteFrom(Get(*dosages[0], "route")));
     medication.set_daily_dose_mg(DailyDoseMg(*dosages[0]));
   }
+  medication.set_course(CourseOf(order));
   return medication;
 }
 

@@ -954,6 +954,25 @@ class Assessment {
     const v1::Liability& liability =
         LiabilityFor(*judged.entry->drug, kTardive, judged.route);
     if (liability.level() <= v1::RISK_LEVEL_NONE) return;
+    const bool older = patient_.age_years() >= RiskEngine::kOlderAdultAgeYears;
+    const int needed = older ? RiskEngine::kTardiveExposureDaysOlderAdult
+                             : RiskEngine::kTardiveExposureDays;
+    const bool established = judged.active && judged.days_on_therapy >= needed;
+    // Tardive dyskinesia needs months of exposure: one dose or a few days
+    // cannot establish it, so such an order gets its acute judgement only
+    // (unless the days already given show the exposure is there).
+    // A depot injection is not brief however it is ordered: one dose
+    // lasts weeks.
+    const v1::Course course = judged.medication->course();
+    if (!established && judged.route != v1::ROUTE_LONG_ACTING_INJECTABLE &&
+        (course == v1::COURSE_SINGLE_DOSE || course == v1::COURSE_SHORT)) {
+      brief_courses_.push_back(absl::StrCat(
+          NameOf(judged),
+          course == v1::COURSE_SINGLE_DOSE ? ": a single dose"
+                                           : ": a short course",
+          ", not judged for tardive dyskinesia (it needs months of exposure)"));
+      return;
+    }
     Finding* finding =
         StartFinding(judged, Finding::TARDIVE_DYSKINESIA, "tardive.");
     CitationList citations = CitationsOf(finding);
@@ -964,10 +983,6 @@ class Assessment {
     }
     int level =
         ApplyModifiers(judged, kTardive, liability, finding, &citations);
-    const bool older = patient_.age_years() >= RiskEngine::kOlderAdultAgeYears;
-    const int needed = older ? RiskEngine::kTardiveExposureDaysOlderAdult
-                             : RiskEngine::kTardiveExposureDays;
-    const bool established = judged.active && judged.days_on_therapy >= needed;
     std::string exposure;
     if (established) {
       exposure = absl::StrCat(judged.days_on_therapy, " days of exposure");
@@ -1135,6 +1150,11 @@ class Assessment {
         acute->add_factors(steady);
       }
     }
+    if (full_) {
+      for (const std::string& brief : brief_courses_) {
+        response_->mutable_tardive_dyskinesia()->add_factors(brief);
+      }
+    }
     // A level over an incomplete list says so beside itself.
     response_->set_complete(response_->unrecognized().empty());
     if (full_ && !response_->complete()) {
@@ -1225,6 +1245,9 @@ class Assessment {
   // is LOW, not NONE. The lines say which (FULL view only).
   bool any_steady_outside_window_ = false;
   std::vector<std::string> steady_outside_window_;
+  // Drugs with tardive liability given as a single dose or a short course:
+  // not judged for tardive dyskinesia; the lines say which (FULL view only).
+  std::vector<std::string> brief_courses_;
   // The patient's recognized conditions, and whether any of them (or the
   // request's flag) is a previous drug-induced dystonia.
   std::vector<PatientCondition> patient_conditions_;
