@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "proto/views/finding_citations.h"
+#include "service/cds_hooks/card_problems.h"
 #include "service/cds_hooks/card_text.h"
 #include "service/cds_hooks/json_value.h"
 #include "service/cds_hooks/override_reasons.h"
@@ -38,22 +39,22 @@ std::string NewCardUuid() {
       high & 0x0fff, 0x8000 | ((low >> 48) & 0x3fff), low & 0xffffffffffffULL);
 }
 
-std::string Indicator(const v1::Finding& finding) {
-  if (finding.contraindicated()) return "critical";
-  if (finding.level() >= v1::RISK_LEVEL_MODERATE) return "warning";
-  return "info";
-}
-
 // A card's detail is read in the middle of ordering: what the risk is, what
 // raised it, what to do first and where the evidence is. The rest (every
 // recommendation and source) is behind the card's links and GetDrug. Every
 // piece of knowledge-base or request text is escaped (card_text.h); only the
 // headings and list dashes written here are markdown.
 std::string MarkdownDetail(const v1::Finding& finding,
+                           const std::vector<const v1::Finding*>& same_problem,
                            const std::vector<const v1::Citation*>& sources,
                            const std::vector<std::string>& notes) {
   std::string detail = EscapeCardText(
       finding.detail().empty() ? finding.summary() : finding.detail());
+  if (!same_problem.empty()) {
+    absl::StrAppend(&detail, "\n\n**Also found for**\n");
+    for (const v1::Finding* other : same_problem)
+      absl::StrAppend(&detail, "\n- ", EscapeCardText(other->summary()));
+  }
   if (!finding.factors().empty()) {
     absl::StrAppend(&detail, "\n\n**What raised it**\n");
     for (const std::string& factor : finding.factors())
@@ -155,15 +156,6 @@ Value Card(const std::string& uuid, const std::string& summary,
   return card;
 }
 
-
-bool Intersects(const v1::Finding& finding, const std::vector<int>& indexes) {
-  for (int index : finding.medication_indexes()) {
-    if (std::find(indexes.begin(), indexes.end(), index) != indexes.end())
-      return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Value BuildCards(const HookCall& call, const std::string& service_id,
@@ -171,19 +163,6 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
                  const v1::CheckResponse* older, absl::Time now,
                  std::vector<v1::CardIssue>* issues,
                  const std::string& source_url) {
-  // Each finding with the response it came from (its sources are there).
-  std::vector<std::pair<const v1::Finding*, const v1::CheckResponse*>> findings;
-  for (const v1::Finding& finding : response.findings()) {
-    if (older != nullptr && finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
-      continue;
-    findings.emplace_back(&finding, &response);
-  }
-  if (older != nullptr) {
-    for (const v1::Finding& finding : older->findings()) {
-      if (finding.kind() == v1::Finding::TARDIVE_DYSKINESIA)
-        findings.emplace_back(&finding, older);
-    }
-  }
   Value cards = Value::array();
   const int64_t issued = absl::ToUnixSeconds(now);
   auto issue = [&](const std::string& uuid, const std::string& rule_id) {
@@ -194,10 +173,6 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     record.set_issued_unix_seconds(issued);
     issues->push_back(std::move(record));
   };
-  // order-select with selections judges every order but shows cards only for
-  // the selected ones; selections that match no order select nothing.
-  const bool only_selected =
-      order_select && (call.has_selections || !call.selected_indexes.empty());
   std::vector<std::string> notes = call.notes;
   if (response.unrecognized_conditions_size() > 0) {
     std::vector<std::string> texts;
@@ -209,12 +184,10 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
         "Not taken into account (condition not recognized): ",
         absl::StrJoin(texts, "; "), "."));
   }
-  for (const auto& [finding, answer] : findings) {
-    if (only_selected && !Intersects(*finding, call.selected_indexes)) continue;
-    if (!Intersects(*finding, call.draft_indexes) &&
-        finding->kind() != v1::Finding::TARDIVE_DYSKINESIA) {
-      continue;  // an acute finding only about medications already taken
-    }
+  for (const CardProblem& problem :
+       CardProblems(call, order_select, response, older)) {
+    const v1::Finding* finding = problem.finding;
+    const v1::CheckResponse* answer = problem.answer;
     // The finding's sources with an address, its own first; then the page
     // with every recommendation and source behind the card.
     Value links;
@@ -237,8 +210,8 @@ Value BuildCards(const HookCall& call, const std::string& service_id,
     }
     const std::string uuid = NewCardUuid();
     cards.push_back(
-        Card(uuid, finding->summary(), Indicator(*finding),
-             MarkdownDetail(*finding, sources, notes),
+        Card(uuid, finding->summary(), std::string(problem.indicator),
+             MarkdownDetail(*finding, problem.same_problem, sources, notes),
              Source(finding->id(), v1::Finding::Kind_Name(finding->kind()),
                     source_url),
              std::move(links)));

@@ -1,10 +1,9 @@
 #ifndef DYSTONIA_SERVICE_CDS_HOOKS_CARDS_H_
 #define DYSTONIA_SERVICE_CDS_HOOKS_CARDS_H_
 
-// CDS Hooks cards from the engine's answer: one card per finding about a
-// draft order (critical for a contraindication, warning from MODERATE up,
-// else info), and a "not checked" card naming every order that was not
-// judged.
+// CDS Hooks cards from the engine's answer: one card per problem the draft
+// orders raise or change (card_problems.h says which and how loudly), and a
+// "not checked" card naming every order that was not judged.
 
 #include <string>
 #include <vector>

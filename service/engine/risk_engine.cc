@@ -975,6 +975,7 @@ class Assessment {
     }
     Finding* finding =
         StartFinding(judged, Finding::TARDIVE_DYSKINESIA, "tardive.");
+    finding->set_exposure_established(established);
     CitationList citations = CitationsOf(finding);
     citations.AddAll(liability.citation_ids());
     if (full_) {

@@ -487,8 +487,99 @@ TEST_F(CdsHooksTest, ADraftOfAnActiveDrugContinuesTherapy) {
   EXPECT_FALSE(HasCardWith(cards, "new start")) << Summaries(cards);
   EXPECT_FALSE(HasCardWith(cards, "dopamine blockers together"))
       << Summaries(cards);
-  EXPECT_TRUE(HasCardWith(cards, "Tardive dyskinesia risk HIGH: haloperidol, 121 days"))
+  // Four months in, an older woman's tardive risk is here now: a warning.
+  EXPECT_TRUE(HasCardWith(
+      cards, "Tardive dyskinesia risk HIGH: haloperidol, 121 days", "warning"))
       << Summaries(cards);
+}
+
+// Alert precision (issue 22): warn when it matters, stay quiet when it does
+// not.
+
+std::string HaloperidolImOnce() {
+  std::string order = HaloperidolIm("mr-once");
+  absl::StrReplaceAll(
+      {{R"("repeat":{"frequency":2,"period":1,"periodUnit":"d"})",
+        R"("repeat":{"count":1})"}},
+      &order);
+  return order;
+}
+
+std::vector<Value> CardsBut(const std::vector<Value>& cards,
+                            const std::string& left_out) {
+  std::vector<Value> kept;
+  for (const Value& card : cards) {
+    if (!absl::StrContains(Field(card, "summary").string_value(), left_out))
+      kept.push_back(card);
+  }
+  return kept;
+}
+
+TEST_F(CdsHooksTest, OneImDoseForAgitationIsOneWarningAndNoTardiveCard) {
+  ASSERT_THAT(HaloperidolImOnce(), HasSubstr(R"("count":1)"));
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {HaloperidolImOnce()}));
+
+  ASSERT_EQ(cards.size(), 1u) << Summaries(cards);
+  EXPECT_TRUE(
+      HasCardWith(cards, "Acute dystonia risk HIGH: haloperidol", "warning"));
+  EXPECT_FALSE(HasCardWith(cards, "Tardive")) << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, ANewLongTermStartsTardiveRiskIsInfoToMonitor) {
+  std::vector<Value> cards =
+      Cards(kOrderSignService, Request(kYoungMan, {HaloperidolIm()}));
+
+  EXPECT_TRUE(HasCardWith(cards, "Acute dystonia risk HIGH", "warning"));
+  EXPECT_TRUE(HasCardWith(cards, "Tardive dyskinesia risk", "info"))
+      << Summaries(cards);
+  EXPECT_FALSE(HasCardWith(cards, "Tardive dyskinesia risk", "warning"));
+}
+
+TEST_F(CdsHooksTest, AnUnrelatedOrderForALongTermPatientRaisesNoCard) {
+  const std::string started = absl::FormatTime(
+      "%Y-%m-%d", absl::Now() - absl::Hours(24 * 400), absl::UTCTimeZone());
+  const std::string long_term_haloperidol = absl::StrCat(
+      R"({"resourceType":"MedicationRequest","id":"mr-old","status":"active",)"
+      R"("authoredOn":")",
+      started,
+      R"(","medicationCodeableConcept":{"text":"haloperidol 5 mg tablet"}})");
+  const std::string older_woman =
+      R"({"resourceType":"Patient","id":"1","gender":"female","birthDate":"1950-03-01"})";
+  const std::string amoxicillin =
+      MedicationRequest("mr-a", R"({"text":"amoxicillin 500 mg capsule"})");
+
+  std::vector<Value> cards =
+      Cards(kOrderSignService,
+            Request(older_woman, {amoxicillin}, {long_term_haloperidol}));
+
+  EXPECT_TRUE(cards.empty()) << Summaries(cards);
+}
+
+TEST_F(CdsHooksTest, OneDrugOrderedTwiceIsOneCardPerProblem) {
+  const std::string oral =
+      MedicationRequest("mr-oral", R"({"text":"haloperidol 5 mg tablet"})",
+                        R"(,"dosageInstruction":[{"route":{"text":"oral"}}])");
+
+  std::vector<Value> cards = Cards(
+      kOrderSignService, Request(kYoungMan, {HaloperidolIm("mr-im"), oral}));
+
+  int acute = 0;
+  std::string detail;
+  for (const Value& card : CardsBut(cards, "dopamine blockers")) {
+    if (absl::StrContains(Field(card, "summary").string_value(),
+                          "Acute dystonia risk")) {
+      ++acute;
+      detail = Field(card, "detail").string_value();
+    }
+  }
+  EXPECT_EQ(acute, 1) << Summaries(cards);
+  // The card speaks for the louder order and names the other.
+  EXPECT_TRUE(HasCardWith(cards,
+                          "Acute dystonia risk HIGH: haloperidol "
+                          "intramuscular"));
+  EXPECT_THAT(detail, HasSubstr("**Also found for**"));
+  EXPECT_THAT(detail, HasSubstr("haloperidol oral"));
 }
 
 TEST_F(CdsHooksTest, FutureBirthDateIsANoteNotAnInfant) {

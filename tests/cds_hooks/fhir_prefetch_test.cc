@@ -225,9 +225,15 @@ TEST_F(FhirPrefetchTest, MissingPrefetchIsReadFromTheFhirServer) {
               HasSubstr("metoclopramide"));
   // Her age and sex were read: no card says they were missing.
   EXPECT_THAT(AllDetails(answer), ::testing::Not(HasSubstr("not available")));
-  // The order she already has is judged as what it is: months of exposure.
+  // The metoclopramide she already takes counts with the new order (two
+  // dopamine blockers), but its own standing tardive risk is no card on a
+  // haloperidol order: the order does not change it (issue 22).
   EXPECT_THAT(absl::StrJoin(cards, "\n"),
-              HasSubstr("Tardive dyskinesia risk HIGH: metoclopramide"));
+              HasSubstr("2 dopamine blockers together: haloperidol + "
+                        "metoclopramide"));
+  EXPECT_THAT(absl::StrJoin(cards, "\n"),
+              ::testing::Not(HasSubstr("Tardive dyskinesia risk HIGH: "
+                                       "metoclopramide")));
 }
 
 // Only what is missing is read: the prefetch the EHR sent stands (here a
