@@ -32,12 +32,12 @@ ABSL_FLAG(bool, quiet, false, "no progress line on stderr");
 ABSL_FLAG(int, window, 256,
           "requests sent and not yet answered, at most (1 to 100000)");
 ABSL_FLAG(std::string, format, "",
-          "csv or ndjson; default: from the file's extension");
+          "csv or ndjson; none: from the file's extension");
 ABSL_FLAG(bool, no_results, false,
           "do not write results.ndjson (a full response per prescription)");
 ABSL_FLAG(std::string, view, "",
-          "compact, full or basic; default: full with results.ndjson, "
-          "compact with --no_results");
+          "compact, full or basic; none: full with results.ndjson, compact "
+          "with --no_results");
 ABSL_FLAG(double, connect_timeout, 10,
           "seconds to wait for the server before the run starts");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -46,7 +46,7 @@ ABSL_FLAG(std::string, tls_cert, "",
           "PEM client certificate chain, for mutual TLS (needs --tls_ca)");
 ABSL_FLAG(std::string, tls_key, "", "PEM key of --tls_cert");
 ABSL_FLAG(std::string, token_file, "",
-          "file holding the bearer token; default: $DYSTONIA_TOKEN");
+          "file holding the bearer token; none: $DYSTONIA_TOKEN");
 
 namespace {
 

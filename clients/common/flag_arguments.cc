@@ -91,9 +91,10 @@ std::string FlagsHelp(absl::string_view file_suffix) {
             [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
   std::string help;
   for (const absl::CommandLineFlag* flag : flags) {
-    absl::StrAppend(
-        &help, "  --", flag->Name(), " (", flag->Help(), "); default: ",
-        flag->DefaultValue().empty() ? "\"\"" : flag->DefaultValue(), "\n");
+    const std::string default_value = flag->DefaultValue();
+    absl::StrAppend(&help, "  --", flag->Name(), " (default: ",
+                    default_value.empty() ? "none" : default_value, ")\n      ",
+                    flag->Help(), "\n");
   }
   return help;
 }

@@ -30,8 +30,9 @@ absl::Status CheckFlagArguments(int argc, char** argv);
 // (--help, --helpfull, --helpon=...; before a "--").
 bool WantsHelp(int argc, char** argv);
 
-// "  --name (help); default: value" for every flag defined in a file whose
-// name ends with `file_suffix`, sorted by name: what --help lists.
+// "  --name (default: value)" and an indented line of its help, for every flag
+// defined in a file whose name ends with `file_suffix`, sorted by name: what
+// --help lists.
 std::string FlagsHelp(absl::string_view file_suffix);
 
 }  // namespace dystonia
