@@ -65,7 +65,7 @@ class Outputs {
     }
     findings_
         << "prescription_id,kind,level,medications,summary,factors,citations,"
-           "contraindicated\n";
+           "contraindicated,levels_complete\n";
     errors_ << "line,prescription_id,reason\n";
     return absl::OkStatus();
   }
@@ -98,7 +98,8 @@ class Outputs {
                 << CsvField(finding.summary()) << ","
                 << CsvField(absl::StrJoin(finding.factors(), " | ")) << ","
                 << CsvField(absl::StrJoin(citations, " | ")) << ","
-                << (finding.contraindicated() ? "yes" : "no") << "\n";
+                << (finding.contraindicated() ? "yes" : "no") << ","
+                << (response.unrecognized().empty() ? "yes" : "no") << "\n";
     }
     if (results_.is_open()) {
       json_.clear();
@@ -408,6 +409,41 @@ AuditResult RunAudit(const std::string& input_path,
         absl::InternalError(options.out_dir + "/report.html: cannot write");
   }
   return done;
+}
+
+int AuditExitStatus(const AuditResult& result) {
+  if (!result.status.ok()) {
+    switch (result.status.code()) {
+      case absl::StatusCode::kNotFound:
+      case absl::StatusCode::kInvalidArgument:
+        return kAuditExitUsage;
+      case absl::StatusCode::kInternal:
+        return kAuditExitInternal;
+      default:
+        return kAuditExitIncompleteRun;
+    }
+  }
+  if (result.summary.rows_rejected > 0) return kAuditExitRowsRejected;
+  if (result.summary.prescriptions_incomplete > 0) {
+    return kAuditExitUnrecognized;
+  }
+  return kAuditExitOk;
+}
+
+std::string AuditCountsLine(const AuditSummary& summary) {
+  std::string line = absl::StrCat(
+      "rows read ", summary.rows_read, " = assessed ", summary.rows_assessed,
+      " + rejected ", summary.rows_rejected,
+      summary.rows_read == summary.rows_assessed + summary.rows_rejected
+          ? ""
+          : " (DOES NOT RECONCILE: the run is incomplete)",
+      "; prescriptions answered ", summary.prescriptions);
+  if (summary.prescriptions_incomplete > 0) {
+    absl::StrAppend(&line, "; prescriptions with an unrecognized name ",
+                    summary.prescriptions_incomplete,
+                    " (their levels are incomplete)");
+  }
+  return line;
 }
 
 }  // namespace dystonia::audit

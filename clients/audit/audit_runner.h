@@ -7,7 +7,10 @@
 //
 // Outputs in `out_dir`:
 //   findings.csv    one row per finding: prescription_id, kind, level,
-//                   medications, summary, factors, citations
+//                   medications, summary, factors, citations,
+//                   contraindicated, levels_complete ("no" when the
+//                   prescription names a medication the server did not
+//                   recognize: its levels judge only the others)
 //   results.ndjson  the full CheckResponse of every prescription (protobuf
 //                   JSON mapping), one per line
 //   errors.csv      line, prescription_id, reason for every rejected row
@@ -71,6 +74,25 @@ struct AuditResult {
 // Audits `input_path`. Thread-compatible; one call per run.
 AuditResult RunAudit(const std::string& input_path,
                      const AuditOptions& options);
+
+// dystonia-audit's exit statuses. A failure (2, 3, 4) outranks what the
+// answers say; of those, rejected rows (1: not judged at all) outrank
+// unrecognized names (5: judged, but over an incomplete list), so a script
+// that already stops on 1 keeps doing so.
+inline constexpr int kAuditExitOk = 0;
+inline constexpr int kAuditExitRowsRejected = 1;
+inline constexpr int kAuditExitUsage = 2;
+inline constexpr int kAuditExitIncompleteRun = 3;
+inline constexpr int kAuditExitInternal = 4;
+inline constexpr int kAuditExitUnrecognized = 5;
+
+// The exit status for a finished run (see the constants above).
+int AuditExitStatus(const AuditResult& result);
+
+// The line printed on stderr at the end of a run: "rows read N = assessed A
+// + rejected R; prescriptions answered P", then, when any, "; prescriptions
+// with an unrecognized name U (their levels are incomplete)".
+std::string AuditCountsLine(const AuditSummary& summary);
 
 // The lower-case hex SHA-256 of a file's bytes.
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path);

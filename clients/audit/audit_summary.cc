@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "proto/views/finding_citations.h"
 #include "proto/vocabulary/enum_words.h"
@@ -109,6 +110,7 @@ void AuditSummaryBuilder::AddAnswer(const v1::CheckRequest& request,
   ++summary_.prescriptions;
   summary_.medications_assessed += response.assessed_size();
   summary_.medications_unrecognized += response.unrecognized_size();
+  if (!response.unrecognized().empty()) ++summary_.prescriptions_incomplete;
   if (!response.knowledge_base_version().empty()) {
     summary_.knowledge_base_version = response.knowledge_base_version();
   }
@@ -124,7 +126,7 @@ void AuditSummaryBuilder::AddAnswer(const v1::CheckRequest& request,
                             finding.drug_ids().end());
   }
   std::set<std::string> drug_names;
-  std::set<std::string> class_ids;
+  std::set<std::string> class_names;
   for (const std::string& drug_id : flagged_drug_ids) {
     std::string name;
     for (const v1::AssessedMedication& assessed : response.assessed()) {
@@ -134,7 +136,13 @@ void AuditSummaryBuilder::AddAnswer(const v1::CheckRequest& request,
                     assessed.ingredient_ids().end(),
                     drug_id) != assessed.ingredient_ids().end();
       if (!is_drug && !is_ingredient) continue;
-      class_ids.insert(assessed.classes().begin(), assessed.classes().end());
+      // Names for the committee; a server older than class_names sends
+      // only ids.
+      for (int c = 0; c < assessed.classes_size(); ++c) {
+        class_names.insert(c < assessed.class_names_size()
+                               ? assessed.class_names(c)
+                               : assessed.classes(c));
+      }
       if (is_drug && name.empty()) {
         name = assessed.drug_name().empty() ? assessed.matched_name()
                                             : assessed.drug_name();
@@ -145,7 +153,9 @@ void AuditSummaryBuilder::AddAnswer(const v1::CheckRequest& request,
     drug_names.insert(name.empty() ? drug_id : name);
   }
   for (const std::string& name : drug_names) ++summary_.flagged_drugs[name];
-  for (const std::string& id : class_ids) ++summary_.flagged_classes[id];
+  for (const std::string& name : class_names) {
+    ++summary_.flagged_classes[name];
+  }
 
   if (response.acute_dystonia().level() == v1::RISK_LEVEL_HIGH ||
       response.tardive_dyskinesia().level() == v1::RISK_LEVEL_HIGH) {
@@ -159,7 +169,12 @@ void AuditSummaryBuilder::AddAnswer(const v1::CheckRequest& request,
         unrecognized.name().empty()
             ? WrittenName(request, unrecognized.medication_index())
             : unrecognized.name();
-    if (!name.empty()) ++unrecognized_[name];
+    if (name.empty()) continue;
+    ++unrecognized_[name];
+    if (!unrecognized.suggestions().empty() && !suggestions_.count(name)) {
+      suggestions_[name].assign(unrecognized.suggestions().begin(),
+                                unrecognized.suggestions().end());
+    }
   }
 
   // The top list stays sorted, most serious first. A newcomer goes after
@@ -205,6 +220,7 @@ AuditSummary AuditSummaryBuilder::Finish(const AuditRunInfo& run) const {
   std::stable_sort(
       summary.unrecognized_names.begin(), summary.unrecognized_names.end(),
       [](const auto& a, const auto& b) { return a.second > b.second; });
+  summary.unrecognized_suggestions = suggestions_;
   return summary;
 }
 
@@ -422,6 +438,10 @@ article.prescription { border: 1px solid #999; padding: 0.5rem 0.8rem;
            margin-top: 0.4rem; }
 .finding ul, .finding ol { margin: 0.2rem 0; }
 .contraindicated { color: #b2182b; font-weight: bold; }
+ol.sources { padding-left: 2.2rem; }
+ol.sources li, ol.sources a { overflow-wrap: anywhere; }
+.refs { font-size: 0.85rem; white-space: nowrap; }
+.refs a { text-decoration: none; }
 footer { margin-top: 2rem; color: #444; font-size: 0.9rem; }
 @media print {
   body { max-width: none; margin: 0; font-size: 10pt; }
@@ -469,7 +489,21 @@ void RenderTotals(const AuditSummary& summary, std::string* html) {
       summary.medications_assessed);
   row("Medications not recognized", "medications-unrecognized",
       summary.medications_unrecognized);
+  row("Prescriptions with an unrecognized name (levels incomplete)",
+      "prescriptions-incomplete", summary.prescriptions_incomplete);
   absl::StrAppend(html, "</table>\n");
+  if (summary.prescriptions_incomplete > 0) {
+    absl::StrAppend(
+        html,
+        "<p id=\"levels-incomplete\" class=\"reconciliation mismatch\">"
+        "INCOMPLETE levels: ",
+        summary.prescriptions_incomplete,
+        summary.prescriptions_incomplete == 1 ? " prescription names"
+                                              : " prescriptions name",
+        " a medication the server did not recognize; their levels judge only "
+        "the recognized medications (an unknown drug is not a safe one). See "
+        "<a href=\"#unrecognized\">Unrecognized names</a>.</p>\n");
+  }
   bool balanced =
       summary.rows_read == summary.rows_assessed + summary.rows_rejected;
   absl::StrAppend(
@@ -607,11 +641,15 @@ void RenderList(absl::string_view heading,
   absl::StrAppend(html, "</ul>\n");
 }
 
-void RenderCitation(const v1::Citation& citation, std::string* html) {
-  absl::StrAppend(html, "<li class=\"citation\"><cite>",
+// One source, once per prescription, with every part of it the findings
+// rely on; `anchor` is what the findings' reference marks link to.
+void RenderSource(const NumberedSources::Source& source,
+                  absl::string_view anchor, std::string* html) {
+  const v1::Citation& citation = *source.citation;
+  absl::StrAppend(html, "<li class=\"citation\" id=\"", anchor, "\"><cite>",
                   Escape(citation.title()), "</cite>");
-  if (!citation.section().empty()) {
-    absl::StrAppend(html, ", ", Escape(citation.section()));
+  for (size_t i = 0; i < source.sections.size(); ++i) {
+    absl::StrAppend(html, i == 0 ? ", " : "; ", Escape(source.sections[i]));
   }
   if (!citation.publisher().empty()) {
     absl::StrAppend(html, ". ", Escape(citation.publisher()));
@@ -630,8 +668,13 @@ void RenderCitation(const v1::Citation& citation, std::string* html) {
   absl::StrAppend(html, "</li>\n");
 }
 
-void RenderFinding(const v1::CheckResponse& response,
-                   const v1::Finding& finding, std::string* html) {
+// "p3-s2": source 2 of the third prescription shown.
+std::string SourceAnchor(int prescription, int number) {
+  return absl::StrCat("p", prescription, "-s", number);
+}
+
+void RenderFinding(const v1::Finding& finding, const std::vector<int>& marks,
+                   int prescription, std::string* html) {
   std::string slug = LevelSlug(finding.level());
   absl::StrAppend(html, "<div class=\"finding\">\n<h3><span class=\"level ",
                   slug, "\">", LevelName(finding.level()), "</span> ",
@@ -642,22 +685,22 @@ void RenderFinding(const v1::CheckResponse& response,
                     "</span>");
   }
   absl::StrAppend(html, "</h3>\n<p class=\"summary\">",
-                  Escape(finding.summary()), "</p>\n");
+                  Escape(finding.summary()));
+  if (!marks.empty()) {
+    absl::StrAppend(html, " <span class=\"refs\">");
+    for (int number : marks) {
+      absl::StrAppend(html, "<a href=\"#", SourceAnchor(prescription, number),
+                      "\">[", number, "]</a>");
+    }
+    absl::StrAppend(html, "</span>");
+  }
+  absl::StrAppend(html, "</p>\n");
   if (!finding.detail().empty()) {
     absl::StrAppend(html, "<p class=\"detail\">", Escape(finding.detail()),
                     "</p>\n");
   }
   RenderList("Factors", finding.factors(), html);
   RenderList("Recommendations", finding.recommendations(), html);
-  const std::vector<const v1::Citation*> sources =
-      FindingCitations(response, finding);
-  if (!sources.empty()) {
-    absl::StrAppend(html, "<h4>Sources</h4>\n<ol class=\"citations\">\n");
-    for (const v1::Citation* citation : sources) {
-      RenderCitation(*citation, html);
-    }
-    absl::StrAppend(html, "</ol>\n");
-  }
   absl::StrAppend(html, "</div>\n");
 }
 
@@ -673,6 +716,7 @@ void RenderTopFlagged(const AuditSummary& summary, std::string* html) {
                     "</section>\n");
     return;
   }
+  int shown = 0;
   for (const FlaggedPrescription& flagged : summary.top_flagged) {
     const v1::CheckResponse& response = flagged.response;
     v1::RiskLevel acute = response.acute_dystonia().level();
@@ -706,8 +750,19 @@ void RenderTopFlagged(const AuditSummary& summary, std::string* html) {
       }
       absl::StrAppend(html, "</p>\n");
     }
-    for (const v1::Finding& finding : response.findings()) {
-      RenderFinding(response, finding, html);
+    // Each source once per prescription, after its findings; a finding
+    // names its sources by number.
+    ++shown;
+    const NumberedSources numbered = NumberSources(response);
+    for (int i = 0; i < response.findings_size(); ++i) {
+      RenderFinding(response.findings(i), numbered.references[i], shown, html);
+    }
+    if (!numbered.sources.empty()) {
+      absl::StrAppend(html, "<h4>Sources</h4>\n<ol class=\"sources\">\n");
+      for (size_t n = 0; n < numbered.sources.size(); ++n) {
+        RenderSource(numbered.sources[n], SourceAnchor(shown, n + 1), html);
+      }
+      absl::StrAppend(html, "</ol>\n");
     }
     absl::StrAppend(html, "</article>\n");
   }
@@ -730,13 +785,22 @@ void RenderUnrecognized(const AuditSummary& summary, std::string* html) {
   }
   absl::StrAppend(html,
                   "<table>\n<thead><tr><th class=\"num\">#</th><th>Name as "
-                  "written</th><th class=\"num\">Times</th></tr></thead>\n"
-                  "<tbody>\n");
+                  "written</th><th>Did you mean</th><th class=\"num\">Times"
+                  "</th></tr></thead>\n<tbody>\n");
   int rank = 0;
   for (const auto& [name, count] : summary.unrecognized_names) {
+    std::vector<std::string> suggestions;
+    if (auto it = summary.unrecognized_suggestions.find(name);
+        it != summary.unrecognized_suggestions.end()) {
+      for (const std::string& suggestion : it->second) {
+        suggestions.push_back(Escape(suggestion));
+      }
+    }
     absl::StrAppend(html, "<tr><td class=\"num\">", ++rank,
                     "</td><td class=\"unrecognized-name\">", Escape(name),
-                    "</td><td class=\"num\">", count, "</td></tr>\n");
+                    "</td><td class=\"suggestions\">",
+                    absl::StrJoin(suggestions, ", "), "</td><td class=\"num\">",
+                    count, "</td></tr>\n");
   }
   absl::StrAppend(html, "</tbody>\n</table>\n</section>\n");
 }

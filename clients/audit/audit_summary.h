@@ -49,11 +49,17 @@ struct AuditSummary {
   int64_t prescriptions = 0;            // answered by the server
   int64_t medications_assessed = 0;     // recognized
   int64_t medications_unrecognized = 0;
+  // Answered prescriptions with at least one unrecognized medication: their
+  // levels judge only the recognized ones (an unknown drug is not a safe
+  // one), so they are counted apart and the run exits
+  // kAuditExitUnrecognized.
+  int64_t prescriptions_incomplete = 0;
   // Prescriptions by their acute / tardive summary level.
   std::map<v1::RiskLevel, int64_t> by_acute_level;
   std::map<v1::RiskLevel, int64_t> by_tardive_level;
   // Drug display name -> prescriptions with a finding of MODERATE or HIGH
-  // naming that drug; the same for DrugClass ids (from AssessedMedication).
+  // naming that drug; the same for DrugClass names (AssessedMedication's
+  // class_names; the ids from a server that sends no names).
   std::map<std::string, int64_t> flagged_drugs;
   std::map<std::string, int64_t> flagged_classes;
   // Prescriptions whose acute or tardive level is HIGH, by age band
@@ -65,6 +71,9 @@ struct AuditSummary {
   std::vector<FlaggedPrescription> top_flagged;
   // Unrecognized names as written, most frequent first, with counts.
   std::vector<std::pair<std::string, int64_t>> unrecognized_names;
+  // The server's "did you mean" for each unrecognized name (from the first
+  // answer that named it; absent when it had none).
+  std::map<std::string, std::vector<std::string>> unrecognized_suggestions;
 };
 
 // Accumulates answers into an AuditSummary.
@@ -88,6 +97,7 @@ class AuditSummaryBuilder {
   size_t top_flagged_limit_;
   AuditSummary summary_;
   std::map<std::string, int64_t> unrecognized_;
+  std::map<std::string, std::vector<std::string>> suggestions_;
   int64_t order_ = 0;
 };
 

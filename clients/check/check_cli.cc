@@ -35,12 +35,17 @@ std::string LevelLine(const v1::RiskSummary& summary) {
   return line;
 }
 
-std::string CitationLine(const v1::Citation& citation) {
+// "[label] Title. Section; another section. Publisher 2020. https://...":
+// one source with every part of it the findings rely on.
+std::string SourceLine(const NumberedSources::Source& source) {
+  const v1::Citation& citation = *source.citation;
   std::vector<std::string> parts;
   std::string kind = v1::Citation::Kind_Name(citation.kind());
   parts.push_back(absl::StrCat("[", absl::AsciiStrToLower(kind), "] ",
                                citation.title()));
-  if (!citation.section().empty()) parts.push_back(citation.section());
+  if (!source.sections.empty()) {
+    parts.push_back(absl::StrJoin(source.sections, "; "));
+  }
   std::string publisher = citation.publisher();
   if (citation.year() > 0) {
     absl::StrAppend(&publisher, publisher.empty() ? "" : " ", citation.year());
@@ -281,12 +286,17 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
   if (!response.findings().empty()) {
     absl::StrAppend(&out, "\nFindings\n");
   }
-  int number = 0;
-  for (const v1::Finding& finding : response.findings()) {
-    absl::StrAppend(&out, "\n", ++number, ". [",
+  // Each source once per answer, numbered; a finding carries the numbers
+  // of the sources that back it.
+  const NumberedSources numbered = NumberSources(response);
+  for (int i = 0; i < response.findings_size(); ++i) {
+    const v1::Finding& finding = response.findings(i);
+    const std::string marks = ReferenceMarks(numbered.references[i]);
+    absl::StrAppend(&out, "\n", i + 1, ". [",
                     finding.contraindicated() ? "CONTRAINDICATED"
                                               : RiskLevelWord(finding.level()),
-                    "] ", finding.summary(), "\n");
+                    "] ", finding.summary(), marks.empty() ? "" : " ", marks,
+                    "\n");
     absl::StrAppend(&out, "   kind: ", KindWord(finding.kind()),
                     "   rule: ", finding.id(), "\n");
     if (!finding.label_section().empty()) {
@@ -305,12 +315,11 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
     for (const std::string& recommendation : finding.recommendations()) {
       absl::StrAppend(&out, "     - ", recommendation, "\n");
     }
-    const std::vector<const v1::Citation*> sources =
-        FindingCitations(response, finding);
-    if (!sources.empty()) absl::StrAppend(&out, "   Citations:\n");
-    for (const v1::Citation* citation : sources) {
-      absl::StrAppend(&out, "     - ", CitationLine(*citation), "\n");
-    }
+  }
+  if (!numbered.sources.empty()) absl::StrAppend(&out, "\nSources\n");
+  for (size_t n = 0; n < numbered.sources.size(); ++n) {
+    absl::StrAppend(&out, "  [", n + 1, "] ", SourceLine(numbered.sources[n]),
+                    "\n");
   }
 
   absl::StrAppend(&out, "\nMedications\n");
@@ -321,8 +330,12 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
                                    : assessed.matched_name();
     absl::StrAppend(&out, "  ", index + 1, ". ", asked, " -> ",
                     assessed.drug_name());
-    if (!assessed.classes().empty()) {
-      absl::StrAppend(&out, " (", absl::StrJoin(assessed.classes(), ", "), ")");
+    // Class names for people; a server older than class_names sends ids.
+    const auto& classes = assessed.class_names().empty()
+                              ? assessed.classes()
+                              : assessed.class_names();
+    if (!classes.empty()) {
+      absl::StrAppend(&out, " (", absl::StrJoin(classes, ", "), ")");
     }
     absl::StrAppend(&out, "\n");
   }

@@ -42,8 +42,10 @@ std::string CheckUsage();
 inline constexpr int kExitIncomplete = 3;
 int CheckExitStatus(const v1::CheckResponse& response);
 
-// A readable report: levels, findings with factors, recommendations and
-// citations, the medications assessed and those not recognized.
+// A readable report: levels, findings with factors and recommendations,
+// each marked with the numbers of its sources ("[1][3]"), the sources once
+// each, the medications assessed (with their class names) and those not
+// recognized.
 std::string FormatCheckReport(const v1::CheckRequest& request,
                               const v1::CheckResponse& response);
 

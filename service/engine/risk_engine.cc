@@ -413,6 +413,7 @@ class Assessment {
       assessed->set_route(route);
       for (const v1::DrugClass* drug_class : product.classes) {
         assessed->add_classes(drug_class->id());
+        assessed->add_class_names(drug_class->name());
       }
       if (product.ingredients.empty()) {
         AddJudged(i, medication, resolution.drug, route);

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -79,6 +80,11 @@ TEST_F(AuditRunnerTest, AuditsTheCsvExampleAndReconciles) {
   // The misspelt name comes back unrecognized and is ranked for curators.
   ASSERT_FALSE(summary.unrecognized_names.empty());
   EXPECT_EQ(summary.unrecognized_names[0].first, "haloperidal 5 mg");
+  // Its prescription's levels judge only the other medication: counted
+  // apart, with the server's suggestion for the report.
+  EXPECT_EQ(summary.prescriptions_incomplete, 1);
+  EXPECT_THAT(summary.unrecognized_suggestions.at("haloperidal 5 mg"),
+              ::testing::Contains("haloperidol"));
   // One results line per prescription; a findings row per finding.
   EXPECT_EQ(Lines(options.out_dir + "/results.ndjson").size(), 10u);
   const std::vector<std::string> findings =
@@ -86,7 +92,7 @@ TEST_F(AuditRunnerTest, AuditsTheCsvExampleAndReconciles) {
   ASSERT_GT(findings.size(), 10u);
   EXPECT_EQ(findings[0],
             "prescription_id,kind,level,medications,summary,factors,citations,"
-            "contraindicated");
+            "contraindicated,levels_complete");
   EXPECT_THAT(ReadText(options.out_dir + "/findings.csv"),
               HasSubstr("RX-1001,ACUTE_DYSTONIA,"));
   EXPECT_EQ(Lines(options.out_dir + "/errors.csv").size(),
@@ -116,7 +122,7 @@ TEST_F(AuditRunnerTest, WithoutResultsTheCompactViewGivesTheSameFindings) {
   std::ifstream report(compact.out_dir + "/report.html");
   const std::string html((std::istreambuf_iterator<char>(report)),
                          std::istreambuf_iterator<char>());
-  EXPECT_NE(html.find("class=\"citations\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"sources\""), std::string::npos);
 }
 
 TEST_F(AuditRunnerTest, BasicViewScreensWithTheSameLevels) {
@@ -138,9 +144,10 @@ TEST_F(AuditRunnerTest, BasicViewScreensWithTheSameLevels) {
   const std::vector<std::string> rows = Lines(basic.out_dir + "/findings.csv");
   EXPECT_EQ(rows.size(), Lines(full.out_dir + "/findings.csv").size());
   for (size_t i = 1; i < rows.size(); ++i) {
-    // No factors, no citations; the contraindication flag stays.
-    EXPECT_TRUE(absl::EndsWith(rows[i], ",,,no") ||
-                absl::EndsWith(rows[i], ",,,yes"))
+    // No factors, no citations; the contraindication flag stays (the
+    // last column says whether the levels are complete).
+    const std::string row = rows[i].substr(0, rows[i].rfind(','));
+    EXPECT_TRUE(absl::EndsWith(row, ",,,no") || absl::EndsWith(row, ",,,yes"))
         << rows[i];
   }
 }
@@ -260,12 +267,18 @@ class AuditBinaryTest : public testing::ServerTest {
 TEST_F(AuditBinaryTest, ExitStatusSaysWhetherRowsWereRejected) {
   std::string output;
   const std::string out = testing::NewTempDir("bin-out");
+  const std::string clean =
+      WriteFile("clean.csv",
+                "prescription_id,age_years,sex,medication\n"
+                "RX1,30,male,haloperidol\n"
+                "RX2,40,female,metformin\n");
   EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out,
-                             " ", Example("prescriptions.csv")),
+                             " ", clean),
                 &output),
             0)
       << output;
-  EXPECT_THAT(output, HasSubstr("rows read 15 = assessed 15 + rejected 0"));
+  EXPECT_THAT(output, HasSubstr("rows read 2 = assessed 2 + rejected 0; "
+                                "prescriptions answered 2\n"));
 
   output.clear();
   const std::string bad = WriteFile("bad.csv",
@@ -278,6 +291,101 @@ TEST_F(AuditBinaryTest, ExitStatusSaysWhetherRowsWereRejected) {
             1)
       << output;
   EXPECT_THAT(output, HasSubstr("rows read 2 = assessed 1 + rejected 1"));
+}
+
+// Issue 21: a misspelt drug must not pass for a safe one. The example file
+// names "haloperidal 5 mg": every row is assessed, but the run says which
+// prescriptions' levels are incomplete and exits 5.
+TEST_F(AuditBinaryTest, UnrecognizedNamesExitFiveAndAreCountedApart) {
+  std::string output;
+  const std::string out = testing::NewTempDir("bin-unrecognized");
+
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ", out,
+                             " ", Example("prescriptions.csv")),
+                &output),
+            kAuditExitUnrecognized)
+      << output;
+
+  EXPECT_THAT(output, HasSubstr("rows read 15 = assessed 15 + rejected 0; "
+                                "prescriptions answered 10; prescriptions "
+                                "with an unrecognized name 1 (their levels "
+                                "are incomplete)"));
+  EXPECT_THAT(ReadText(out + "/report.html"),
+              HasSubstr("<td class=\"unrecognized-name\">haloperidal 5 mg"
+                        "</td><td class=\"suggestions\">haloperidol"));
+}
+
+// Rows rejected (not judged at all) outrank unrecognized names (judged over
+// an incomplete list): 1, not 5.
+TEST_F(AuditBinaryTest, RejectedRowsOutrankUnrecognizedNames) {
+  std::string output;
+  const std::string both =
+      WriteFile("both.csv",
+                "prescription_id,age_years,sex,medication\n"
+                "RX1,old,male,haloperidol\n"
+                "RX2,30,male,haloperidal\n");
+
+  EXPECT_EQ(Run(absl::StrCat("--quiet --server ", Address(), " --out ",
+                             testing::NewTempDir("bin-both"), " ", both),
+                &output),
+            kAuditExitRowsRejected)
+      << output;
+  EXPECT_THAT(output, HasSubstr("prescriptions with an unrecognized name 1"));
+}
+
+TEST(AuditExitStatusTest, FailuresOutrankRejectedRowsWhichOutrankUnknownNames) {
+  AuditResult result;
+  EXPECT_EQ(AuditExitStatus(result), kAuditExitOk);
+  result.summary.prescriptions_incomplete = 2;
+  EXPECT_EQ(AuditExitStatus(result), kAuditExitUnrecognized);
+  result.summary.rows_rejected = 1;
+  EXPECT_EQ(AuditExitStatus(result), kAuditExitRowsRejected);
+  result.status = absl::UnavailableError("server went away");
+  EXPECT_EQ(AuditExitStatus(result), kAuditExitIncompleteRun);
+  result.status = absl::InternalError("disk full");
+  EXPECT_EQ(AuditExitStatus(result), kAuditExitInternal);
+  result.status = absl::NotFoundError("no such file");
+  EXPECT_EQ(AuditExitStatus(result), kAuditExitUsage);
+}
+
+// The flags are Abseil flags (issue 20), but a bad one is still a usage
+// error (2), never Abseil's exit 1, which would read as "rows rejected".
+TEST_F(AuditBinaryTest, AbseilFlagsKeepUsageErrorsAtTwoAndListThemInHelp) {
+  const std::string file = Example("prescriptions.csv");
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"--bogus 1 " + file, "unknown flag --bogus"},
+      {"--window=many --out x " + file, "--window"},
+      {"--window 0 --out x " + file, "--window needs a number from 1"},
+      {"--quiet=maybe --out x " + file, "--quiet"},
+      {"--out", "--out needs a value"},
+      {"--flagfile=/dev/null " + file, "--flagfile is not supported"},
+      {"--view wide --out x " + file, "--view is compact, full or basic"},
+      {"--out x " + file + " " + file, "one input file only"},
+  };
+  for (const auto& [arguments, message] : bad) {
+    std::string output;
+    EXPECT_EQ(Run(arguments, &output), kAuditExitUsage) << arguments;
+    EXPECT_THAT(output, HasSubstr(message)) << arguments;
+  }
+
+  std::string help;
+  EXPECT_EQ(Run("--help", &help), 0);
+  for (const char* flag :
+       {"--server", "--out", "--quiet", "--window", "--format", "--no_results",
+        "--view", "--connect_timeout", "--tls_ca", "--tls_cert", "--tls_key",
+        "--token_file"}) {
+    EXPECT_THAT(help, HasSubstr(flag)) << help;
+  }
+  EXPECT_THAT(help, HasSubstr("5 a prescription names"));
+
+  // "--flag value", "--flag=value" and a single dash all still work.
+  std::string output;
+  EXPECT_EQ(Run(absl::StrCat("-quiet --server=", Address(), " --window 4 ",
+                             "--no_results --view basic --out ",
+                             testing::NewTempDir("bin-flags"), " ", file),
+                &output),
+            kAuditExitUnrecognized)
+      << output;
 }
 
 TEST_F(AuditBinaryTest, UsageAndUnreachableServer) {

@@ -550,6 +550,124 @@ TEST(RenderReportHtmlTest, ShowsEachTopFindingWithItsCitations) {
   EXPECT_THAT(html, Not(HasSubstr("href=\"javascript:")));
 }
 
+// Issue 21: each source once per prescription, after its findings, which
+// carry its number; one label cited for two of its sections is one source.
+TEST(RenderReportHtmlTest, ListsEachSourceOncePerPrescriptionByNumber) {
+  v1::CheckResponse response = Response(R"pb(
+    acute_dystonia { level: RISK_LEVEL_HIGH }
+    tardive_dyskinesia { level: RISK_LEVEL_MODERATE }
+    findings {
+      kind: ACUTE_DYSTONIA
+      level: RISK_LEVEL_HIGH
+      drug_ids: "haloperidol"
+      summary: "Acute finding"
+      citation_ids: "label-haloperidol-us-warnings"
+      citation_ids: "paper-swett-1975"
+    }
+    findings {
+      kind: TARDIVE_DYSKINESIA
+      level: RISK_LEVEL_MODERATE
+      drug_ids: "haloperidol"
+      summary: "Tardive finding"
+      citation_ids: "label-haloperidol-us-geriatric"
+      citation_ids: "label-haloperidol-us-warnings"
+    }
+    citations {
+      id: "label-haloperidol-us-warnings"
+      title: "HALOPERIDOL tablet label"
+      section: "Warnings"
+      url: "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=82305b49-9fdf-425b-98d7-39c2ac156918"
+    }
+    citations {
+      id: "paper-swett-1975"
+      title: "Drug-induced dystonia"
+      url: "https://doi.org/10.1176/ajp.132.5.532"
+    }
+    citations {
+      id: "label-haloperidol-us-geriatric"
+      title: "HALOPERIDOL tablet label"
+      section: "Geriatric Use"
+      url: "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=82305b49-9fdf-425b-98d7-39c2ac156918"
+    }
+  )pb");
+  AuditSummaryBuilder builder;
+  builder.AddAnswer(Patient(19, v1::SEX_MALE, "rx-7"), response, 1);
+
+  const std::string html = RenderReportHtml(builder.Finish(SampleRun()));
+
+  auto count = [&html](const std::string& needle) {
+    int n = 0;
+    for (size_t at = html.find(needle); at != std::string::npos;
+         at = html.find(needle, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count("<cite>HALOPERIDOL tablet label</cite>"), 1) << html;
+  EXPECT_EQ(count("<cite>Drug-induced dystonia</cite>"), 1);
+  EXPECT_THAT(html, HasSubstr("<cite>HALOPERIDOL tablet label</cite>, "
+                              "Warnings; Geriatric Use."));
+  EXPECT_THAT(html, HasSubstr("Acute finding <span class=\"refs\">"
+                              "<a href=\"#p1-s1\">[1]</a>"
+                              "<a href=\"#p1-s2\">[2]</a></span>"));
+  EXPECT_THAT(html, HasSubstr("Tardive finding <span class=\"refs\">"
+                              "<a href=\"#p1-s1\">[1]</a></span>"));
+  EXPECT_THAT(html, HasSubstr("<li class=\"citation\" id=\"p1-s2\">"));
+  // A long URL wraps instead of widening the page.
+  EXPECT_THAT(html, HasSubstr("overflow-wrap: anywhere"));
+}
+
+// Issue 21: a prescription naming an unrecognized medication is counted
+// apart (its levels are incomplete) and the names carry the suggestions.
+TEST(RenderReportHtmlTest, UnrecognizedNamesCarryTheirSuggestions) {
+  AuditSummaryBuilder builder;
+  builder.AddAnswer(Request(kHaloperidolRequest),
+                    Response(kHaloperidolResponse), 3);
+  builder.AddAnswer(Patient(40, v1::SEX_MALE),
+                    Levels(v1::RISK_LEVEL_NONE, v1::RISK_LEVEL_NONE), 1);
+
+  const AuditSummary summary = builder.Finish(SampleRun());
+  const std::string html = RenderReportHtml(summary);
+
+  EXPECT_EQ(summary.prescriptions_incomplete, 1);
+  EXPECT_THAT(summary.unrecognized_suggestions,
+              ElementsAre(Pair("haloperidal", ElementsAre("haloperidol"))));
+  EXPECT_THAT(html, HasSubstr("id=\"prescriptions-incomplete\">1<"));
+  EXPECT_THAT(html, HasSubstr("id=\"levels-incomplete\""));
+  EXPECT_THAT(html, HasSubstr("<th>Did you mean</th>"));
+  EXPECT_THAT(html, HasSubstr("<td class=\"unrecognized-name\">haloperidal"
+                              "</td><td class=\"suggestions\">haloperidol"
+                              "</td>"));
+}
+
+TEST(AuditSummaryBuilderTest, FlaggedClassesAreCountedByName) {
+  v1::CheckResponse response = Response(R"pb(
+    acute_dystonia { level: RISK_LEVEL_HIGH }
+    tardive_dyskinesia { level: RISK_LEVEL_NONE }
+    findings {
+      kind: ACUTE_DYSTONIA
+      level: RISK_LEVEL_HIGH
+      drug_ids: "haloperidol"
+    }
+    assessed {
+      drug_id: "haloperidol"
+      drug_name: "haloperidol"
+      classes: "antipsychotic-fga-high-potency"
+      class_names: "First-generation antipsychotics, high potency"
+    }
+  )pb");
+  AuditSummaryBuilder builder;
+  builder.AddAnswer(Patient(19, v1::SEX_MALE), response, 1);
+
+  const AuditSummary summary = builder.Finish(AuditRunInfo());
+
+  EXPECT_THAT(
+      summary.flagged_classes,
+      ElementsAre(Pair("First-generation antipsychotics, high potency", 1)));
+  EXPECT_THAT(RenderReportHtml(summary),
+              Not(HasSubstr("antipsychotic-fga-high-potency")));
+}
+
 TEST(RenderReportHtmlTest, EscapesEveryNameFromTheInput) {
   AuditRunInfo run = SampleRun();
   run.input_name = "<b>ward</b> & co.csv";

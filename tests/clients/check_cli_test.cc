@@ -115,6 +115,57 @@ TEST(CheckCliTest, ReportShowsLevelsFindingsAndUnrecognized) {
   EXPECT_THAT(report, HasSubstr("did you mean: haloperidol"));
 }
 
+// Issue 21: each source once per answer, listed after the findings; each
+// finding carries the numbers of its sources; classes show their names.
+TEST(CheckCliTest, ReportNumbersEachSourceOnceAndNamesClasses) {
+  v1::CheckRequest request;
+  request.add_medications()->set_name("haloperidol");
+  v1::CheckResponse response;
+  v1::Finding* acute = response.add_findings();
+  acute->set_level(v1::RISK_LEVEL_HIGH);
+  acute->set_summary("Acute dystonia risk HIGH");
+  acute->add_citation_ids("label-us-warnings");
+  acute->add_citation_ids("paper");
+  v1::Finding* tardive = response.add_findings();
+  tardive->set_level(v1::RISK_LEVEL_MODERATE);
+  tardive->set_summary("Tardive dyskinesia risk MODERATE");
+  tardive->add_citation_ids("label-us-geriatric");
+  const std::string label_url =
+      "https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid=82305b49";
+  v1::Citation* warnings = response.add_citations();
+  warnings->set_id("label-us-warnings");
+  warnings->set_kind(v1::Citation::LABEL);
+  warnings->set_title("HALOPERIDOL tablet label");
+  warnings->set_section("Warnings");
+  warnings->set_url(label_url);
+  v1::Citation* paper = response.add_citations();
+  paper->set_id("paper");
+  paper->set_kind(v1::Citation::LITERATURE);
+  paper->set_title("Drug-induced dystonia");
+  v1::Citation* geriatric = response.add_citations();
+  *geriatric = *warnings;
+  geriatric->set_id("label-us-geriatric");
+  geriatric->set_section("Geriatric Use");
+  v1::AssessedMedication* assessed = response.add_assessed();
+  assessed->set_drug_name("haloperidol");
+  assessed->add_classes("antipsychotic-fga-high-potency");
+  assessed->add_class_names("First-generation antipsychotics, high potency");
+
+  const std::string report = FormatCheckReport(request, response);
+
+  EXPECT_THAT(report, HasSubstr("] Acute dystonia risk HIGH [1][2]\n"));
+  EXPECT_THAT(report, HasSubstr("] Tardive dyskinesia risk MODERATE [1]\n"));
+  EXPECT_THAT(report, HasSubstr("\nSources\n  [1] [label] HALOPERIDOL tablet "
+                                "label. Warnings; Geriatric Use. " +
+                                label_url +
+                                "\n  [2] [literature] "
+                                "Drug-induced dystonia\n"));
+  EXPECT_EQ(report.find(label_url), report.rfind(label_url)) << report;
+  EXPECT_THAT(report, HasSubstr("haloperidol -> haloperidol (First-generation "
+                                "antipsychotics, high potency)"));
+  EXPECT_THAT(report, Not(HasSubstr("antipsychotic-fga-high-potency")));
+}
+
 TEST(CheckCliTest, ConditionsAndWeightDescribeThePatient) {
   auto invocation = ParseCheckArguments(
       {"--age", "72", "--weight", "61.5", "--condition", "Parkinson's disease",
@@ -201,6 +252,10 @@ TEST_F(CheckBinaryTest, YoungManGivenIntramuscularHaloperidolIsAcuteHigh) {
   EXPECT_THAT(output, HasSubstr("[label]"));
   EXPECT_THAT(output, HasSubstr("[literature]"));
   EXPECT_THAT(output, HasSubstr("metformin -> metformin"));
+  // Class names, not ids (issue 21); the ids stay in --json.
+  EXPECT_THAT(output, HasSubstr("haloperidol -> haloperidol (First-generation "
+                                "antipsychotics"));
+  EXPECT_THAT(output, HasSubstr("\nSources\n  [1] ["));
 }
 
 TEST_F(CheckBinaryTest, OlderWomanOnHaloperidolForTwoYearsIsTardiveHigh) {

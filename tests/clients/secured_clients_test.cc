@@ -235,7 +235,9 @@ TEST_F(SecuredClientsTest, AuditBinaryReachesTheSecuredServer) {
                    DYSTONIA_SOURCE_DIR, "/clients/examples/prescriptions.csv"),
       &exit_code);
 
-  EXPECT_EQ(exit_code, 0) << output;
+  // 5: every row answered; the example's misspelt "haloperidal" leaves one
+  // prescription's levels incomplete.
+  EXPECT_EQ(exit_code, 5) << output;
   EXPECT_THAT(output, HasSubstr("rows read 15 = assessed 15 + rejected 0"));
 }
 
