@@ -36,18 +36,26 @@ enum Field {
   kConditions,
   kWeightKg,
   kNdc,
+  kCourse,
   kFieldCount,
 };
 
-constexpr const char* kFieldNames[kFieldCount] = {
-    "prescription_id", "patient_id",
-    "age_years",       "sex",
-    "medication",      "rxcui",
-    "atc_code",        "route",
-    "daily_dose_mg",   "status",
-    "days_on_therapy", "dose_increased_days_ago",
-    "conditions",      "weight_kg",
-    "ndc"};
+constexpr const char* kFieldNames[kFieldCount] = {"prescription_id",
+                                                  "patient_id",
+                                                  "age_years",
+                                                  "sex",
+                                                  "medication",
+                                                  "rxcui",
+                                                  "atc_code",
+                                                  "route",
+                                                  "daily_dose_mg",
+                                                  "status",
+                                                  "days_on_therapy",
+                                                  "dose_increased_days_ago",
+                                                  "conditions",
+                                                  "weight_kg",
+                                                  "ndc",
+                                                  "course"};
 
 constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
 
@@ -378,12 +386,15 @@ bool PrescriptionReader::NextCsv(
     }
     v1::Route route = v1::ROUTE_UNSPECIFIED;
     v1::MedicationStatus status_word = v1::MEDICATION_STATUS_UNSPECIFIED;
+    v1::Course course = v1::COURSE_UNSPECIFIED;
     double dose = 0;
     int32_t days = 0;
     int32_t increased = 0;
     absl::Status parsed = ParseWord("route", field(fields, kRoute), &route);
     if (parsed.ok())
       parsed = ParseWord("status", field(fields, kStatus), &status_word);
+    if (parsed.ok())
+      parsed = ParseWord("course", field(fields, kCourse), &course);
     if (parsed.ok())
       parsed = ParseNumber("daily_dose_mg", field(fields, kDailyDoseMg), &dose);
     if (parsed.ok())
@@ -412,6 +423,7 @@ bool PrescriptionReader::NextCsv(
     }
     medication.set_route(route);
     medication.set_status(status_word);
+    medication.set_course(course);
     medication.set_daily_dose_mg(dose);
     medication.set_days_on_therapy(days);
     medication.set_dose_increased_days_ago(increased);

@@ -18,6 +18,19 @@ absl::Status Bad(absl::string_view option, absl::string_view reason) {
   return absl::InvalidArgumentError(absl::StrCat("--", option, ": ", reason));
 }
 
+// A word of the common.proto vocabulary for a medication option (--route,
+// --status, --course), or an error naming the option and the words it takes.
+template <typename Enum>
+absl::StatusOr<Enum> MedicationWord(absl::string_view option,
+                                    absl::string_view value) {
+  std::optional<Enum> word = EnumOfWord<Enum>(value);
+  if (!word.has_value()) {
+    return Bad(option, absl::StrCat("'", value, "' is not one of ",
+                                    AcceptedEnumWords<Enum>()));
+  }
+  return *word;
+}
+
 std::string KindWord(v1::Finding::Kind kind) {
   std::string name = v1::Finding::Kind_Name(kind);
   absl::StrReplaceAll({{"_", " "}}, &name);
@@ -66,10 +79,13 @@ std::string CheckUsage() {
 )" + std::string(ClientSecurityUsage()) +
          R"(         --med NAME [--route ROUTE] [--dose MG_PER_DAY]
                     [--status proposed|active] [--days DAYS_ON_THERAPY]
+                    [--course single_dose|short|long_term]
                     [--dose_increased_days_ago DAYS] [--rxcui CODE] [--ndc CODE]
                     [--atc CODE]
          [--med NAME ...]
-Medication options apply to the --med before them; --med "" with --rxcui
+Medication options apply to the --med before them. --course single_dose (one
+dose, e.g. IM for agitation) or short (a few days) is judged for acute
+dystonia only: no tardive finding. --med "" with --rxcui
 (any RxNorm level: ingredient, SCD, SBD, ...) or --ndc (10 or 11 digits,
 hyphens optional) orders by code. --condition and
 --condition_code each add one of the patient's conditions (repeat them);
@@ -178,22 +194,22 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
       current->set_name(value);
     } else if (option == "route") {
       if (absl::Status s = need_med(); !s.ok()) return s;
-      std::optional<v1::Route> route = EnumOfWord<v1::Route>(value);
-      if (!route.has_value()) {
-        return Bad(option, absl::StrCat("'", value, "' is not one of ",
-                                        AcceptedEnumWords<v1::Route>()));
-      }
+      absl::StatusOr<v1::Route> route =
+          MedicationWord<v1::Route>(option, value);
+      if (!route.ok()) return route.status();
       current->set_route(*route);
     } else if (option == "status") {
       if (absl::Status s = need_med(); !s.ok()) return s;
-      std::optional<v1::MedicationStatus> status =
-          EnumOfWord<v1::MedicationStatus>(value);
-      if (!status.has_value()) {
-        return Bad(option,
-                   absl::StrCat("'", value, "' is not one of ",
-                                AcceptedEnumWords<v1::MedicationStatus>()));
-      }
+      absl::StatusOr<v1::MedicationStatus> status =
+          MedicationWord<v1::MedicationStatus>(option, value);
+      if (!status.ok()) return status.status();
       current->set_status(*status);
+    } else if (option == "course") {
+      if (absl::Status s = need_med(); !s.ok()) return s;
+      absl::StatusOr<v1::Course> course =
+          MedicationWord<v1::Course>(option, value);
+      if (!course.ok()) return course.status();
+      current->set_course(*course);
     } else if (option == "dose") {
       if (absl::Status s = need_med(); !s.ok()) return s;
       double dose = 0;

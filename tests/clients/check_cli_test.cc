@@ -35,6 +35,23 @@ TEST(CheckCliTest, MedicationOptionsApplyToThePrecedingMed) {
   EXPECT_EQ(request.medications(1).status(), v1::MEDICATION_STATUS_ACTIVE);
 }
 
+TEST(CheckCliTest, CourseAppliesToThePrecedingMed) {
+  auto invocation = ParseCheckArguments(
+      {"--age", "19", "--med", "haloperidol", "--route", "im", "--course",
+       "single_dose", "--med", "olanzapine", "--course", "long-term"});
+
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->request.medications(0).course(),
+            v1::COURSE_SINGLE_DOSE);
+  EXPECT_EQ(invocation->request.medications(1).course(), v1::COURSE_LONG_TERM);
+  auto twice = ParseCheckArguments(
+      {"--age", "19", "--med", "haloperidol", "--course", "twice"});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(twice.status().message(),
+              HasSubstr("--course: 'twice' is not one of single_dose"));
+}
+
 TEST(CheckCliTest, RouteAbbreviationsAndEnumNamesAreAccepted) {
   auto invocation = ParseCheckArguments({"--age", "40", "--med", "a", "--route",
                                          "IM", "--med", "b", "--route",

@@ -149,6 +149,27 @@ TEST(PrescriptionReaderTest, ReadsConditionsAndWeightOfThePatient) {
             "http://hl7.org/fhir/sid/icd-10-cm");
 }
 
+TEST(PrescriptionReaderTest, ReadsTheCourseOfEachMedication) {
+  ReadAll all =
+      Read(WriteFile("course.csv",
+                     "prescription_id,age_years,sex,medication,route,course\n"
+                     "ED1,19,male,haloperidol,im,single_dose\n"
+                     "ED1,19,male,metoclopramide,iv,short\n"
+                     "ED1,19,male,olanzapine,oral,long-term\n"
+                     "ED1,19,male,ondansetron,oral,\n"
+                     "ED2,19,male,haloperidol,im,twice\n"));
+
+  ASSERT_EQ(all.prescriptions.size(), 1u);
+  const v1::CheckRequest& request = all.prescriptions[0].request;
+  ASSERT_EQ(request.medications_size(), 4);
+  EXPECT_EQ(request.medications(0).course(), v1::COURSE_SINGLE_DOSE);
+  EXPECT_EQ(request.medications(1).course(), v1::COURSE_SHORT);
+  EXPECT_EQ(request.medications(2).course(), v1::COURSE_LONG_TERM);
+  EXPECT_EQ(request.medications(3).course(), v1::COURSE_UNSPECIFIED);
+  ASSERT_EQ(all.rejected.size(), 1u);
+  EXPECT_THAT(all.rejected[0].reason, HasSubstr("course: 'twice'"));
+}
+
 TEST(PrescriptionReaderTest, AcceptsBomCrlfQuotesAndAnyColumnOrder) {
   ReadAll all =
       Read(WriteFile("b.csv",
