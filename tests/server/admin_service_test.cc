@@ -15,13 +15,13 @@
 #include "dystonia/v1/admin.grpc.pb.h"
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "gmock/gmock.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "service/server/access_control.h"
 #include "service/server/dystonia_server.h"
 #include "service/server/knowledge_watch.h"
 #include "tests/testing/knowledge_fixture.h"
+#include "tests/testing/raw_grpc_call.h"
 #include "tests/testing/server_fixture.h"
 
 namespace dystonia {
@@ -117,33 +117,13 @@ TEST_F(AdminServiceTest, ReadersAndStrangersCannotWrite) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-// Sends `bytes` as the request of a KnowledgeBaseAdmin method, bypassing
-// client-side serialization, with the admin token.
+// A KnowledgeBaseAdmin call with the admin token, its request as raw bytes.
 grpc::Status CallAdminRaw(const std::shared_ptr<grpc::Channel>& channel,
                           const std::string& method, const std::string& bytes) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", kAdminToken));
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  grpc::Slice slice(bytes.data(), bytes.size());
-  grpc::ByteBuffer request(&slice, 1);
   grpc::ByteBuffer reply;
-  grpc::Status result;
-  std::mutex mutex;
-  std::condition_variable done_cv;
-  bool done = false;
-  stub.UnaryCall(
-      &context, absl::StrCat("/dystonia.v1.KnowledgeBaseAdmin/", method),
-      grpc::StubOptions(), &request, &reply, [&](grpc::Status status) {
-        std::lock_guard<std::mutex> lock(mutex);
-        result = status;
-        done = true;
-        done_cv.notify_one();
-      });
-  std::unique_lock<std::mutex> lock(mutex);
-  done_cv.wait(lock, [&] { return done; });
-  return result;
+  return testing::CallRawUnary(
+      channel, absl::StrCat("/dystonia.v1.KnowledgeBaseAdmin/", method), bytes,
+      &reply, kAdminToken);
 }
 
 TEST_F(AdminServiceTest, InvalidUtf8InAWriteIsInvalidArgumentNamingTheField) {
