@@ -20,7 +20,24 @@ namespace dystonia {
 // and swaps the serving snapshot before the call is acknowledged; the audit
 // names the caller (the client certificate subject under mutual TLS, else
 // the token's name).
-class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
+//
+// Unary methods take raw bytes (see raw_unary.h) so that a request protobuf
+// refuses gets INVALID_ARGUMENT naming the field.
+class AdminServiceImpl final
+    : public v1::KnowledgeBaseAdmin::WithRawCallbackMethod_UpsertDrug<
+          v1::KnowledgeBaseAdmin::WithRawCallbackMethod_DeleteDrug<
+              v1::KnowledgeBaseAdmin::WithRawCallbackMethod_UpsertClass<
+                  v1::KnowledgeBaseAdmin::WithRawCallbackMethod_ImportKnowledgeBase<
+                      v1::KnowledgeBaseAdmin::WithRawCallbackMethod_ListVersions<
+                          v1::KnowledgeBaseAdmin::WithRawCallbackMethod_ActivateVersion<
+                              v1::KnowledgeBaseAdmin::
+                                  WithRawCallbackMethod_GetAuditLog<
+                                      v1::KnowledgeBaseAdmin::
+                                          WithRawCallbackMethod_ForwardFeedback<
+                                              v1::KnowledgeBaseAdmin::
+                                                  WithCallbackMethod_WatchKnowledge<
+                                                      v1::KnowledgeBaseAdmin::
+                                                          Service>>>>>>>>> {
  public:
   // Both must outlive the service.
   AdminServiceImpl(const AccessControl* access, Metrics* metrics,
@@ -39,52 +56,51 @@ class AdminServiceImpl final : public v1::KnowledgeBaseAdmin::CallbackService {
   // with FAILED_PRECONDITION naming it. Call before serving.
   void set_writer(std::string writer) { writer_ = std::move(writer); }
 
-  grpc::ServerUnaryReactor* UpsertDrug(
-      grpc::CallbackServerContext* context,
-      const v1::UpsertDrugRequest* request,
-      v1::AdminWriteResponse* response) override;
-  grpc::ServerUnaryReactor* DeleteDrug(
-      grpc::CallbackServerContext* context,
-      const v1::DeleteDrugRequest* request,
-      v1::AdminWriteResponse* response) override;
-  grpc::ServerUnaryReactor* UpsertClass(
-      grpc::CallbackServerContext* context,
-      const v1::UpsertClassRequest* request,
-      v1::AdminWriteResponse* response) override;
+  grpc::ServerUnaryReactor* UpsertDrug(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* DeleteDrug(grpc::CallbackServerContext* context,
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* UpsertClass(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ImportKnowledgeBase(
-      grpc::CallbackServerContext* context,
-      const v1::ImportKnowledgeBaseRequest* request,
-      v1::AdminWriteResponse* response) override;
-  grpc::ServerUnaryReactor* ListVersions(
-      grpc::CallbackServerContext* context,
-      const v1::ListVersionsRequest* request,
-      v1::ListVersionsResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListVersions(grpc::CallbackServerContext* context,
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ActivateVersion(
-      grpc::CallbackServerContext* context,
-      const v1::ActivateVersionRequest* request,
-      v1::AdminWriteResponse* response) override;
-  grpc::ServerUnaryReactor* GetAuditLog(
-      grpc::CallbackServerContext* context,
-      const v1::GetAuditLogRequest* request,
-      v1::GetAuditLogResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetAuditLog(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
   // Takes a replica (or admin) token.
   grpc::ServerWriteReactor<v1::KnowledgeVersionUpdate>* WatchKnowledge(
       grpc::CallbackServerContext* context,
       const v1::WatchKnowledgeRequest* request) override;
   // Takes a replica (or admin) token; a replica refuses it.
   grpc::ServerUnaryReactor* ForwardFeedback(
-      grpc::CallbackServerContext* context,
-      const v1::ForwardFeedbackRequest* request,
-      v1::ForwardFeedbackResponse* response) override;
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   // The caller's name for the audit trail, or the auth error.
   absl::StatusOr<std::string> Actor(grpc::CallbackServerContext* context) const;
-  // Runs a write: authorize, call `write`, fill `response`, finish.
-  template <typename Write>
+  // ForwardFeedback once its request parsed: checks the replica token and
+  // records the card issues and feedback.
+  absl::Status StoreForwardedFeedback(
+      const grpc::CallbackServerContext* context,
+      const v1::ForwardFeedbackRequest& request,
+      v1::ForwardFeedbackResponse* response) const;
+  // Runs a write: parse the Request, authorize, call `write` (request,
+  // actor) -> StatusOr<AuditedWrite>, answer with the new version.
+  template <typename Request, typename Write>
   grpc::ServerUnaryReactor* RunWrite(grpc::CallbackServerContext* context,
-                                     v1::AdminWriteResponse* response,
-                                     Write write);
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response, Write write);
 
   std::atomic<KnowledgeAdmin*> admin_{nullptr};
   std::atomic<DrugStore*> store_{nullptr};

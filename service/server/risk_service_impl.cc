@@ -9,62 +9,25 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/unknown_field_set.h"
-#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "service/engine/feedback_summary.h"
 #include "service/engine/knowledge_views.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/risk_engine.h"
+#include "service/server/raw_unary.h"
 #include "service/server/risk_queries.h"
 #include "service/server/status_conversion.h"
 #include "service/server/tsan_handoff.h"
-#include "service/server/wire_diagnosis.h"
 
 namespace dystonia {
 namespace {
 
-// The bytes of a request, flattened only when gRPC split them.
-class RequestBytes {
- public:
-  explicit RequestBytes(const grpc::ByteBuffer& buffer) {
-    buffer.Dump(&slices_);
-    if (slices_.size() == 1) {
-      view_ = absl::string_view(
-          reinterpret_cast<const char*>(slices_[0].begin()), slices_[0].size());
-      return;
-    }
-    for (const grpc::Slice& slice : slices_) {
-      joined_.append(reinterpret_cast<const char*>(slice.begin()),
-                     slice.size());
-    }
-    view_ = joined_;
-  }
-  absl::string_view view() const { return view_; }
-
- private:
-  std::vector<grpc::Slice> slices_;
-  std::string joined_;
-  absl::string_view view_;
-};
-
-// Parses `buffer` into `message`; on failure says which field is wrong.
-absl::Status ParseRequest(const grpc::ByteBuffer& buffer,
-                          google::protobuf::Message* message) {
-  RequestBytes bytes(buffer);
-  if (message->ParseFromArray(bytes.view().data(),
-                              static_cast<int>(bytes.view().size()))) {
-    return absl::OkStatus();
-  }
-  return DiagnoseUnparsableMessage(*message->GetDescriptor(), bytes.view());
-}
-
 // The request_id of a CheckRequest that did not parse, if it is readable.
 std::string SalvageRequestId(const grpc::ByteBuffer& buffer) {
-  RequestBytes bytes(buffer);
   google::protobuf::UnknownFieldSet fields;
-  if (!fields.ParseFromArray(bytes.view().data(),
-                             static_cast<int>(bytes.view().size()))) {
-    return "";
-  }
+  grpc::ByteBuffer shared(buffer);  // shares the slices; the reader moves on
+  grpc::ProtoBufferReader reader(&shared);
+  if (!fields.ParseFromZeroCopyStream(&reader)) return "";
   for (int i = 0; i < fields.field_count(); ++i) {
     const auto& field = fields.field(i);
     if (field.number() == 1 &&
@@ -74,12 +37,6 @@ std::string SalvageRequestId(const grpc::ByteBuffer& buffer) {
     }
   }
   return "";
-}
-
-template <typename Message>
-void Serialize(const Message& message, grpc::ByteBuffer* buffer) {
-  bool own_buffer = false;
-  grpc::SerializationTraits<Message>::Serialize(message, buffer, &own_buffer);
 }
 
 }  // namespace
@@ -98,38 +55,34 @@ void CallGate::Finish(grpc::ServerUnaryReactor* reactor,
 
 namespace {
 
-// Runs a unary method: parse, take the serving snapshot, call `handler`
-// (snapshot, request -> StatusOr<response>), serialize, finish with the
-// mapped status.
-template <typename Request, typename Handler>
+// Runs a unary method on the serving snapshot: `handler` is (snapshot,
+// request) -> StatusOr<response>.
+template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    CallGate gate, const KnowledgeHolder& holder,
                                    const grpc::ByteBuffer* request_bytes,
                                    grpc::ByteBuffer* response_bytes,
                                    Handler handler) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status status = gate.admitted;
-  Request request;
-  if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
-  if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (gate.log != nullptr && knowledge != nullptr) {
     gate.knowledge_version = knowledge->version();
   }
-  if (status.ok()) {
-    auto response = handler(*knowledge, request);
-    status = response.status();
-    if (status.ok()) Serialize(*response, response_bytes);
-  }
-  gate.Finish(reactor, status);
-  return reactor;
+  return ServeRawUnary<Request, Response>(
+      context, gate.admitted, *request_bytes, response_bytes,
+      [&](const Request& request) -> absl::StatusOr<Response> {
+        if (knowledge == nullptr) return KnowledgeUnavailable();
+        return handler(*knowledge, request);
+      },
+      [&](grpc::ServerUnaryReactor* reactor, const absl::Status& status) {
+        gate.Finish(reactor, status);
+      });
 }
 
 // Judges one CheckStream message; a bad one gets a response with `error`.
 void CheckOne(const KnowledgeHolder& holder, const grpc::ByteBuffer& bytes,
               v1::CheckRequest* request, v1::CheckResponse* response) {
   request->Clear();
-  absl::Status status = ParseRequest(bytes, request);
+  absl::Status status = ParseRawRequest(bytes, request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = holder.Current();
   if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
   if (status.ok()) {
@@ -146,6 +99,24 @@ void CheckOne(const KnowledgeHolder& holder, const grpc::ByteBuffer& bytes,
       response->set_knowledge_base_version(knowledge->version());
     }
   }
+}
+
+// The bytes of one CheckStream answer; an answer too large to send becomes
+// an INTERNAL error answer for its request.
+grpc::ByteBuffer AnswerBytes(v1::CheckResponse* response) {
+  grpc::ByteBuffer bytes;
+  const absl::Status serialized = SerializeRawResponse(*response, &bytes);
+  if (serialized.ok()) return bytes;
+  v1::CheckResponse error;
+  error.set_request_id(response->request_id());
+  error.set_knowledge_base_version(response->knowledge_base_version());
+  error.mutable_error()->set_code(static_cast<int>(serialized.code()));
+  error.mutable_error()->set_message(std::string(serialized.message()));
+  *response = std::move(error);
+  grpc::ByteBuffer error_bytes;
+  // An error answer is a few hundred bytes: it always fits.
+  if (!SerializeRawResponse(*response, &error_bytes).ok()) return {};
+  return error_bytes;
 }
 
 // Answers each request of the stream in order. Reading is pipelined with
@@ -201,8 +172,7 @@ class CheckStreamReactor final
                 absl::Now() - start, response_.knowledge_base_version(),
                 response_.request_id());
     }
-    grpc::ByteBuffer bytes;
-    Serialize(response_, &bytes);
+    grpc::ByteBuffer bytes = AnswerBytes(&response_);
     std::lock_guard<std::mutex> lock(mu_);
     if (failed_) return;  // finished already: start nothing more
     queued_.push_back(std::move(bytes));
@@ -299,20 +269,19 @@ grpc::ServerUnaryReactor* RiskServiceImpl::Check(
   thread_local v1::CheckResponse response;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   CallGate gate = Gate(context, Method::kCheck);
-  absl::Status status = gate.admitted;
-  request.Clear();
-  if (status.ok()) status = ParseRequest(*request_bytes, &request);
   std::shared_ptr<const KnowledgeSnapshot> knowledge = knowledge_->Current();
-  if (status.ok() && knowledge == nullptr) status = KnowledgeUnavailable();
-  if (status.ok()) status = RunCheck(*knowledge, request, &response);
+  const absl::Status status = AnswerRawUnary(
+      gate.admitted, *request_bytes, &request,
+      [&] {
+        if (knowledge == nullptr) return KnowledgeUnavailable();
+        return RunCheck(*knowledge, request, &response);
+      },
+      response, response_bytes);
   if (log_ != nullptr) {
     gate.request_id = request.request_id();
     if (knowledge != nullptr) gate.knowledge_version = knowledge->version();
   }
-  if (status.ok()) {
-    Serialize(response, response_bytes);
-    if (metrics_ != nullptr) metrics_->RecordFindings(response);
-  }
+  if (status.ok() && metrics_ != nullptr) metrics_->RecordFindings(response);
   gate.Finish(reactor, status);
   return reactor;
 }
@@ -337,15 +306,15 @@ RiskServiceImpl::CheckStream(grpc::CallbackServerContext* context) {
 grpc::ServerUnaryReactor* RiskServiceImpl::GetDrug(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return RunUnary<v1::GetDrugRequest>(context, Gate(context, Method::kGetDrug),
-                                      *knowledge_, request, response,
-                                      RunGetDrug);
+  return RunUnary<v1::GetDrugRequest, v1::DrugProfile>(
+      context, Gate(context, Method::kGetDrug), *knowledge_, request, response,
+      RunGetDrug);
 }
 
 grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return RunUnary<v1::SearchDrugsRequest>(
+  return RunUnary<v1::SearchDrugsRequest, v1::SearchDrugsResponse>(
       context, Gate(context, Method::kSearchDrugs), *knowledge_, request,
       response, RunSearchDrugs);
 }
@@ -353,7 +322,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::SearchDrugs(
 grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return RunUnary<v1::GetKnowledgeBaseInfoRequest>(
+  return RunUnary<v1::GetKnowledgeBaseInfoRequest, v1::KnowledgeBaseInfo>(
       context, Gate(context, Method::kGetKnowledgeBaseInfo), *knowledge_,
       request, response, RunGetKnowledgeBaseInfo);
 }
@@ -361,7 +330,7 @@ grpc::ServerUnaryReactor* RiskServiceImpl::GetKnowledgeBaseInfo(
 grpc::ServerUnaryReactor* RiskServiceImpl::GetFeedbackSummary(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  return RunUnary<v1::GetFeedbackSummaryRequest>(
+  return RunUnary<v1::GetFeedbackSummaryRequest, v1::FeedbackSummary>(
       context, Gate(context, Method::kGetFeedbackSummary), *knowledge_, request,
       response,
       [this](const KnowledgeSnapshot&,

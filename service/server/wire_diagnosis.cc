@@ -5,14 +5,22 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
 #include "service/engine/request_validator.h"
 
 namespace dystonia {
 namespace {
 
 using google::protobuf::FieldDescriptor;
-using google::protobuf::internal::WireFormatLite;
+
+// The wire types of the protobuf encoding (the low three bits of a tag), as
+// the encoding specification numbers them; spelled out here so that only
+// protobuf's public API is used.
+enum WireType : uint32_t {
+  kVarint = 0,
+  kFixed64 = 1,
+  kLengthDelimited = 2,
+  kFixed32 = 5,
+};
 
 // Nesting deeper than this is not a message of ours.
 constexpr int kMaxDepth = 16;
@@ -36,25 +44,25 @@ absl::Status Walk(const google::protobuf::Descriptor& type,
       return in.ConsumedEntireMessage() || in.BytesUntilLimit() <= 0
                  ? absl::OkStatus()
                  : malformed;
-    const int number = WireFormatLite::GetTagFieldNumber(tag);
+    const int number = static_cast<int>(tag >> 3);
     const FieldDescriptor* field = type.FindFieldByNumber(number);
-    switch (WireFormatLite::GetTagWireType(tag)) {
-      case WireFormatLite::WIRETYPE_VARINT: {
+    switch (tag & 7) {
+      case kVarint: {
         uint64_t value;
         if (!in.ReadVarint64(&value)) return malformed;
         break;
       }
-      case WireFormatLite::WIRETYPE_FIXED64: {
+      case kFixed64: {
         uint64_t value;
         if (!in.ReadLittleEndian64(&value)) return malformed;
         break;
       }
-      case WireFormatLite::WIRETYPE_FIXED32: {
+      case kFixed32: {
         uint32_t value;
         if (!in.ReadLittleEndian32(&value)) return malformed;
         break;
       }
-      case WireFormatLite::WIRETYPE_LENGTH_DELIMITED: {
+      case kLengthDelimited: {
         uint32_t length;
         std::string value;
         if (!in.ReadVarint32(&length) ||

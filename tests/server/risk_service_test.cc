@@ -1,6 +1,4 @@
 // Integration tests: a real server on 127.0.0.1 through the real client.
-#include <condition_variable>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -9,9 +7,9 @@
 #include "dystonia/v1/risk_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "tests/testing/raw_grpc_call.h"
 #include "tests/testing/server_fixture.h"
 
 namespace dystonia {
@@ -46,26 +44,8 @@ grpc::Status CallCheck(const v1::CheckRequest& request,
 // Sends raw bytes to a unary method, bypassing client-side serialization.
 grpc::Status CallRaw(const std::string& method, const std::string& bytes,
                      grpc::ByteBuffer* reply) {
-  grpc::GenericStub stub(testing::ServerTest::Channel());
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  grpc::Slice slice(bytes.data(), bytes.size());
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::Status result;
-  std::mutex mutex;
-  std::condition_variable done_cv;
-  bool done = false;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, reply,
-                 [&](grpc::Status status) {
-                   std::lock_guard<std::mutex> lock(mutex);
-                   result = status;
-                   done = true;
-                   done_cv.notify_one();
-                 });
-  std::unique_lock<std::mutex> lock(mutex);
-  done_cv.wait(lock, [&] { return done; });
-  return result;
+  return testing::CallRawUnary(testing::ServerTest::Channel(), method, bytes,
+                               reply);
 }
 
 TEST_F(RiskServiceTest, HealthIsServing) {
