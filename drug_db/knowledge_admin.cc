@@ -1,10 +1,9 @@
 #include "drug_db/knowledge_admin.h"
 
-#include "drug_db/rxnorm_release.h"
-
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -12,10 +11,51 @@
 #include "drug_db/knowledge_snapshot.h"
 #include "drug_db/knowledge_validator.h"
 #include "drug_db/name_index.h"
+#include "drug_db/name_normalizer.h"
+#include "drug_db/rxnorm_release.h"
 #include "google/protobuf/text_format.h"
 
 namespace dystonia {
 namespace {
+
+// The stored drugs own their names: a clash names the upserted drug as the
+// newcomer and the stored one as the owner. (The validator, seeing only the
+// merged bundle, names whichever drug comes later as the claimant, which is
+// backwards when the upserted drug replaces one earlier in the bundle.)
+absl::Status CheckNamesNotOwnedByOthers(const v1::KnowledgeBundle& bundle,
+                                        const v1::Drug& drug) {
+  struct Owner {
+    std::string drug_id;
+    std::string kind;
+  };
+  absl::flat_hash_map<std::string, Owner> owners;
+  for (const v1::Drug& other : bundle.drug()) {
+    if (other.id() == drug.id()) continue;
+    owners.emplace(NormalizeName(other.name()), Owner{other.id(), "name"});
+    for (const std::string& synonym : other.synonyms()) {
+      owners.emplace(NormalizeName(synonym), Owner{other.id(), "synonym"});
+    }
+    for (const std::string& brand : other.brands()) {
+      owners.emplace(NormalizeName(brand), Owner{other.id(), "brand"});
+    }
+  }
+  auto check = [&](const std::string& raw,
+                   absl::string_view field) -> absl::Status {
+    auto owner = owners.find(NormalizeName(raw));
+    if (owner == owners.end()) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " '", raw, "' of '", drug.id(), "' is already a ",
+                     owner->second.kind, " of '", owner->second.drug_id, "'"));
+  };
+  absl::Status free = check(drug.name(), "name");
+  for (const std::string& synonym : drug.synonyms()) {
+    if (free.ok()) free = check(synonym, "synonym");
+  }
+  for (const std::string& brand : drug.brands()) {
+    if (free.ok()) free = check(brand, "brand");
+  }
+  return free;
+}
 
 constexpr int kDefaultAuditLimit = 100;
 
@@ -183,6 +223,9 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::UpsertDrug(
   absl::MutexLock lock(&mutex_);
   return Edit("upsert_drug", drug.id(), actor, reason,
               [&](v1::KnowledgeBundle* bundle, v1::AuditEntry* audit) {
+                absl::Status names_free =
+                    CheckNamesNotOwnedByOthers(*bundle, drug);
+                if (!names_free.ok()) return names_free;
                 const int i = IndexOf(bundle->drug(), drug.id());
                 if (i >= 0) {
                   audit->set_previous_value(ToText(bundle->drug(i)));

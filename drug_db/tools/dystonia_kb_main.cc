@@ -8,7 +8,7 @@
 //   dystonia-kb versions [--db_path DIR]
 //   dystonia-kb upsert   --file ENTRY.textproto --reason TEXT [--db_path DIR]
 //   dystonia-kb delete   --drug ID --reason TEXT [--db_path DIR] [--force]
-//   dystonia-kb activate --sequence N --reason TEXT [--db_path DIR]
+//   dystonia-kb activate --sequence N|VERSION --reason TEXT [--db_path DIR]
 //   dystonia-kb audit    [--limit N] [--from UNIX] [--to UNIX] [--db_path DIR]
 //   dystonia-kb audit    --verify [--db_path DIR]
 //   dystonia-kb export   --out DIR [--sequence N] [--db_path DIR]
@@ -76,9 +76,10 @@ ABSL_FLAG(bool, force, false,
           "10 % of the drugs");
 ABSL_FLAG(bool, verify, false,
           "audit: check the whole trail's hash chain instead of printing it");
-ABSL_FLAG(int64_t, sequence, 0,
+ABSL_FLAG(std::string, sequence, "",
           "activate: the version to make active; export: the version to "
-          "export (0: the active one)");
+          "export (empty or 0: the active one); a sequence number or a "
+          "version as `versions` prints it");
 ABSL_FLAG(int, limit, 20, "audit: show at most this many (the newest)");
 // Strings so that `audit` reads Unix times and `diff` reads versions.
 ABSL_FLAG(std::string, from, "",
@@ -107,15 +108,19 @@ constexpr absl::string_view kUsage =
                                              store it as the new active version
   info                                       counts of the active version
   versions                                   every version; * marks the active
+                                             (VERSION+N: the manifest's version
+                                             stored as sequence N; imported_at
+                                             in UTC)
   upsert    --file ENTRY.textproto --reason TEXT
                                              add or replace one drug or class
   delete    --drug ID --reason TEXT [--force]
                                              remove a drug
-  activate  --sequence N --reason TEXT       make version N active (rollback)
+  activate  --sequence N|VERSION --reason TEXT
+                                             make that version active (rollback)
   audit     [--limit N] [--from UNIX] [--to UNIX]
                                              the audit trail, newest last
   audit     --verify                         check the trail's hash chain
-  export    --out DIR [--sequence N]         a version as text files, for diff
+  export    --out DIR [--sequence N|VERSION]       a version as text files, for diff
   import-rxnorm --rrf_dir DIR [--rxnorm_release NAME] [--reason TEXT]
                                              add a site's RxNorm release: its
                                              products and NDCs of our drugs
@@ -169,7 +174,7 @@ std::string FormatUnix(int64_t seconds) {
 
 void PrintVersion(const dystonia::v1::KnowledgeVersionInfo& info) {
   std::cout << info.version()
-            << "  imported_at=" << info.imported_at_unix_seconds()
+            << "  imported_at=" << FormatUnix(info.imported_at_unix_seconds())
             << "  origin=" << info.origin() << "\n";
 }
 
@@ -465,9 +470,16 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "activate") {
-    const int64_t sequence = absl::GetFlag(FLAGS_sequence);
-    if (sequence <= 0) return UsageError("activate needs --sequence N (N > 0)");
-    auto written = admin.Activate(sequence, actor, reason);
+    const std::string sequence_flag = absl::GetFlag(FLAGS_sequence);
+    if (sequence_flag.empty()) {
+      return UsageError("activate needs --sequence N or --sequence VERSION");
+    }
+    auto versions = admin.ListVersions();
+    if (!versions.ok()) return Fail(versions.status());
+    auto sequence =
+        dystonia::ResolveVersion(*versions, "--sequence", sequence_flag);
+    if (!sequence.ok()) return Fail(sequence.status());
+    auto written = admin.Activate(*sequence, actor, reason);
     if (!written.ok()) return Fail(written.status());
     PrintWrite("activated", *written);
     return 0;
@@ -510,8 +522,17 @@ int main(int argc, char** argv) {
   // export
   const std::string out = absl::GetFlag(FLAGS_out);
   if (out.empty()) return UsageError("export needs --out DIR");
-  auto exported =
-      dystonia::ExportKnowledge(**store, absl::GetFlag(FLAGS_sequence), out);
+  int64_t export_sequence = 0;  // 0: the active version
+  const std::string sequence_flag = absl::GetFlag(FLAGS_sequence);
+  if (!sequence_flag.empty() && sequence_flag != "0") {
+    auto versions = admin.ListVersions();
+    if (!versions.ok()) return Fail(versions.status());
+    auto resolved =
+        dystonia::ResolveVersion(*versions, "--sequence", sequence_flag);
+    if (!resolved.ok()) return Fail(resolved.status());
+    export_sequence = *resolved;
+  }
+  auto exported = dystonia::ExportKnowledge(**store, export_sequence, out);
   if (!exported.ok()) return Fail(exported.status());
   std::cout << "exported version " << exported->version() << " to " << out
             << "\n";

@@ -28,6 +28,7 @@ using ::dystonia::drug_db_testing::MinimalBundleText;
 using ::dystonia::drug_db_testing::NewTempDir;
 using ::dystonia::drug_db_testing::WriteFile;
 using ::dystonia::testing::IsOk;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -201,7 +202,39 @@ TEST_F(DystoniaKbCliTest, ActivateMissingVersionExitsOne) {
   CommandResult activated = Kb("activate --sequence 9 --reason rollback");
 
   EXPECT_EQ(activated.exit_code, 1) << activated.output;
-  EXPECT_THAT(activated.output, HasSubstr("not stored"));
+  EXPECT_THAT(activated.output, HasSubstr("--sequence: no stored version"));
+}
+
+TEST_F(DystoniaKbCliTest, ActivateTakesTheVersionStringVersionsPrints) {
+  ASSERT_EQ(Kb("delete --drug gammax --reason withdrawn --force").exit_code, 0);
+
+  CommandResult activated = Kb("activate --sequence 1.0+1 --reason rollback");
+  CommandResult unknown = Kb("activate --sequence 1.0+7 --reason rollback");
+
+  EXPECT_EQ(activated.exit_code, 0) << activated.output;
+  EXPECT_THAT(Kb("versions").output, HasSubstr("* 1.0+1"));
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_THAT(unknown.output, HasSubstr("--sequence: no stored version"));
+}
+
+TEST_F(DystoniaKbCliTest, VersionsPrintsImportTimeAsUtcIsoDate) {
+  CommandResult versions = Kb("versions");
+
+  EXPECT_EQ(versions.exit_code, 0) << versions.output;
+  EXPECT_THAT(
+      versions.output,
+      ContainsRegex("\\* 1\\.0\\+1  imported_at=20[0-9][0-9]-[0-9][0-9]-"
+                    "[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z"));
+}
+
+TEST_F(DystoniaKbCliTest, AuditRecordsTheAccountWhenUserIsUnset) {
+  CommandResult deleted = RunCommand(absl::StrCat(
+      "env -u USER ", DYSTONIA_BINARY_DIR, "/drug_db/dystonia-kb --db_path ",
+      db_, " delete --drug gammax --reason withdrawn --force"));
+
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.output;
+  CommandResult audit = Kb("audit --limit 1");
+  EXPECT_THAT(audit.output, HasSubstr(LocalActor()));
 }
 
 TEST_F(DystoniaKbCliTest, ExportsDiffShowTheEdit) {

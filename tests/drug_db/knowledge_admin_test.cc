@@ -188,8 +188,28 @@ TEST_F(KnowledgeAdminTest, UpsertClaimingAnotherDrugsBrandIsInvalidArgument) {
 
   EXPECT_THAT(written, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(std::string(written.status().message()),
-              HasSubstr("already claimed"));
+              HasSubstr("brand 'Alphax' of 'deltazine' is already a brand of "
+                        "'alphazine'"));
   EXPECT_EQ(Counts(), counts);
+}
+
+// alphazine comes before betazol in the bundle: the stored owner (betazol)
+// is still the one named, not the drug being upserted.
+TEST_F(KnowledgeAdminTest, ReplacingADrugWithAnotherDrugsBrandNamesTheOwner) {
+  v1::Drug drug;
+  for (const v1::Drug& candidate : holder_.Current()->bundle().drug()) {
+    if (candidate.id() == "alphazine") drug = candidate;
+  }
+  ASSERT_EQ(drug.id(), "alphazine");
+  drug.add_brands("Betax");
+
+  absl::StatusOr<AuditedWrite> written =
+      admin_->UpsertDrug(drug, kActor, kReason);
+
+  EXPECT_THAT(written, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(std::string(written.status().message()),
+              HasSubstr("brand 'Betax' of 'alphazine' is already a brand of "
+                        "'betazol'"));
 }
 
 TEST_F(KnowledgeAdminTest, DeleteUnreferencedDrugRecordsPreviousValue) {
