@@ -48,6 +48,10 @@ struct AuditedWrite {
   // The version active after the write.
   v1::KnowledgeVersionInfo version;
   v1::AuditEntry audit;
+  // The write changed nothing (an entry identical to the stored one): no
+  // version was made and no audit entry recorded; `version` is the active
+  // one and `audit` is empty.
+  bool unchanged = false;
 };
 
 // One knowledge-base version as stored: its metadata, content and indexes.

@@ -14,6 +14,7 @@
 #include "drug_db/name_normalizer.h"
 #include "drug_db/rxnorm_release.h"
 #include "google/protobuf/text_format.h"
+#include "google/protobuf/util/message_differencer.h"
 
 namespace dystonia {
 namespace {
@@ -185,7 +186,9 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::Edit(
         edit) {
   absl::StatusOr<StoredKnowledge> active = store_->ReadActive();
   if (!active.ok()) return active.status();
-  v1::KnowledgeBundle bundle = std::move(active->bundle);
+  v1::KnowledgeBundle before = std::move(active->bundle);
+  SortBundle(&before);
+  v1::KnowledgeBundle bundle = before;
   v1::AuditEntry audit;
   audit.set_actor(std::string(actor));
   audit.set_action(std::string(action));
@@ -194,6 +197,14 @@ absl::StatusOr<AuditedWrite> KnowledgeAdmin::Edit(
   absl::Status edited = edit(&bundle, &audit);
   if (!edited.ok()) return edited;
   SortBundle(&bundle);
+  // Writing the same entry again is no change: a new version would only
+  // make the committee's list of versions to review longer.
+  if (google::protobuf::util::MessageDifferencer::Equals(before, bundle)) {
+    AuditedWrite unchanged;
+    unchanged.version = active->info;
+    unchanged.unchanged = true;
+    return unchanged;
+  }
 
   absl::StatusOr<AuditedWrite> written =
       store_->CommitVersion(bundle, Origin(action, target, actor),

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "drug_db/knowledge_loader.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/text_format.h"
@@ -295,6 +296,24 @@ absl::StatusOr<KnowledgeDiff> DiffStoredVersions(const DrugStore& store,
     }
     diff.audit.push_back(std::move(version));
   }
+  return diff;
+}
+
+absl::StatusOr<KnowledgeDiff> DiffStoredVersionWithDirectory(
+    const DrugStore& store, int64_t sequence, const std::string& directory,
+    bool directory_is_to) {
+  absl::StatusOr<StoredKnowledge> stored = store.ReadVersion(sequence);
+  if (!stored.ok()) return stored.status();
+  absl::StatusOr<LoadedKnowledge> files = LoadKnowledgeDirectory(directory);
+  if (!files.ok()) return files.status();
+  const std::string files_name =
+      absl::StrCat(directory, " (files, manifest ",
+                   files->bundle().manifest().version(), ")");
+  KnowledgeDiff diff =
+      directory_is_to ? DiffKnowledgeBundles(stored->bundle, files->bundle())
+                      : DiffKnowledgeBundles(files->bundle(), stored->bundle);
+  diff.from_version = directory_is_to ? stored->info.version() : files_name;
+  diff.to_version = directory_is_to ? files_name : stored->info.version();
   return diff;
 }
 

@@ -85,6 +85,16 @@ absl::StatusOr<KnowledgeDiff> DiffStoredVersions(const DrugStore& store,
                                                  int64_t from_sequence,
                                                  int64_t to_sequence);
 
+// Compares stored version `sequence` with the knowledge files of
+// `directory` (as `dystonia-kb import` would read them), so a database can be
+// checked against drug_db/knowledge/ without an export: `directory_is_to`
+// puts the directory on the "to" side. The directory side is named
+// "<directory> (files, manifest <version>)"; no audit entries. kNotFound or
+// kInvalidArgument from loading the directory.
+absl::StatusOr<KnowledgeDiff> DiffStoredVersionWithDirectory(
+    const DrugStore& store, int64_t sequence, const std::string& directory,
+    bool directory_is_to);
+
 }  // namespace dystonia
 
 #endif  // DYSTONIA_DRUG_DB_KNOWLEDGE_DIFF_H_

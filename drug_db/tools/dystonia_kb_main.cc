@@ -15,8 +15,11 @@
 //   dystonia-kb backup   --out DIR [--db_path DIR]   (also while a server runs)
 //   dystonia-kb diff     [--from VERSION] [--to VERSION] [--html FILE]
 //                        [--db_path DIR]
+//   dystonia-kb diff     [--from VERSION] --to_dir DIR  (or --from_dir DIR
+//                        [--to VERSION]): a stored version against files
 //     VERSION: a sequence number or a version as `versions` prints it;
-//     --to defaults to the active version, --from to the one before --to.
+//     --to defaults to the active version, --from to the one before --to
+//     (to the active one when the other side is a directory).
 //   dystonia-kb site     --out DIR [--version V] [--db_path DIR]
 //
 // It opens the database directory itself, so it cannot run while a server
@@ -88,6 +91,10 @@ ABSL_FLAG(std::string, from, "",
 ABSL_FLAG(std::string, to, "",
           "audit: entries at or before this Unix time; diff: the newer "
           "version (sequence or version string; default the active one)");
+ABSL_FLAG(std::string, from_dir, "",
+          "diff: knowledge files to compare, as the older side");
+ABSL_FLAG(std::string, to_dir, "",
+          "diff: knowledge files to compare, as the newer side");
 ABSL_FLAG(std::string, html, "",
           "diff: also write the diff as a self-contained HTML page here");
 ABSL_FLAG(std::string, out, "",
@@ -133,6 +140,12 @@ constexpr absl::string_view kUsage =
                                              (sequence or version string; to:
                                              active, from: the one before),
                                              with the audit entries behind it
+  diff      --to_dir DIR [--from VERSION]    a stored version (default the
+  diff      --from_dir DIR [--to VERSION]    active one) against knowledge
+                                             files, e.g. drug_db/knowledge:
+                                             compare a database with the
+                                             bundled files (an export drops
+                                             their comments)
   site      --out DIR [--version V]          the knowledge browser: a static
                                              HTML site of version V (sequence
                                              or version string; default the
@@ -179,6 +192,12 @@ void PrintVersion(const dystonia::v1::KnowledgeVersionInfo& info) {
 }
 
 void PrintWrite(absl::string_view what, const dystonia::AuditedWrite& write) {
+  if (write.unchanged) {
+    std::cout << what << ": no change (identical to the stored entry); "
+              << "version " << write.version.version()
+              << " stays active, no version made, nothing audited\n";
+    return;
+  }
   std::cout << what << ": version " << write.audit.version_before() << " -> "
             << write.version.version() << " (audit entry "
             << write.audit.sequence() << ")\n";
@@ -230,9 +249,10 @@ int Upsert(dystonia::KnowledgeAdmin& admin, const std::string& path,
           ? admin.UpsertDrug(bundle.drug(0), actor, reason)
           : admin.UpsertClass(bundle.drug_class(0), actor, reason);
   if (!written.ok()) return Fail(written.status());
-  PrintWrite(
-      absl::StrCat(written->audit.action(), " ", written->audit.target()),
-      *written);
+  PrintWrite(bundle.drug_size() == 1
+                 ? absl::StrCat("upsert_drug ", bundle.drug(0).id())
+                 : absl::StrCat("upsert_class ", bundle.drug_class(0).id()),
+             *written);
   return 0;
 }
 
@@ -255,6 +275,13 @@ int Diff(const dystonia::DrugStore& store,
   if (versions->versions.empty()) {
     return Fail(absl::NotFoundError("no knowledge version is stored"));
   }
+  const std::string from_dir = absl::GetFlag(FLAGS_from_dir);
+  const std::string to_dir = absl::GetFlag(FLAGS_to_dir);
+  if (!from_dir.empty() && !to_dir.empty()) {
+    return UsageError(
+        "--from_dir and --to_dir: give one, the other side is "
+        "a stored version");
+  }
   int64_t to = versions->active_sequence;
   const std::string to_flag = absl::GetFlag(FLAGS_to);
   if (!to_flag.empty()) {
@@ -268,7 +295,9 @@ int Diff(const dystonia::DrugStore& store,
     auto resolved = dystonia::ResolveVersion(*versions, "--from", from_flag);
     if (!resolved.ok()) return UsageError(resolved.status().message());
     from = *resolved;
-  } else {
+  } else if (!to_dir.empty()) {
+    from = versions->active_sequence;
+  } else if (from_dir.empty()) {
     for (const auto& info : versions->versions) {
       if (info.sequence() < to) from = info.sequence();
     }
@@ -277,7 +306,12 @@ int Diff(const dystonia::DrugStore& store,
           "--from: no version before ", to, "; give --from explicitly"));
     }
   }
-  auto diff = dystonia::DiffStoredVersions(store, from, to);
+  absl::StatusOr<dystonia::KnowledgeDiff> diff =
+      !to_dir.empty()
+          ? dystonia::DiffStoredVersionWithDirectory(store, from, to_dir, true)
+      : !from_dir.empty()
+          ? dystonia::DiffStoredVersionWithDirectory(store, to, from_dir, false)
+          : dystonia::DiffStoredVersions(store, from, to);
   if (!diff.ok()) return Fail(diff.status());
   std::cout << dystonia::RenderKnowledgeDiffText(*diff);
   const std::string html = absl::GetFlag(FLAGS_html);

@@ -52,7 +52,11 @@ grpc::ServerUnaryReactor* AdminServiceImpl::RunWrite(
         absl::StatusOr<AuditedWrite> written = write(parsed, *actor);
         if (!written.ok()) return written.status();
         *answer->mutable_version() = written->version;
-        *answer->mutable_audit() = written->audit;
+        if (written->unchanged) {
+          answer->set_unchanged(true);
+        } else {
+          *answer->mutable_audit() = written->audit;
+        }
         if (metrics_ != nullptr)
           metrics_->SetKnowledgeVersion(written->version.version());
         return absl::OkStatus();

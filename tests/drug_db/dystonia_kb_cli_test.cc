@@ -128,6 +128,31 @@ TEST_F(DystoniaKbCliTest, UpsertMakesActiveVersionAndAuditEntry) {
   EXPECT_THAT(audit.output, HasSubstr("Betax Forte"));
 }
 
+TEST_F(DystoniaKbCliTest, UpsertingTheSameEntryAgainSaysNoChange) {
+  WriteFile(dir_ + "/betazol.textproto", R"txt(drug {
+  id: "betazol"
+  name: "betazol"
+  brands: "Betax"
+  brands: "Betax Retard"
+  rxcuis: "2222"
+  atc_codes: "A03FA01"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt");
+  const std::string upsert =
+      absl::StrCat("upsert --file ", dir_, "/betazol.textproto --reason r");
+  ASSERT_EQ(Kb(upsert).exit_code, 0);
+
+  CommandResult again = Kb(upsert);
+  CommandResult versions = Kb("versions");
+
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_THAT(again.output, HasSubstr("upsert_drug betazol: no change"));
+  EXPECT_THAT(again.output, HasSubstr("1.0+2 stays active"));
+  EXPECT_THAT(versions.output, Not(HasSubstr("1.0+3")));
+}
+
 TEST_F(DystoniaKbCliTest, UpsertClassFromFile) {
   WriteFile(dir_ + "/fga.textproto", R"txt(drug_class {
   id: "fga"
@@ -383,6 +408,46 @@ TEST_F(DystoniaKbCliTest, DiffWithoutChangesSaysSo) {
 
   EXPECT_EQ(diff.exit_code, 0) << diff.output;
   EXPECT_THAT(diff.output, HasSubstr("no changes"));
+}
+
+// A database compared with knowledge files (an export drops the files'
+// comments, so `diff -r` of an export cannot do this): the import it came
+// from says "no changes"; an edit through the database is named, from
+// either side.
+TEST_F(DystoniaKbCliTest,
+       DiffAgainstTheKnowledgeFilesNamesWhatTheDatabaseChanged) {
+  const std::string knowledge = dir_ + "/knowledge";
+  CommandResult same = Kb(absl::StrCat("diff --to_dir ", knowledge));
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_THAT(same.output, HasSubstr("no changes"));
+  EXPECT_THAT(same.output, HasSubstr("(files, manifest 1.0)"));
+
+  WriteFile(dir_ + "/betazol.textproto", R"txt(drug {
+  id: "betazol"
+  name: "betazol"
+  brands: "Betax"
+  brands: "Betax Retard"
+  rxcuis: "2222"
+  atc_codes: "A03FA01"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt");
+  ASSERT_EQ(Kb(absl::StrCat("upsert --file ", dir_,
+                            "/betazol.textproto --reason edit"))
+                .exit_code,
+            0);
+
+  CommandResult files_to_db = Kb(absl::StrCat("diff --from_dir ", knowledge));
+  EXPECT_EQ(files_to_db.exit_code, 0) << files_to_db.output;
+  EXPECT_THAT(files_to_db.output, HasSubstr("drug betazol"));
+  EXPECT_THAT(files_to_db.output, Not(HasSubstr("no changes")));
+  CommandResult both =
+      Kb(absl::StrCat("diff --from_dir ", knowledge, " --to_dir ", knowledge));
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  CommandResult missing = Kb(absl::StrCat("diff --to_dir ", dir_, "/nowhere"));
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(missing.output, HasSubstr("nowhere"));
 }
 
 TEST_F(DystoniaKbCliTest, DiffUnknownVersionNamesTheFlag) {

@@ -122,6 +122,28 @@ TEST_F(KnowledgeAdminTest, UpsertNewDrugMakesVersionWithAuditEntry) {
   EXPECT_EQ(active->bundle.drug_size(), 4);
 }
 
+TEST_F(KnowledgeAdminTest, UpsertingAnIdenticalEntryChangesNothing) {
+  ASSERT_THAT(admin_->UpsertDrug(Deltazine(), kActor, "new product"), IsOk());
+  const auto counts = Counts();
+
+  absl::StatusOr<AuditedWrite> again =
+      admin_->UpsertDrug(Deltazine(), kActor, "same again");
+
+  ASSERT_THAT(again, IsOk());
+  EXPECT_TRUE(again->unchanged);
+  EXPECT_EQ(again->version.version(), "1.0+2");  // the active one
+  EXPECT_EQ(again->audit.sequence(), 0);         // none recorded
+  EXPECT_EQ(Counts(), counts);
+  // A real change after it is a version again.
+  v1::Drug changed = Deltazine();
+  changed.add_brands("Deltax Depot");
+  absl::StatusOr<AuditedWrite> written =
+      admin_->UpsertDrug(changed, kActor, "depot brand");
+  ASSERT_THAT(written, IsOk());
+  EXPECT_FALSE(written->unchanged);
+  EXPECT_EQ(written->version.version(), "1.0+3");
+}
+
 TEST_F(KnowledgeAdminTest, UpsertExistingDrugRecordsPreviousAndNewValues) {
   v1::Drug changed = MinimalBundle().drug(0);
   ASSERT_EQ(changed.id(), "alphazine");

@@ -228,6 +228,16 @@ TEST_F(AdminServiceTest, UpsertDeleteActivateAndAuditEndToEnd) {
   EXPECT_EQ(added.audit().action(), "upsert_drug");
   EXPECT_EQ(added.audit().version_before(), before);
   EXPECT_THAT(added.audit().new_value(), HasSubstr("Testax"));
+  EXPECT_FALSE(added.unchanged());
+
+  // The same entry again is no write: said so, no version, nothing audited.
+  v1::AdminWriteResponse same;
+  ASSERT_TRUE(
+      Admin()->UpsertDrug(Context(kAdminToken).get(), upsert, &same).ok());
+  EXPECT_TRUE(same.unchanged());
+  EXPECT_EQ(same.version().version(), added.version().version());
+  EXPECT_FALSE(same.has_audit());
+  EXPECT_EQ(server_->knowledge_version(), added.version().version());
 
   // A write that does not validate changes nothing.
   v1::UpsertDrugRequest invalid;
