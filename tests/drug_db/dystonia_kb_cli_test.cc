@@ -93,6 +93,21 @@ class DystoniaKbCliTest : public ::testing::Test {
                                    arguments));
   }
 
+  // dir_/betazol.textproto: the minimal base's betazol with a brand added.
+  void WriteBetazolWithANewBrand() {
+    WriteFile(dir_ + "/betazol.textproto", R"txt(drug {
+  id: "betazol"
+  name: "betazol"
+  brands: "Betax"
+  brands: "Betax Retard"
+  rxcuis: "2222"
+  atc_codes: "A03FA01"
+  acute { level: RISK_LEVEL_NONE }
+  tardive { level: RISK_LEVEL_NONE }
+}
+)txt");
+  }
+
   std::string dir_;
   std::string db_;
 };
@@ -129,17 +144,7 @@ TEST_F(DystoniaKbCliTest, UpsertMakesActiveVersionAndAuditEntry) {
 }
 
 TEST_F(DystoniaKbCliTest, UpsertingTheSameEntryAgainSaysNoChange) {
-  WriteFile(dir_ + "/betazol.textproto", R"txt(drug {
-  id: "betazol"
-  name: "betazol"
-  brands: "Betax"
-  brands: "Betax Retard"
-  rxcuis: "2222"
-  atc_codes: "A03FA01"
-  acute { level: RISK_LEVEL_NONE }
-  tardive { level: RISK_LEVEL_NONE }
-}
-)txt");
+  WriteBetazolWithANewBrand();
   const std::string upsert =
       absl::StrCat("upsert --file ", dir_, "/betazol.textproto --reason r");
   ASSERT_EQ(Kb(upsert).exit_code, 0);
@@ -422,17 +427,7 @@ TEST_F(DystoniaKbCliTest,
   EXPECT_THAT(same.output, HasSubstr("no changes"));
   EXPECT_THAT(same.output, HasSubstr("(files, manifest 1.0)"));
 
-  WriteFile(dir_ + "/betazol.textproto", R"txt(drug {
-  id: "betazol"
-  name: "betazol"
-  brands: "Betax"
-  brands: "Betax Retard"
-  rxcuis: "2222"
-  atc_codes: "A03FA01"
-  acute { level: RISK_LEVEL_NONE }
-  tardive { level: RISK_LEVEL_NONE }
-}
-)txt");
+  WriteBetazolWithANewBrand();
   ASSERT_EQ(Kb(absl::StrCat("upsert --file ", dir_,
                             "/betazol.textproto --reason edit"))
                 .exit_code,
