@@ -63,8 +63,9 @@ std::vector<BurdenCase> AlertBurdenCaseMix(absl::Time today) {
   };
 
   // Emergency IM doses for agitation: drug shares of the 15,918 patients of
-  // Klein et al. 2019 (olanzapine 8,825, droperidol 4,947, haloperidol
-  // 2,146), median age 37, 75 % men. One dose: count 1 or STAT, alternately.
+  // the J Emerg Med 2019 rescue-sedation study (olanzapine 8,825, droperidol
+  // 4,947, haloperidol 2,146), median age 37, 75 % men. One dose: count 1 or
+  // STAT, alternately.
   const Demography emergency{{22, 26, 29, 31, 34, 37, 37, 40, 45, 52, 58}, 15};
   const std::vector<Share> emergency_drugs = {
       {Spec("olanzapine 10 mg injection", "Intramuscular",
@@ -88,15 +89,17 @@ std::vector<BurdenCase> AlertBurdenCaseMix(absl::Time today) {
     }
   }
 
-  // Inpatient starts of an oral antipsychotic, continuous course (assumed
-  // equal shares of the five most used; see README).
-  const Demography inpatient{{19, 24, 29, 33, 38, 44, 51, 58, 66, 74}, 11};
+  // Inpatient starts of an oral antipsychotic, continuous course: median age
+  // 63, 56 % women, typical agents in 48 % and atypical in 64 % of exposed
+  // admissions (Herzig et al., J Hosp Med
+  // 2016); haloperidol stands for the typical ones.
+  const Demography inpatient{{34, 45, 52, 58, 63, 64, 67, 72, 78, 84}, 9};
   const std::vector<Share> inpatient_drugs = {
-      {Spec("risperidone 2 mg tablet", "Oral", OrderCourse::kContinuous), 10},
-      {Spec("olanzapine 10 mg tablet", "Oral", OrderCourse::kContinuous), 10},
-      {Spec("quetiapine 100 mg tablet", "Oral", OrderCourse::kContinuous), 10},
-      {Spec("aripiprazole 10 mg tablet", "Oral", OrderCourse::kContinuous), 10},
-      {Spec("haloperidol 2 mg tablet", "Oral", OrderCourse::kContinuous), 10}};
+      {Spec("haloperidol 2 mg tablet", "Oral", OrderCourse::kContinuous), 21},
+      {Spec("quetiapine 100 mg tablet", "Oral", OrderCourse::kContinuous), 8},
+      {Spec("risperidone 2 mg tablet", "Oral", OrderCourse::kContinuous), 7},
+      {Spec("olanzapine 10 mg tablet", "Oral", OrderCourse::kContinuous), 7},
+      {Spec("aripiprazole 10 mg tablet", "Oral", OrderCourse::kContinuous), 7}};
   person = 0;
   for (const Share& share : inpatient_drugs) {
     for (int i = 0; i < share.count; ++i, ++person) {
@@ -108,8 +111,8 @@ std::vector<BurdenCase> AlertBurdenCaseMix(absl::Time today) {
   }
 
   // Long-term outpatients refilling the antipsychotic they take (active for
-  // months or years): more women than men and every adult age (Olfson et al.
-  // 2015).
+  // months or years): more women than men and every adult age (J Clin
+  // Psychiatry 2015).
   const Demography outpatient{{23, 30, 38, 45, 52, 58, 62, 67, 72, 78, 83}, 9};
   const std::vector<int> months_of_days = {90, 180, 400, 900, 1500};
   const std::vector<Share> refill_drugs = {
