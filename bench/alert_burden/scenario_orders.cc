@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bench/alert_burden/fhir_order.h"
+#include "proto/vocabulary/enum_words.h"
 
 namespace dystonia::bench {
 namespace {
@@ -33,15 +34,11 @@ absl::StatusOr<std::string> RouteText(v1::Route route) {
   }
 }
 
+// FHIR's administrative genders are the vocabulary's sex words ("male",
+// "female", "other", "unknown"); unspecified sends none.
 std::string SexText(v1::Sex sex) {
-  switch (sex) {
-    case v1::SEX_MALE:
-      return "male";
-    case v1::SEX_FEMALE:
-      return "female";
-    default:
-      return "";
-  }
+  if (sex == v1::SEX_UNSPECIFIED) return "";
+  return ShortEnumName(*v1::Sex_descriptor()->FindValueByNumber(sex));
 }
 
 }  // namespace
