@@ -5,10 +5,24 @@
 //   node examples/check_example.js [HOST:PORT]
 //
 // The server address is argv[2], else $DYSTONIA_SERVER, else 127.0.0.1:50051.
-// Prints both levels and the findings; exits 1 unless the acute dystonia
-// level is RISK_LEVEL_HIGH, 2 when the call fails.
+// Prints both levels and the findings. Exit status:
+//   0  checked: acute dystonia is RISK_LEVEL_HIGH, as expected
+//   1  checked, but acute dystonia is not RISK_LEVEL_HIGH
+//   2  the call failed (server unreachable, refused, or an error answer)
+//   3  could not run here: its npm dependencies are missing (run `npm ci` in
+//      clients/node, or set NODE_PATH to where they are)
 
-const { Client, DEFAULT_TARGET, grpc, levelName } = require('..');
+const EXIT_CANNOT_RUN = 3;
+let client;
+try {
+  client = require('..');
+} catch (error) {
+  console.error('check_example: cannot load the client\'s modules ' +
+                `(${error.code || error.message}): run \`npm ci\` in ` +
+                'clients/node, or set NODE_PATH to its node_modules');
+  process.exit(EXIT_CANNOT_RUN);
+}
+const { Client, DEFAULT_TARGET, grpc, levelName } = client;
 
 async function main() {
   const target =
