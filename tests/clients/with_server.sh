@@ -4,7 +4,8 @@
 #   bash tests/clients/with_server.sh [--secure] BUILD_DIR COMMAND [ARGS...]
 #
 # --secure: the server requires mutual TLS and a bearer token (role reader);
-# certificates are made with the openssl command, and COMMAND also gets
+# certificates are made by clients/examples/make_test_pki.sh (the lines the
+# READMEs show), and COMMAND also gets
 # DYSTONIA_TLS_CA, DYSTONIA_TLS_CERT, DYSTONIA_TLS_KEY (PEM files: the CA,
 # a client certificate and its key) and DYSTONIA_TOKEN.
 #
@@ -55,20 +56,7 @@ if [ -n "$secure" ]; then
   pki="$work/pki"
   mkdir -p "$pki"
   if ! (
-    set -e
-    cd "$pki"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj '/CN=with_server CA' \
-      -keyout ca.key -out ca.pem
-    openssl req -newkey rsa:2048 -nodes -subj '/CN=localhost' \
-      -keyout server.key -out server.csr
-    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext
-    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-      -days 2 -extfile server.ext -out server.pem
-    openssl req -newkey rsa:2048 -nodes -subj '/CN=client' \
-      -keyout client.key -out client.csr
-    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
-      -days 2 -out client.pem
-    chmod 600 ./*.key
+    bash "$repo/clients/examples/make_test_pki.sh" "$pki"
   ) >"$work/openssl.log" 2>&1; then
     echo "with_server: openssl could not make certificates:" >&2
     cat "$work/openssl.log" >&2
