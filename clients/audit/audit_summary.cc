@@ -813,6 +813,10 @@ std::string RenderReportHtml(const AuditSummary& summary) {
   absl::StrAppend(
       &html,
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      // The report is self-contained: the browser fetches nothing for it and
+      // runs no script, whatever a name in the input says.
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+      "'none'; style-src 'unsafe-inline'\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, "
       "initial-scale=1\">\n<title>Dystonia risk audit: ",
       Escape(run.input_name), "</title>\n<style>", kStyle,
