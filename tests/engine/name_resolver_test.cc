@@ -1,236 +1,94 @@
+// The name resolver's rules on the engine test knowledge base
+// (engine_test_knowledge.h): case, spacing, salts and strength words, brands,
+// route-implying forms, codes before text, near misses suggested and never
+// guessed, search. Real brands and codes: tests/clinical/bundled_names_test.
+
 #include "service/engine/name_resolver.h"
 
 #include <string>
 
 #include "gmock/gmock.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "tests/testing/knowledge_fixture.h"
+#include "tests/engine/engine_test_knowledge.h"
 
 namespace dystonia {
 namespace {
 
-using ::dystonia::testing::BundledKnowledge;
+using ::dystonia::engine_testing::EngineTestKnowledge;
 using ::testing::Contains;
 
 std::string DrugIdOf(const Resolution& resolution) {
   if (resolution.drug < 0) return "";
-  return BundledKnowledge()->drugs()[resolution.drug].drug->id();
+  return EngineTestKnowledge().drugs()[resolution.drug].drug->id();
 }
 
-struct NameCase {
-  std::string text;
-  std::string drug_id;
-};
-
-class NameResolverResolvesTest : public ::testing::TestWithParam<NameCase> {};
-
-TEST_P(NameResolverResolvesTest, ResolvesToTheDrug) {
-  Resolution resolution =
-      NameResolver::ResolveText(*BundledKnowledge(), GetParam().text);
-
-  EXPECT_EQ(DrugIdOf(resolution), GetParam().drug_id) << GetParam().text;
+std::string ResolveText(const std::string& text) {
+  return DrugIdOf(NameResolver::ResolveText(EngineTestKnowledge(), text));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    PrescriberText, NameResolverResolvesTest,
-    ::testing::Values(NameCase{"haloperidol", "haloperidol"},
-                      NameCase{"HALOPERIDOL", "haloperidol"},
-                      NameCase{"  Haloperidol  ", "haloperidol"},
-                      NameCase{"Haldol", "haloperidol"},
-                      NameCase{"Haldol Decanoate", "haloperidol"},
-                      NameCase{"haloperidol lactate 5 mg/mL", "haloperidol"},
-                      NameCase{"haloperidol 5mg tablets", "haloperidol"},
-                      NameCase{"metoclopramide hydrochloride 10 mg tablet",
-                               "metoclopramide"},
-                      NameCase{"Risperdal Consta", "risperidone"},
-                      NameCase{"N05AD01", "haloperidol"},
-                      NameCase{"5093", "haloperidol"},
-                      NameCase{"Symbyax", "olanzapine-fluoxetine"},
-                      NameCase{"metformin ER 500 mg", "metformin"}));
-
-TEST(NameResolverTest, ProductCodesResolveWithTheirLevelAndRoute) {
-  v1::Medication scd;
-  scd.set_rxcui("310672");  // haloperidol 5 MG Oral Tablet
-  Resolution by_scd = NameResolver::Resolve(*BundledKnowledge(), scd);
-  ASSERT_GE(by_scd.drug, 0);
-  EXPECT_EQ(BundledKnowledge()->drugs()[by_scd.drug].drug->id(), "haloperidol");
-  EXPECT_EQ(by_scd.match_kind, v1::AssessedMedication::RXNORM_PRODUCT);
-  EXPECT_EQ(by_scd.route_hint, v1::ROUTE_ORAL);
-
-  for (const char* ndc : {"68382-080-01", "68382008001"}) {
-    v1::Medication by_ndc;
-    by_ndc.set_ndc(ndc);
-    Resolution resolution = NameResolver::Resolve(*BundledKnowledge(), by_ndc);
-    ASSERT_GE(resolution.drug, 0) << ndc;
-    EXPECT_EQ(BundledKnowledge()->drugs()[resolution.drug].drug->id(),
-              "haloperidol");
-    EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::NDC);
-  }
-
-  v1::Medication ingredient;
-  ingredient.set_rxcui("5093");
-  EXPECT_EQ(NameResolver::Resolve(*BundledKnowledge(), ingredient).match_kind,
-            v1::AssessedMedication::RXCUI);
+TEST(NameResolverTest, NamesAsPrescribersWriteThem) {
+  EXPECT_EQ(ResolveText("highazine"), "highazine");
+  EXPECT_EQ(ResolveText("  HIGHAZINE "), "highazine");
+  EXPECT_EQ(ResolveText("Highax"), "highazine");
+  EXPECT_EQ(ResolveText("highazine lactate 5 mg/mL"), "highazine");
+  EXPECT_EQ(ResolveText("highazine 5mg tablets"), "highazine");
+  EXPECT_EQ(ResolveText("N05XX91"), "highazine");
+  EXPECT_EQ(ResolveText("900001"), "highazine");
+  EXPECT_EQ(ResolveText("Comboax"), "highazine-inhibitol");
 }
 
-TEST(NameResolverTest, NearMissIsNotGuessed) {
-  Resolution resolution =
-      NameResolver::ResolveText(*BundledKnowledge(), "haloperidal");
-
-  EXPECT_EQ(resolution.drug, -1);
+TEST(NameResolverTest, ANearMissIsSuggestedNeverGuessed) {
+  EXPECT_EQ(ResolveText("highazin"), "");
+  EXPECT_THAT(NameResolver::Suggest(EngineTestKnowledge(), "highazin"),
+              Contains("highazine"));
+  EXPECT_TRUE(NameResolver::Suggest(EngineTestKnowledge(), "qwxzv").empty());
 }
 
-TEST(NameResolverTest, NearMissGetsSuggestion) {
-  EXPECT_THAT(NameResolver::Suggest(*BundledKnowledge(), "haloperidal"),
-              Contains("haloperidol"));
-  EXPECT_THAT(NameResolver::Suggest(*BundledKnowledge(), "risperdone 2 mg"),
-              Contains("risperidone"));
-}
-
-TEST(NameResolverTest, UnrelatedTextGetsNoSuggestion) {
-  EXPECT_TRUE(NameResolver::Suggest(*BundledKnowledge(), "qwxzv").empty());
-}
-
-TEST(NameResolverTest, EsterImpliesLongActingInjectable) {
-  Resolution resolution =
-      NameResolver::ResolveText(*BundledKnowledge(), "Haldol Decanoate 100");
-
-  EXPECT_EQ(resolution.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
-}
-
-// A depot brand is its own name in the knowledge base, so it implies its
-// route even though no word of it is an ester or a form word.
-std::shared_ptr<const KnowledgeSnapshot> KnowledgeWithDepotForm() {
-  v1::KnowledgeBundle bundle;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"txt(manifest { version: "1" }
-            drug {
-              id: "alphazine" name: "alphazine" brands: "Alphax"
-              forms { name: "Alphax Depot" route: ROUTE_LONG_ACTING_INJECTABLE }
-              forms { name: "Alphax Rapid" route: ROUTE_INTRAMUSCULAR }
-              acute { level: RISK_LEVEL_NONE } tardive { level: RISK_LEVEL_NONE }
-            })txt",
-      &bundle));
-  return KnowledgeSnapshot::FromBundle(bundle);
-}
-
-TEST(NameResolverTest, FormNameImpliesItsRoute) {
-  auto knowledge = KnowledgeWithDepotForm();
-
-  Resolution depot =
-      NameResolver::ResolveText(*knowledge, "ALPHAX DEPOT 100 mg");
-  Resolution rapid = NameResolver::ResolveText(*knowledge, "Alphax Rapid");
-
-  EXPECT_EQ(depot.drug, 0);
-  EXPECT_EQ(depot.match_kind, v1::AssessedMedication::FORM);
-  EXPECT_EQ(depot.matched_name, "Alphax Depot");
+TEST(NameResolverTest, AFormNameImpliesItsRoute) {
+  const Resolution depot = NameResolver::ResolveText(
+      EngineTestKnowledge(), "highazine decanoate 50 mg/mL");
+  EXPECT_EQ(DrugIdOf(depot), "highazine");
   EXPECT_EQ(depot.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
-  EXPECT_EQ(rapid.route_hint, v1::ROUTE_INTRAMUSCULAR);
+  EXPECT_EQ(
+      NameResolver::ResolveText(EngineTestKnowledge(), "Highax").route_hint,
+      v1::ROUTE_UNSPECIFIED);
 }
 
-TEST(NameResolverTest, BrandWithoutFormWordsImpliesNoRoute) {
-  auto knowledge = KnowledgeWithDepotForm();
-
-  Resolution resolution = NameResolver::ResolveText(*knowledge, "Alphax 5 mg");
-
-  EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::BRAND);
-  EXPECT_EQ(resolution.route_hint, v1::ROUTE_UNSPECIFIED);
+TEST(NameResolverTest, AProductCodeResolvesWithItsLevelAndRoute) {
+  v1::Medication product;
+  product.set_rxcui("900011");
+  const Resolution resolution =
+      NameResolver::Resolve(EngineTestKnowledge(), product);
+  EXPECT_EQ(DrugIdOf(resolution), "highazine");
+  EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::RXNORM_PRODUCT);
+  EXPECT_EQ(resolution.route_hint, v1::ROUTE_ORAL);
 }
 
-TEST(NameResolverTest, CodeMatchKeepsTheRouteOfTheFormNamed) {
-  auto knowledge = KnowledgeWithDepotForm();
-  v1::Medication medication;
-  medication.set_name("Alphax Depot");
-  medication.set_atc_code("N05XX99");  // unknown: falls back to the name
-
-  Resolution resolution = NameResolver::Resolve(*knowledge, medication);
-
-  EXPECT_EQ(resolution.route_hint, v1::ROUTE_LONG_ACTING_INJECTABLE);
+TEST(NameResolverTest, ACodeWinsOverTheNameAndAnUnknownCodeFallsBack) {
+  v1::Medication coded;
+  coded.set_name("plainol");
+  coded.set_rxcui("900001");
+  EXPECT_EQ(DrugIdOf(NameResolver::Resolve(EngineTestKnowledge(), coded)),
+            "highazine");
+  coded.set_rxcui("999999");
+  EXPECT_EQ(DrugIdOf(NameResolver::Resolve(EngineTestKnowledge(), coded)),
+            "plainol");
 }
 
-TEST(NameResolverTest, InjectionImpliesIntramuscular) {
-  Resolution resolution = NameResolver::ResolveText(
-      *BundledKnowledge(), "haloperidol lactate injection 5 mg/mL");
-
-  EXPECT_EQ(resolution.route_hint, v1::ROUTE_INTRAMUSCULAR);
-}
-
-TEST(NameResolverTest, RxcuiWinsOverName) {
-  v1::Medication medication;
-  medication.set_name("something else");
-  medication.set_rxcui("5093");
-
-  Resolution resolution =
-      NameResolver::Resolve(*BundledKnowledge(), medication);
-
-  EXPECT_EQ(DrugIdOf(resolution), "haloperidol");
-  EXPECT_EQ(resolution.match_kind, v1::AssessedMedication::RXCUI);
-}
-
-TEST(NameResolverTest, UnknownCodeFallsBackToName) {
-  v1::Medication medication;
-  medication.set_name("haloperidol");
-  medication.set_rxcui("999999999");
-
-  Resolution resolution =
-      NameResolver::Resolve(*BundledKnowledge(), medication);
-
-  EXPECT_EQ(DrugIdOf(resolution), "haloperidol");
-}
-
-TEST(NameResolverTest, SearchFindsPrefixesOnePerDrug) {
-  std::vector<v1::DrugMatch> matches =
-      NameResolver::Search(*BundledKnowledge(), "halo", 10);
-
+TEST(NameResolverTest, SearchFindsPrefixesOncePerDrugWithinTheLimit) {
+  const auto matches = NameResolver::Search(EngineTestKnowledge(), "high", 10);
   ASSERT_FALSE(matches.empty());
-  int haloperidol = 0;
-  for (const auto& match : matches) {
-    EXPECT_EQ(match.match_kind(), v1::DrugMatch::PREFIX) << match.drug_id();
-    haloperidol += match.drug_id() == "haloperidol";
-  }
-  EXPECT_EQ(haloperidol, 1);
-}
-
-TEST(NameResolverTest, SearchFindsNearMisses) {
-  std::vector<v1::DrugMatch> matches =
-      NameResolver::Search(*BundledKnowledge(), "olanzepine", 5);
-
-  ASSERT_FALSE(matches.empty());
-  EXPECT_EQ(matches[0].drug_id(), "olanzapine");
-  EXPECT_EQ(matches[0].match_kind(), v1::DrugMatch::NEAR_MISS);
-}
-
-TEST(NameResolverTest, SearchHonoursLimit) {
-  EXPECT_LE(NameResolver::Search(*BundledKnowledge(), "c", 2).size(), 2u);
+  EXPECT_EQ(matches[0].drug_id(), "highazine");
+  int highazine = 0;
+  for (const auto& match : matches) highazine += match.drug_id() == "highazine";
+  EXPECT_EQ(highazine, 1);
+  EXPECT_LE(NameResolver::Search(EngineTestKnowledge(), "", 2).size(), 2u);
 }
 
 TEST(BoundedEditDistanceTest, CountsTranspositionAsOne) {
   EXPECT_EQ(BoundedEditDistance("haloperidol", "haloperiodl", 3), 1);
   EXPECT_EQ(BoundedEditDistance("abc", "abc", 3), 0);
   EXPECT_EQ(BoundedEditDistance("abc", "xyzabc", 2), 3);
-}
-
-}  // namespace
-}  // namespace dystonia
-
-namespace dystonia {
-namespace {
-
-// The near-miss prefilter may only skip names that are truly too far: its
-// bound never exceeds the edit distance, over every indexed name.
-TEST(LetterDistanceLowerBoundTest, NeverExceedsTheEditDistance) {
-  const auto& knowledge = *testing::BundledKnowledge();
-  for (const char* query : {"haloperidal", "resperidone", "metoclopramid",
-                            "zyprexa zidis", "qwxzv", "abilify mantena"}) {
-    const LetterCounts query_letters = CountLetters(query);
-    for (const auto& [key, hit] : knowledge.sorted_names()) {
-      const int distance = BoundedEditDistance(query, key, 1000);
-      ASSERT_LE(LetterDistanceLowerBound(query_letters, CountLetters(key)),
-                distance)
-          << query << " vs " << key;
-    }
-  }
 }
 
 TEST(LetterDistanceLowerBoundTest, CountsSubstitutionsOnceAndIgnoresOrder) {

@@ -1,7 +1,8 @@
-#include "service/engine/knowledge_views.h"
-
+// GetDrug, SearchDrugs and GetKnowledgeBaseInfo views of the bundled
+// knowledge base: real brands, codes, contraindications and counts.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "service/engine/knowledge_views.h"
 #include "tests/testing/knowledge_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -12,7 +13,7 @@ using ::dystonia::testing::BundledKnowledge;
 using ::dystonia::testing::StatusIs;
 using ::testing::HasSubstr;
 
-TEST(KnowledgeViewsTest, DescribeDrugByBrandResolvesCitations) {
+TEST(BundledViewsTest, DescribeDrugByBrandResolvesCitations) {
   auto profile = DescribeDrug(*BundledKnowledge(), "Haldol");
 
   ASSERT_TRUE(profile.ok()) << profile.status();
@@ -23,7 +24,7 @@ TEST(KnowledgeViewsTest, DescribeDrugByBrandResolvesCitations) {
   EXPECT_EQ(profile->match_kind(), v1::AssessedMedication::BRAND);
 }
 
-TEST(KnowledgeViewsTest, DescribeDrugListsRouteImplyingForms) {
+TEST(BundledViewsTest, DescribeDrugListsRouteImplyingForms) {
   auto profile = DescribeDrug(*BundledKnowledge(), "Invega Sustenna");
 
   ASSERT_TRUE(profile.ok()) << profile.status();
@@ -37,35 +38,36 @@ TEST(KnowledgeViewsTest, DescribeDrugListsRouteImplyingForms) {
   EXPECT_TRUE(listed);
 }
 
-TEST(KnowledgeViewsTest, DescribeDrugByAtcCode) {
+TEST(BundledViewsTest, DescribeDrugByAtcCode) {
   auto profile = DescribeDrug(*BundledKnowledge(), "n05ad01");
 
   ASSERT_TRUE(profile.ok()) << profile.status();
   EXPECT_EQ(profile->drug_id(), "haloperidol");
 }
 
-TEST(KnowledgeViewsTest, UnknownDrugIsNotFoundWithSuggestion) {
+TEST(BundledViewsTest, UnknownDrugIsNotFoundWithSuggestion) {
   auto profile = DescribeDrug(*BundledKnowledge(), "haloperidal");
 
   EXPECT_THAT(profile, StatusIs(absl::StatusCode::kNotFound));
-  EXPECT_THAT(std::string(profile.status().message()), HasSubstr("haloperidol"));
+  EXPECT_THAT(std::string(profile.status().message()),
+              HasSubstr("haloperidol"));
 }
 
-TEST(KnowledgeViewsTest, EmptyQueryIsInvalidArgument) {
+TEST(BundledViewsTest, EmptyQueryIsInvalidArgument) {
   EXPECT_THAT(DescribeDrug(*BundledKnowledge(), " "),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(SearchDrugs(*BundledKnowledge(), "", 5),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST(KnowledgeViewsTest, SearchLimitOutOfRangeIsInvalidArgument) {
+TEST(BundledViewsTest, SearchLimitOutOfRangeIsInvalidArgument) {
   EXPECT_THAT(SearchDrugs(*BundledKnowledge(), "halo", 101),
               StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_THAT(SearchDrugs(*BundledKnowledge(), "halo", -1),
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
-TEST(KnowledgeViewsTest, DescribeDrugListsContraindicationsFirstWithSources) {
+TEST(BundledViewsTest, DescribeDrugListsContraindicationsFirstWithSources) {
   auto profile = DescribeDrug(*BundledKnowledge(), "Reglan");
 
   ASSERT_TRUE(profile.ok()) << profile.status();
@@ -88,7 +90,7 @@ TEST(KnowledgeViewsTest, DescribeDrugListsContraindicationsFirstWithSources) {
 
 // Per kind, how many citations there are and how many name and link their
 // primary source; the kinds add up to every citation.
-TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsCitationsByKind) {
+TEST(BundledViewsTest, KnowledgeBaseInfoCountsCitationsByKind) {
   v1::KnowledgeBaseInfo info = DescribeKnowledgeBase(*BundledKnowledge());
 
   int total = 0;
@@ -102,7 +104,7 @@ TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsCitationsByKind) {
   EXPECT_EQ(info.citation_kinds(0).kind(), v1::Citation::LABEL);
 }
 
-TEST(KnowledgeViewsTest, KnowledgeBaseInfoCountsAndSources) {
+TEST(BundledViewsTest, KnowledgeBaseInfoCountsAndSources) {
   v1::KnowledgeBaseInfo info = DescribeKnowledgeBase(*BundledKnowledge());
   EXPECT_EQ(info.condition_count(),
             BundledKnowledge()->bundle().condition_size());
