@@ -20,7 +20,6 @@ using ::dystonia::testing::FindingOf;
 using ::dystonia::testing::IsOk;
 using ::dystonia::testing::Med;
 using ::dystonia::testing::Request;
-using ::dystonia::testing::StatusIs;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Ge;
