@@ -106,8 +106,10 @@ void KnowledgeSnapshot::Index(
   for (const v1::Recommendation& recommendation : bundle_.recommendation()) {
     ResolveCitationList(recommendation.citation_ids());
   }
+  for (absl::string_view gene : kApiGenes) genes_.insert(std::string(gene));
   for (const v1::Caution& caution : bundle_.caution()) {
     ResolveCitationList(caution.citation_ids());
+    if (caution.has_phenotype()) genes_.insert(caution.phenotype().gene());
   }
   for (const v1::ClinicalCondition& condition : bundle_.condition()) {
     ResolveCitationList(condition.citation_ids());

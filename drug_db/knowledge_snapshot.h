@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "drug_db/condition_index.h"
@@ -21,6 +22,12 @@ namespace dystonia {
 // Index of the two syndromes in per-syndrome arrays.
 inline constexpr int kAcute = 0;
 inline constexpr int kTardive = 1;
+
+// The genes whose phenotypes Patient.pharmacogenomics is documented to take:
+// a result for one of them is read (and accounted as assessed) even when no
+// statement of the knowledge names it.
+inline constexpr absl::string_view kApiGenes[] = {"CYP2D6", "CYP2C19", "CYP3A4",
+                                                  "CYP1A2"};
 
 // A drug with everything the engine needs about it resolved in advance.
 struct DrugEntry {
@@ -121,6 +128,9 @@ class KnowledgeSnapshot {
   const v1::ClinicalCondition& condition(int i) const {
     return bundle_.condition(i);
   }
+  // True for a gene (HGNC symbol, as NormalizeGeneSymbol writes it) of
+  // kApiGenes or named by a phenotype statement.
+  bool KnowsGene(absl::string_view gene) const { return genes_.contains(gene); }
   // The patient conditions the knowledge base recognizes.
   const ConditionIndex& conditions() const { return conditions_; }
 
@@ -144,6 +154,7 @@ class KnowledgeSnapshot {
       const google::protobuf::RepeatedPtrField<std::string>& ids);
   absl::flat_hash_map<std::string, const v1::DrugClass*> class_by_id_;
   ConditionIndex conditions_;
+  absl::flat_hash_set<std::string> genes_;
   absl::flat_hash_map<std::string, NameHit> names_;
   absl::flat_hash_map<std::string, NameHit> rxcuis_;
   absl::flat_hash_map<std::string, NameHit> atc_codes_;

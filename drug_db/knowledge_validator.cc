@@ -6,14 +6,15 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "drug_db/condition_codes.h"
 #include "drug_db/name_normalizer.h"
 #include "drug_db/prose_markup.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "proto/vocabulary/phenotype_words.h"
 
 namespace dystonia {
 namespace {
@@ -560,18 +561,28 @@ class Validator {
                     absl::StrCat(owner, ": drugs is required"));
     }
     const v1::Scope& co_medication = caution.co_medication();
-    const int triggers =
-        (caution.condition_ids().empty() ? 0 : 1) +
-        (caution.below_age_years() > 0 ? 1 : 0) +
-        (co_medication.class_ids().empty() && co_medication.drug_ids().empty()
-             ? 0
-             : 1);
+    const bool has_co_medication =
+        !co_medication.class_ids().empty() || !co_medication.drug_ids().empty();
+    const bool has_phenotype = caution.has_phenotype();
+    // A phenotype may narrow a co-medication (aripiprazole in a CYP2D6 poor
+    // metabolizer taking a strong CYP3A4 inhibitor): together they are one
+    // trigger.
+    const int triggers = (caution.condition_ids().empty() ? 0 : 1) +
+                         (caution.below_age_years() > 0 ? 1 : 0) +
+                         (has_co_medication || has_phenotype ? 1 : 0);
     if (triggers != 1 || caution.below_age_years() < 0) {
       problems_.Add(EntryKind::kCaution, i, "", -1,
                     absl::StrCat(owner,
                                  ": exactly one trigger is required "
-                                 "(condition_ids, below_age_years or "
-                                 "co_medication)"));
+                                 "(condition_ids, below_age_years, "
+                                 "co_medication or phenotype)"));
+    }
+    if (has_phenotype) CheckPhenotypeTrigger(i, owner);
+    if (caution.raises_exposure() && !has_phenotype) {
+      problems_.Add(EntryKind::kCaution, i, "raises_exposure", -1,
+                    absl::StrCat(owner,
+                                 ": raises_exposure needs a phenotype "
+                                 "trigger"));
     }
     if (caution.level() <= v1::RISK_LEVEL_NONE) {
       problems_.Add(EntryKind::kCaution, i, "level", -1,
@@ -594,6 +605,34 @@ class Validator {
     CheckConditionIds(caution.condition_ids(), EntryKind::kCaution, i, owner);
     CheckCitationIds(caution.citation_ids(), EntryKind::kCaution, i,
                      "citation_ids", owner, true);
+  }
+
+  // The gene is written as its HGNC symbol ("CYP2D6"), the form requests
+  // send, and the phenotypes are the laboratory's terms, never unspecified.
+  void CheckPhenotypeTrigger(int i, const std::string& owner) {
+    const v1::PhenotypeTrigger& trigger = bundle_.caution(i).phenotype();
+    if (!IsWellFormedGeneSymbol(trigger.gene())) {
+      problems_.Add(EntryKind::kCaution, i, "phenotype", -1,
+                    absl::StrCat(owner,
+                                 ": phenotype.gene must be an HGNC symbol "
+                                 "(upper-case letters and digits, e.g. "
+                                 "CYP2D6)"));
+    }
+    if (trigger.phenotypes().empty()) {
+      problems_.Add(EntryKind::kCaution, i, "phenotype", -1,
+                    absl::StrCat(owner, ": phenotype.phenotypes is required"));
+    }
+    for (int phenotype : trigger.phenotypes()) {
+      if (phenotype == v1::PharmacogenomicResult::PHENOTYPE_UNSPECIFIED ||
+          phenotype == v1::PharmacogenomicResult::INDETERMINATE ||
+          !v1::PharmacogenomicResult::Phenotype_IsValid(phenotype)) {
+        problems_.Add(EntryKind::kCaution, i, "phenotype", -1,
+                      absl::StrCat(owner,
+                                   ": phenotype.phenotypes names a phenotype "
+                                   "(POOR, INTERMEDIATE, NORMAL, RAPID, "
+                                   "ULTRARAPID)"));
+      }
+    }
   }
 
   // Every text of every entry reaches CDS Hooks cards (card_text.h escapes

@@ -304,6 +304,14 @@ std::string KindName(v1::Finding::Kind kind) {
       return "Exposure interaction";
     case v1::Finding::PROPHYLAXIS_PRESENT:
       return "Prophylaxis present";
+    case v1::Finding::DRUG_CONDITION:
+      return "Drug and condition";
+    case v1::Finding::DRUG_COMBINATION:
+      return "Drug combination";
+    case v1::Finding::DRUG_AGE:
+      return "Drug and age";
+    case v1::Finding::DRUG_PHENOTYPE:
+      return "Drug and metabolizer phenotype";
     default:
       return "Other";
   }

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/common/condition_code.h"
+#include "clients/common/phenotype_argument.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/vocabulary/enum_words.h"
@@ -37,6 +38,7 @@ enum Field {
   kWeightKg,
   kNdc,
   kCourse,
+  kPharmacogenomics,
   kFieldCount,
 };
 
@@ -55,7 +57,8 @@ constexpr const char* kFieldNames[kFieldCount] = {"prescription_id",
                                                   "conditions",
                                                   "weight_kg",
                                                   "ndc",
-                                                  "course"};
+                                                  "course",
+                                                  "pharmacogenomics"};
 
 constexpr Field kRequired[] = {kPrescriptionId, kAgeYears, kSex, kMedication};
 
@@ -108,6 +111,24 @@ absl::Status ParseConditions(absl::string_view text, v1::Patient* patient) {
     } else {
       patient->add_conditions()->set_text(std::string(item));
     }
+  }
+  return absl::OkStatus();
+}
+
+// The `pharmacogenomics` column: ";"-separated GENE=PHENOTYPE results
+// ("CYP2D6=poor; CYP2C19=normal").
+absl::Status ParsePharmacogenomics(absl::string_view text,
+                                   v1::Patient* patient) {
+  for (absl::string_view item : absl::StrSplit(text, ';')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (item.empty()) continue;
+    absl::StatusOr<v1::PharmacogenomicResult> result =
+        ParsePhenotypeArgument(item);
+    if (!result.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("pharmacogenomics: ", result.status().message()));
+    }
+    *patient->add_pharmacogenomics() = *std::move(result);
   }
   return absl::OkStatus();
 }
@@ -417,6 +438,10 @@ bool PrescriptionReader::NextCsv(
       if (weight != 0) patient.set_weight_kg(weight);
       parsed = ParseConditions(field(fields, kConditions), &patient);
     }
+    if (parsed.ok()) {
+      parsed =
+          ParsePharmacogenomics(field(fields, kPharmacogenomics), &patient);
+    }
     if (!parsed.ok()) {
       reject(parsed.message());
       continue;
@@ -428,9 +453,11 @@ bool PrescriptionReader::NextCsv(
     medication.set_days_on_therapy(days);
     medication.set_dose_increased_days_ago(increased);
     // The patient is described on the prescription's first row; a later
-    // row may repeat it or leave weight and conditions empty.
-    const bool describes_patient =
-        patient.has_weight_kg() || !patient.conditions().empty();
+    // row may repeat it or leave weight, conditions and pharmacogenomics
+    // empty.
+    const bool describes_patient = patient.has_weight_kg() ||
+                                   !patient.conditions().empty() ||
+                                   !patient.pharmacogenomics().empty();
     if (!started) {
       started = true;
       out->request.set_request_id(id);
@@ -441,7 +468,8 @@ bool PrescriptionReader::NextCsv(
                 !google::protobuf::util::MessageDifferencer::Equals(
                     patient, out->request.patient()))) {
       reject(absl::StrCat(
-          "age_years/sex/weight_kg/conditions differ from line ",
+          "age_years/sex/weight_kg/conditions/pharmacogenomics differ from "
+          "line ",
           out->lines.front(), " of the same prescription"));
       continue;
     }

@@ -7,11 +7,12 @@
 // CSV, one row per medication, header row required. Columns (any order,
 // case-insensitive): prescription_id, patient_id, age_years, sex, medication,
 // rxcui, atc_code, route, daily_dose_mg, status, days_on_therapy,
-// dose_increased_days_ago, conditions, weight_kg, ndc, course. Required:
-// prescription_id, age_years, sex, medication (a row may leave medication empty
-// when it gives rxcui or atc_code). Rows of one prescription are consecutive; a
-// prescription_id seen again after other ids starts a new prescription. RFC
-// 4180 quoting
+// dose_increased_days_ago, conditions, weight_kg, ndc, course,
+// pharmacogenomics (";"-separated GENE=PHENOTYPE, e.g. "CYP2D6=poor").
+// Required: prescription_id, age_years, sex, medication (a row may leave
+// medication empty when it gives rxcui or atc_code). Rows of one prescription
+// are consecutive; a prescription_id seen again after other ids starts a new
+// prescription. RFC 4180 quoting
 // ("a, b" and "say ""x"""), a UTF-8 byte-order mark and CRLF line ends are
 // accepted; a quoted field may not span lines.
 //

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "clients/common/condition_code.h"
+#include "clients/common/phenotype_argument.h"
 #include "proto/views/finding_citations.h"
 #include "proto/vocabulary/enum_words.h"
 
@@ -74,6 +75,7 @@ std::string CheckUsage() {
   return R"(usage: dystonia-check --age YEARS [--sex male|female|other|unknown]
          [--prior_dystonia] [--weight KG]
          [--condition TEXT] [--condition_code SYSTEM|CODE] ...
+         [--phenotype GENE=PHENOTYPE] ...
          [--server HOST:PORT] [--json] [--view compact|full|basic]
          [--request_id ID]
 )" + std::string(ClientSecurityUsage()) +
@@ -91,10 +93,15 @@ hyphens optional) orders by code. --condition and
 --condition_code each add one of the patient's conditions (repeat them);
 SYSTEM is sct (SNOMED CT), icd10cm, icd10 or a code-system URI, e.g.
 --condition_code sct|49049000 --condition "Parkinson's disease".
+--phenotype adds a pharmacogenomic result (repeat it, one per gene): GENE is
+the HGNC symbol (CYP2D6, CYP2C19, CYP3A4, CYP1A2), e.g. --phenotype
+CYP2D6=poor.
 )" +
          absl::StrCat("Routes: ", AcceptedEnumWords<v1::Route>(),
                       ".\nSexes: ", AcceptedEnumWords<v1::Sex>(),
                       ". Statuses: ", AcceptedEnumWords<v1::MedicationStatus>(),
+                      ".\nPhenotypes: ",
+                      AcceptedEnumWords<v1::PharmacogenomicResult::Phenotype>(),
                       ".\n") +
          R"(Exit status: 0 answered; 1 the call failed; 2 usage; 3 answered,
 but a medication was not recognized (INCOMPLETE: the levels judge only the
@@ -189,6 +196,11 @@ absl::StatusOr<CheckInvocation> ParseCheckArguments(
       absl::StatusOr<v1::Condition> condition = ParseConditionCode(value);
       if (!condition.ok()) return Bad(option, condition.status().message());
       *request.mutable_patient()->add_conditions() = *std::move(condition);
+    } else if (option == "phenotype") {
+      absl::StatusOr<v1::PharmacogenomicResult> result =
+          ParsePhenotypeArgument(value);
+      if (!result.ok()) return Bad(option, result.status().message());
+      *request.mutable_patient()->add_pharmacogenomics() = *std::move(result);
     } else if (option == "med") {
       current = request.add_medications();
       current->set_name(value);
@@ -382,6 +394,21 @@ std::string FormatCheckReport(const v1::CheckRequest& request,
     absl::StrAppend(&out, "  ", unrecognized.condition_index() + 1, ". ",
                     unrecognized.text(),
                     " -> NOT RECOGNIZED (not taken into account)\n");
+  }
+  if (!request.patient().pharmacogenomics().empty()) {
+    absl::StrAppend(&out, "\nPharmacogenomics\n");
+  }
+  for (const v1::AssessedPharmacogenomicResult& assessed :
+       response.assessed_pharmacogenomics()) {
+    absl::StrAppend(&out, "  ", assessed.result_index() + 1, ". ",
+                    assessed.note(), "\n");
+  }
+  for (const v1::UnrecognizedPharmacogenomicResult& unrecognized :
+       response.unrecognized_pharmacogenomics()) {
+    absl::StrAppend(&out, "  ", unrecognized.result_index() + 1, ". ",
+                    unrecognized.gene(),
+                    " -> NOT RECOGNIZED (no statement in the knowledge reads "
+                    "this gene; not taken into account)\n");
   }
   return out;
 }

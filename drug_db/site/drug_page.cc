@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "drug_db/site/html_escape.h"
 #include "drug_db/site/site_pages.h"
+#include "proto/vocabulary/phenotype_words.h"
 
 namespace dystonia::site {
 namespace {
@@ -183,6 +184,17 @@ std::string CautionsSection(const SiteContext& context, const v1::Drug& drug,
       trigger = absl::StrCat("with ", absl::StrJoin(links, ", "));
     } else if (caution.below_age_years() > 0) {
       trigger = absl::StrCat("under ", caution.below_age_years(), " years");
+    } else if (caution.has_phenotype()) {
+      trigger = EscapeHtml(PhenotypeTriggerText(caution.phenotype()));
+      const v1::Scope& co_medication = caution.co_medication();
+      if (!co_medication.class_ids().empty() ||
+          !co_medication.drug_ids().empty()) {
+        absl::StrAppend(&trigger, " with ",
+                        ScopeHtml(context, kRoot, co_medication));
+      }
+      if (caution.raises_exposure()) {
+        absl::StrAppend(&trigger, ", whose exposure it raises");
+      }
     } else {
       trigger = absl::StrCat("with ",
                              ScopeHtml(context, kRoot, caution.co_medication()));

@@ -79,6 +79,7 @@ absl::string_view CardIndicator(const v1::Finding& finding,
     case v1::Finding::DRUG_COMBINATION:
     case v1::Finding::DRUG_CONDITION:
     case v1::Finding::DRUG_AGE:
+    case v1::Finding::DRUG_PHENOTYPE:
       return new_with_order ? "warning" : "info";
     default:
       return "info";

@@ -45,12 +45,19 @@ Value DiscoveryDocument() {
     Put(&service, "usageRequirements",
         std::string(
             "Send the prefetch (the patient, their active MedicationRequests "
-            "and active Conditions), or a fhirServer this service is "
-            "configured to read with a fhirAuthorization bearer token that "
-            "allows patient/Patient.read, patient/MedicationRequest.read and "
-            "patient/Condition.read. Without either, the orders are judged on "
-            "what was sent and the cards say what was missing; a fhirServer "
-            "that cannot be read gets 412."));
+            "and active Conditions, and any pharmacogenomic results: HL7 "
+            "Genomics Reporting IG therapeutic-implication Observations "
+            "whose implication is a LOINC metabolizer answer such as "
+            "LA9657-3 Poor metabolizer, with the gene in a gene-studied "
+            "component (LOINC 48018-6) on it or on the genotype it is "
+            "derived from), or a fhirServer this service is configured to "
+            "read with a fhirAuthorization bearer token that allows "
+            "patient/Patient.read, patient/MedicationRequest.read, "
+            "patient/Condition.read and patient/Observation.read. Without "
+            "either, the orders are judged on what was sent and the cards "
+            "say what was missing; a fhirServer that cannot be read gets 412 "
+            "(for the genomics prefetch alone, the cards say it could not be "
+            "read)."));
     services.push_back(std::move(service));
   }
   Value body;

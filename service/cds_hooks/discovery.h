@@ -19,13 +19,18 @@ inline constexpr char kMedicationPrescribeService[] =
 
 // A prefetch key and its FHIR query template. The services need the
 // patient (age and sex), the active medications (interactions, continued
-// therapy) and the active conditions (contraindications).
+// therapy) and the active conditions (contraindications), and read the
+// pharmacogenomic results when there are any (phenotype statements).
 // `resource_type` is what the query returns (an EHR that keys its prefetch
-// otherwise still sends these resources).
+// otherwise still sends these resources). An `optional` key that cannot be
+// read from the fhirServer is said on the cards instead of failing the call:
+// most patients have no pharmacogenomic results, and the orders can be
+// judged without them.
 struct PrefetchTemplate {
   const char* key;
   const char* query;
   const char* resource_type;
+  bool optional = false;
 };
 inline constexpr PrefetchTemplate kPrefetchTemplates[] = {
     {"patient", "Patient/{{context.patientId}}", "Patient"},
@@ -34,7 +39,14 @@ inline constexpr PrefetchTemplate kPrefetchTemplates[] = {
      "MedicationRequest"},
     {"conditions",
      "Condition?patient={{context.patientId}}&clinical-status=active",
-     "Condition"}};
+     "Condition"},
+    // The Genomics Reporting IG's therapeutic implications (the phenotype)
+    // and genotypes (the gene an implication is derived from).
+    {"genomics",
+     "Observation?patient={{context.patientId}}&code=http://"
+     "hl7.org/fhir/uv/genomics-reporting/CodeSystem/"
+     "tbd-codes-cs|therapeutic-implication,http://loinc.org|84413-4",
+     "Observation", /*optional=*/true}};
 
 // The hook a service answers ("order-select", "order-sign"); "" for an id
 // that is not one of ours.

@@ -85,20 +85,20 @@ void FromConcept(const Value& concept, const DrugIdentifier* identify,
   if (!text.empty()) medication->set_name(text);
 }
 
-// The Medication a reference points at: "#id" in `contained`; a Bundle
-// entry by its fullUrl ("urn:uuid:...", an absolute URL); or
-// "Medication/id" (relative or absolute) among `everything`.
-const Value* ResolveMedication(const Value& order, const std::string& reference,
-                               const std::vector<Referable>& everything) {
+}  // namespace
+
+const Value* ResolveReference(const Value& from, const std::string& reference,
+                              const std::vector<Referable>& everything,
+                              absl::string_view resource_type) {
   if (reference.empty()) return nullptr;
   if (absl::StartsWith(reference, "#")) {
-    for (const Value* contained : Elements(Get(order, "contained"))) {
+    for (const Value* contained : Elements(Get(from, "contained"))) {
       if (Text(Get(*contained, "id")) == reference.substr(1)) return contained;
     }
     return nullptr;
   }
   for (const Referable& candidate : everything) {
-    if (Text(Get(*candidate.resource, "resourceType")) != "Medication") {
+    if (Text(Get(*candidate.resource, "resourceType")) != resource_type) {
       continue;
     }
     if (!candidate.full_url.empty() && candidate.full_url == reference) {
@@ -106,12 +106,14 @@ const Value* ResolveMedication(const Value& order, const std::string& reference,
     }
     const std::string id = Text(Get(*candidate.resource, "id"));
     if (!id.empty() &&
-        absl::EndsWith(reference, absl::StrCat("Medication/", id))) {
+        absl::EndsWith(reference, absl::StrCat(resource_type, "/", id))) {
       return candidate.resource;
     }
   }
   return nullptr;
 }
+
+namespace {
 
 // SNOMED CT route codes, read in the FHIR "SNOMED CT Route Codes" value set
 // (hl7.org/fhir/stu3/valueset-route-codes.html, expansion of 19 Apr 2017).
@@ -242,7 +244,8 @@ v1::Medication MedicationFrom(const Value& order,
   if (reference == nullptr && r5 != nullptr) reference = Get(*r5, "reference");
   if (reference != nullptr) {
     const std::string target = Text(Get(*reference, "reference"));
-    if (const Value* resolved = ResolveMedication(order, target, everything)) {
+    if (const Value* resolved =
+            ResolveReference(order, target, everything, "Medication")) {
       if (const Value* code = Get(*resolved, "code"))
         FromConcept(*code, identify, &medication);
     }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "dystonia/v1/risk_service.pb.h"
 #include "service/cds_hooks/json_value.h"
 
@@ -29,6 +30,15 @@ struct Referable {
 // The resources of a Bundle (entry[].resource), of an array of resources or
 // of bundles, or the resource itself, with their entries' fullUrl.
 std::vector<Referable> Referables(const json::Value* value);
+
+// The resource of `resource_type` a reference of `from` points at: "#id" in
+// `from`'s `contained`; a Bundle entry by its fullUrl ("urn:uuid:...", an
+// absolute URL); or "Type/id" (relative or absolute) among `everything`.
+// Null when none is there (the service never fetches a reference).
+const json::Value* ResolveReference(const json::Value& from,
+                                    const std::string& reference,
+                                    const std::vector<Referable>& everything,
+                                    absl::string_view resource_type);
 
 // A MedicationRequest or (STU3) MedicationOrder.
 bool IsMedicationOrder(const json::Value& resource);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
+#include "service/cds_hooks/fhir_genomics.h"
 #include "service/cds_hooks/fhir_patient.h"
 #include "service/cds_hooks/json_value.h"
 #include "service/cds_hooks/prefetch.h"
@@ -190,6 +191,24 @@ absl::StatusOr<HookCall> MapHookRequest(const Value& body, absl::Time now,
     if (std::optional<v1::Condition> condition = ConditionFrom(*resource)) {
       *call.check.mutable_patient()->add_conditions() = *std::move(condition);
     }
+  }
+
+  // The patient's metabolizer phenotypes (under any key: an EHR may send
+  // them with the conditions).
+  GenomicResults genomics =
+      PharmacogenomicsFrom(prefetched, everything, kMaxPharmacogenomicResults);
+  for (v1::PharmacogenomicResult& result : genomics.results) {
+    *call.check.mutable_patient()->add_pharmacogenomics() = std::move(result);
+  }
+  for (std::string& note : genomics.notes)
+    call.notes.push_back(std::move(note));
+  if (const Value* sent =
+          prefetch == nullptr ? nullptr : Get(*prefetch, "genomics");
+      sent != nullptr &&
+      Text(Get(*sent, "resourceType")) == "OperationOutcome") {
+    call.notes.push_back(
+        "The patient's pharmacogenomic results could not be read: "
+        "metabolizer-phenotype statements were not checked.");
   }
 
   // What the request did not carry is said on the cards, not silently judged

@@ -180,6 +180,13 @@ absl::Status CompletePrefetch(Value* request, const PrefetchSource& source,
         server, "/",
         absl::StrReplaceAll(entry.query, {{"{{context.patientId}}", patient_id}}));
     absl::StatusOr<Value> read = ReadAll(url, server, token, source, deadline);
+    if (!read.ok() && entry.optional) {
+      // Said on the cards (an OperationOutcome is a prefetch that failed).
+      Value outcome;
+      json::Put(&outcome, "resourceType", std::string("OperationOutcome"));
+      json::Put(prefetch, entry.key, std::move(outcome));
+      continue;
+    }
     if (!read.ok()) {
       return absl::FailedPreconditionError(
           absl::StrCat("prefetch ", entry.key, " not sent and not readable from "

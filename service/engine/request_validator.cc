@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "drug_db/name_normalizer.h"
+#include "proto/vocabulary/phenotype_words.h"
 
 namespace dystonia {
 namespace {
@@ -121,6 +122,49 @@ absl::Status ValidateCondition(const v1::Condition& condition, int index) {
   return absl::OkStatus();
 }
 
+// One result per gene: two that agree are one result sent twice, two that
+// differ are a contradiction the caller must resolve (the record holds both;
+// the service cannot tell which the laboratory meant).
+absl::Status ValidatePharmacogenomics(const v1::Patient& patient) {
+  auto path = [](int index, absl::string_view field) {
+    return absl::StrCat("patient.pharmacogenomics[", index, "].", field);
+  };
+  if (patient.pharmacogenomics_size() > kMaxPharmacogenomicResults) {
+    return Invalid(
+        "patient.pharmacogenomics",
+        absl::StrCat(patient.pharmacogenomics_size(), " given, at most ",
+                     kMaxPharmacogenomicResults));
+  }
+  for (int i = 0; i < patient.pharmacogenomics_size(); ++i) {
+    const v1::PharmacogenomicResult& result = patient.pharmacogenomics(i);
+    if (!IsWellFormedGeneSymbol(NormalizeGeneSymbol(result.gene()))) {
+      return Invalid(path(i, "gene"),
+                     result.gene().empty()
+                         ? "is empty (give the HGNC symbol, e.g. CYP2D6)"
+                         : "is not an HGNC gene symbol (e.g. CYP2D6)");
+    }
+    if (result.phenotype() ==
+            v1::PharmacogenomicResult::PHENOTYPE_UNSPECIFIED ||
+        !v1::PharmacogenomicResult::Phenotype_IsValid(result.phenotype())) {
+      return Invalid(path(i, "phenotype"),
+                     "is required (POOR, INTERMEDIATE, NORMAL, RAPID, "
+                     "ULTRARAPID or INDETERMINATE)");
+    }
+    for (int j = 0; j < i; ++j) {
+      const v1::PharmacogenomicResult& earlier = patient.pharmacogenomics(j);
+      if (NormalizeGeneSymbol(earlier.gene()) ==
+              NormalizeGeneSymbol(result.gene()) &&
+          earlier.phenotype() != result.phenotype()) {
+        return Invalid(path(i, "phenotype"),
+                       absl::StrCat("contradicts patient.pharmacogenomics[", j,
+                                    "] for the same gene (send one result "
+                                    "per gene)"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool IsValidUtf8(absl::string_view text) {
@@ -216,6 +260,8 @@ absl::Status ValidateCheckRequest(const v1::CheckRequest& request) {
     absl::Status status = ValidateCondition(patient.conditions(i), i);
     if (!status.ok()) return status;
   }
+  absl::Status pharmacogenomics = ValidatePharmacogenomics(patient);
+  if (!pharmacogenomics.ok()) return pharmacogenomics;
   if (request.medications_size() > kMaxMedications) {
     return Invalid("medications",
                    absl::StrCat(request.medications_size(), " given, at most ",

@@ -17,6 +17,8 @@ inline constexpr int kMaxConditions = 100;
 inline constexpr int kMaxConditionCodeBytes = 200;
 // Above the heaviest weight recorded in a person.
 inline constexpr double kMaxWeightKg = 650;
+// One result per gene; far more genes than any panel reports.
+inline constexpr int kMaxPharmacogenomicResults = 50;
 
 // Checks a CheckRequest before it is judged. Returns kInvalidArgument whose
 // message names the field and the reason, e.g.

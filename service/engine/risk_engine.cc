@@ -1,6 +1,7 @@
 #include "service/engine/risk_engine.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -14,7 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "proto/vocabulary/enum_words.h"
+#include "proto/vocabulary/phenotype_words.h"
 #include "service/engine/name_resolver.h"
+#include "service/engine/patient_phenotypes.h"
 #include "service/engine/request_validator.h"
 #include "service/engine/utf8_text.h"
 
@@ -37,10 +40,20 @@ struct Judged {
   bool in_acute_window = false;
   // "new start", "dose increased 3 days ago", ...
   std::string phase;
-  // Exposure-raising interactions where this is the substrate: the other
-  // drug's name and the mechanism.
-  std::vector<std::string> raised_by;
-  std::vector<const v1::Interaction*> raising_interactions;
+  // What raises this drug's exposure: an interaction where it is the
+  // substrate, or a metabolizer phenotype whose source says so. Each raises
+  // the acute level one step.
+  struct ExposureRaise {
+    // "paroxetine (CYP2D6)", "CYP2D6 poor metabolizer".
+    std::string by;
+    const google::protobuf::RepeatedPtrField<std::string>* citation_ids;
+    // For a phenotype: its position in Patient.pharmacogenomics; else -1.
+    int pharmacogenomic_index = -1;
+  };
+  std::vector<ExposureRaise> raises;
+  // A phenotype that raises this drug's exposure, by gene, with the finding
+  // that says so: an inhibitor of the same enzyme is counted there, once.
+  std::vector<std::pair<std::string, Finding*>> phenotype_raises;
 };
 
 absl::string_view RouteWord(v1::Route route) {
@@ -276,6 +289,8 @@ struct CautionHit {
   const Judged* partner = nullptr;
   // The matched condition, for DRUG_CONDITION.
   const PatientCondition* condition = nullptr;
+  // The matched pharmacogenomic result, for DRUG_PHENOTYPE.
+  const PatientPhenotype* phenotype = nullptr;
   // What the hit is about: one drug and one condition, one drug and the
   // age, or one pair of medications. Only the strongest hit per subject
   // becomes a finding.
@@ -302,6 +317,7 @@ class Assessment {
     response_->set_request_id(request_.request_id());
     response_->set_knowledge_base_version(knowledge_.version());
     ResolveConditions();
+    phenotypes_.emplace(knowledge_, patient_, response_);
     ResolveMedications();
     JudgeCautions();
     FindInteractions();
@@ -314,6 +330,7 @@ class Assessment {
     AddProphylaxisFinding();
     SortFindings();
     Summarize();
+    phenotypes_->Account(response_);
   }
 
  private:
@@ -469,10 +486,12 @@ class Assessment {
     auto consider = [&hits](CautionHit hit) {
       for (CautionHit& kept : hits) {
         if (kept.subject != hit.subject) continue;
-        if (std::make_pair(hit.caution->contraindicated(),
-                           hit.caution->level()) >
-            std::make_pair(kept.caution->contraindicated(),
-                           kept.caution->level())) {
+        // On a tie the narrower statement speaks (a phenotype with a
+        // co-medication over the phenotype alone).
+        if (std::make_tuple(hit.caution->contraindicated(),
+                            hit.caution->level(), hit.partner != nullptr) >
+            std::make_tuple(kept.caution->contraindicated(),
+                            kept.caution->level(), kept.partner != nullptr)) {
           kept = hit;
         }
         return;
@@ -490,7 +509,26 @@ class Assessment {
         CautionHit hit;
         hit.caution = &caution;
         hit.judged = &judged;
-        if (!caution.condition_ids().empty()) {
+        if (caution.has_phenotype()) {
+          hit.phenotype = phenotypes_->Matching(caution.phenotype());
+          if (hit.phenotype == nullptr) continue;
+          hit.kind = Finding::DRUG_PHENOTYPE;
+          // One finding per drug and result, with or without a partner.
+          hit.subject = {judged.drug_index, -1 - hit.phenotype->request_index,
+                         3};
+          const v1::Scope& co_medication = caution.co_medication();
+          if (co_medication.class_ids().empty() &&
+              co_medication.drug_ids().empty()) {
+            consider(hit);
+            continue;
+          }
+          for (int position : JudgedInScope(co_medication)) {
+            const Judged& other = judged_[position];
+            if (other.medication_index == judged.medication_index) continue;
+            hit.partner = &other;
+            consider(hit);
+          }
+        } else if (!caution.condition_ids().empty()) {
           hit.condition = FindPatientCondition(caution.condition_ids());
           if (hit.condition == nullptr) continue;
           hit.kind = Finding::DRUG_CONDITION;
@@ -515,10 +553,19 @@ class Assessment {
         }
       }
     }
-    for (const CautionHit& hit : hits) AddCautionFinding(hit);
+    for (const CautionHit& hit : hits) {
+      Finding* finding = AddCautionFinding(hit);
+      if (hit.phenotype != nullptr && hit.caution->raises_exposure()) {
+        Judged& judged = judged_[hit.judged - judged_.data()];
+        judged.raises.push_back(
+            {PhenotypeResultText(hit.phenotype->gene, hit.phenotype->phenotype),
+             &hit.caution->citation_ids(), hit.phenotype->request_index});
+        judged.phenotype_raises.emplace_back(hit.phenotype->gene, finding);
+      }
+    }
   }
 
-  void AddCautionFinding(const CautionHit& hit) {
+  Finding* AddCautionFinding(const CautionHit& hit) {
     const v1::Caution& caution = *hit.caution;
     const Judged& judged = *hit.judged;
     Finding* finding = response_->add_findings();
@@ -535,14 +582,20 @@ class Assessment {
     if (hit.partner != nullptr) {
       finding->add_medication_indexes(hit.partner->medication_index);
       finding->add_drug_ids(hit.partner->entry->drug->id());
-      if (caution.contraindicated()) {
-        contraindicated_pairs_.emplace_back(
-            OrderedPair(judged.medication_index, hit.partner->medication_index),
-            finding);
+      // A phenotype's statement about the pair (a quarter dose) already
+      // carries what the pair's exposure interaction would say.
+      if (caution.contraindicated() || hit.phenotype != nullptr) {
+        spoken_for_pairs_.push_back({OrderedPair(judged.medication_index,
+                                                 hit.partner->medication_index),
+                                     finding,
+                                     /*add_advice=*/hit.phenotype == nullptr});
       }
     }
     if (hit.condition != nullptr && hit.condition->request_index >= 0) {
       finding->add_condition_indexes(hit.condition->request_index);
+    }
+    if (hit.phenotype != nullptr) {
+      finding->add_pharmacogenomic_indexes(hit.phenotype->request_index);
     }
     if (!caution.label_section().empty()) {
       absl::StrAppend(finding->mutable_label_section(),
@@ -550,9 +603,17 @@ class Assessment {
                       caution.jurisdiction().empty() ? "" : " label, ",
                       caution.label_section());
     }
-    // "in Parkinson's disease", "under 1 year", "with citalopram".
+    // "in Parkinson's disease", "under 1 year", "with citalopram", "in a
+    // CYP2D6 poor metabolizer".
     std::string trigger;
-    if (hit.condition != nullptr) {
+    if (hit.phenotype != nullptr) {
+      trigger = absl::StrCat(
+          "in a ",
+          PhenotypeResultText(hit.phenotype->gene, hit.phenotype->phenotype));
+      if (hit.partner != nullptr) {
+        absl::StrAppend(&trigger, " with ", NameOf(*hit.partner));
+      }
+    } else if (hit.condition != nullptr) {
       trigger = absl::StrCat(
           "in ", knowledge_.condition(hit.condition->condition).name());
     } else if (hit.partner != nullptr) {
@@ -573,7 +634,19 @@ class Assessment {
               ? caution.statement()
               : absl::StrCat(caution.statement(), " (",
                              finding->label_section(), ")"));
-      if (hit.condition != nullptr) {
+      if (hit.phenotype != nullptr) {
+        absl::StrAppend(
+            finding->add_factors(),
+            PhenotypeResultText(hit.phenotype->gene, hit.phenotype->phenotype),
+            " (pharmacogenomic result)",
+            caution.raises_exposure()
+                ? absl::StrCat(": raises ", NameOf(judged), " exposure")
+                : "");
+        if (hit.partner != nullptr) {
+          absl::StrAppend(finding->add_factors(), NameOf(judged), " with ",
+                          NameOf(*hit.partner));
+        }
+      } else if (hit.condition != nullptr) {
         absl::StrAppend(
             finding->add_factors(),
             knowledge_.condition(hit.condition->condition).name(),
@@ -597,6 +670,7 @@ class Assessment {
     if (caution.syndrome() != v1::SYNDROME_UNSPECIFIED) {
       caution_syndromes_.emplace_back(finding, caution.syndrome());
     }
+    return finding;
   }
 
   // One finding per substrate-perpetrator pair: when several rules match
@@ -642,33 +716,82 @@ class Assessment {
             strongest = &candidate;
           }
         }
+        // Phenoconversion: a poor metabolizer whose phenotype already
+        // raises this drug's exposure has no enzyme activity left for an
+        // inhibitor of that enzyme to remove. The phenotype's finding
+        // counts it, once.
+        auto as_phenotype = std::find_if(
+            substrate.phenotype_raises.begin(),
+            substrate.phenotype_raises.end(), [strongest](const auto& raise) {
+              return raise.first == strongest->mechanism();
+            });
+        if (as_phenotype != substrate.phenotype_raises.end()) {
+          Finding* finding = as_phenotype->second;
+          if (full_) {
+            absl::StrAppend(
+                finding->add_factors(), NameOf(perpetrator), " also inhibits ",
+                strongest->mechanism(), ": counted once, as the phenotype (no ",
+                strongest->mechanism(), " activity is left for it to remove)");
+          }
+          finding->add_medication_indexes(perpetrator.medication_index);
+          CitationsOf(finding).AddAll(strongest->citation_ids());
+          continue;
+        }
         const auto pair = OrderedPair(substrate.medication_index,
                                       perpetrator.medication_index);
         auto covered = std::find_if(
-            contraindicated_pairs_.begin(), contraindicated_pairs_.end(),
-            [&pair](const auto& entry) { return entry.first == pair; });
-        if (covered == contraindicated_pairs_.end()) {
-          AddInteractionFinding(*strongest, substrate, perpetrator);
+            spoken_for_pairs_.begin(), spoken_for_pairs_.end(),
+            [&pair](const SpokenForPair& entry) { return entry.pair == pair; });
+        if (covered == spoken_for_pairs_.end()) {
+          Finding* finding =
+              AddInteractionFinding(*strongest, substrate, perpetrator);
+          NotePhenoconversion(*strongest, perpetrator, finding);
         } else if (full_) {
           // The contraindication speaks for the pair; the label's exposure
           // advice (another jurisdiction's dose cut) still belongs to it.
-          Finding* finding = covered->second;
+          Finding* finding = covered->finding;
           absl::StrAppend(finding->add_factors(), NameOf(perpetrator),
                           " also raises ", NameOf(substrate), " exposure (",
                           strongest->mechanism(), ")");
-          finding->add_recommendations(strongest->advice());
+          if (covered->add_advice) {
+            finding->add_recommendations(strongest->advice());
+          }
           CitationsOf(finding).AddAll(strongest->citation_ids());
         }
-        substrate.raised_by.push_back(absl::StrCat(
-            NameOf(perpetrator), " (", strongest->mechanism(), ")"));
-        substrate.raising_interactions.push_back(strongest);
+        substrate.raises.push_back({absl::StrCat(NameOf(perpetrator), " (",
+                                                 strongest->mechanism(), ")"),
+                                    &strongest->citation_ids()});
       }
     }
   }
 
-  void AddInteractionFinding(const v1::Interaction& interaction,
-                             const Judged& substrate,
-                             const Judged& perpetrator) {
+  // An inhibitor in a patient whose phenotype of the same enzyme was sent
+  // and says nothing of this drug (a normal metabolizer): the inhibitor is
+  // counted, as its label says, and the factor says why the phenotype is
+  // not counted too.
+  void NotePhenoconversion(const v1::Interaction& interaction,
+                           const Judged& perpetrator, Finding* finding) {
+    const PatientPhenotype* had = phenotypes_->ForGene(interaction.mechanism());
+    if (had == nullptr ||
+        had->phenotype == v1::PharmacogenomicResult::INDETERMINATE) {
+      return;
+    }
+    finding->add_pharmacogenomic_indexes(had->request_index);
+    if (!full_) return;
+    absl::StrAppend(
+        finding->add_factors(), PhenotypeResultText(had->gene, had->phenotype),
+        had->phenotype == v1::PharmacogenomicResult::POOR
+            ? ": no statement ties this phenotype to this drug's exposure; "
+              "counted as the inhibitor"
+            : absl::StrCat(": ", NameOf(perpetrator),
+                           " lowers the enzyme's activity toward a poor "
+                           "metabolizer's (phenoconversion); counted as the "
+                           "inhibitor"));
+  }
+
+  Finding* AddInteractionFinding(const v1::Interaction& interaction,
+                                 const Judged& substrate,
+                                 const Judged& perpetrator) {
     Finding* finding = response_->add_findings();
     SetId(finding, "interaction.", interaction.id());
     finding->set_kind(Finding::EXPOSURE_INTERACTION);
@@ -695,6 +818,7 @@ class Assessment {
     if (full_) finding->add_recommendations(interaction.advice());
     CitationList citations = CitationsOf(finding);
     citations.AddAll(interaction.citation_ids());
+    return finding;
   }
 
   void FindProphylaxis() {
@@ -919,12 +1043,15 @@ class Assessment {
       finding->add_factors()->assign(judged.phase);
     }
     int level = ApplyModifiers(judged, kAcute, liability, finding, &citations);
-    for (size_t k = 0; k < judged.raised_by.size(); ++k) {
+    for (const Judged::ExposureRaise& raise : judged.raises) {
       ++level;
       if (full_)
         absl::StrAppend(finding->add_factors(), "exposure raised by ",
-                        judged.raised_by[k]);
-      citations.AddAll(judged.raising_interactions[k]->citation_ids());
+                        raise.by);
+      citations.AddAll(*raise.citation_ids);
+      if (raise.pharmacogenomic_index >= 0) {
+        finding->add_pharmacogenomic_indexes(raise.pharmacogenomic_index);
+      }
     }
     if (prophylaxis_ != nullptr && level > v1::RISK_LEVEL_LOW) {
       const int before = Clamp(level);
@@ -1257,9 +1384,19 @@ class Assessment {
   // Caution findings and the syndrome whose summary each raises.
   std::vector<std::pair<const Finding*, v1::Syndrome>> caution_syndromes_;
   // Medication pairs (lower index first) a contraindicated combination
-  // caution already speaks for, with its finding: their exposure
-  // interaction adds no second finding.
-  std::vector<std::pair<std::pair<int, int>, Finding*>> contraindicated_pairs_;
+  // caution, or a phenotype's statement about the pair, already speaks for:
+  // their exposure interaction adds no second finding.
+  struct SpokenForPair {
+    std::pair<int, int> pair;
+    Finding* finding;
+    // A contraindication gains the interaction's advice (another
+    // jurisdiction's dose cut); a phenotype's statement already gives the
+    // dose for the pair.
+    bool add_advice;
+  };
+  std::vector<SpokenForPair> spoken_for_pairs_;
+  // Read once the conditions are; see PatientPhenotypes.
+  std::optional<PatientPhenotypes> phenotypes_;
 };
 
 }  // namespace

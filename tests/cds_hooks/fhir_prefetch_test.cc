@@ -107,34 +107,42 @@ std::unique_ptr<DystoniaServer> StartService(
   return server.ok() ? *std::move(server) : nullptr;
 }
 
-// An order-sign request for a haloperidol 5 mg tablet (RxNorm SCD 310672)
-// naming `fhir_server` and, unless `token` is empty, a fhirAuthorization;
-// `prefetch` is the prefetch object's JSON ("" for none).
-std::string HaloperidolOrderSign(const std::string& patient_id,
-                                 const std::string& fhir_server,
-                                 const std::string& token,
-                                 const std::string& prefetch = "") {
+// An order-sign request for the drug of RxNorm code `rxcui`, naming
+// `fhir_server` and, unless `token` is empty, a fhirAuthorization; `prefetch`
+// is the prefetch object's JSON ("" for none).
+std::string OrderSign(const std::string& rxcui, const std::string& patient_id,
+                      const std::string& fhir_server, const std::string& token,
+                      const std::string& prefetch = "") {
   std::string request = absl::StrCat(
       R"({"hook":"order-sign","hookInstance":"6b0f8f5a-2d6c-4a39-9c61-0f9a7c1e2b11",)",
       R"("fhirServer":")", fhir_server, R"(",)");
   if (!token.empty()) {
-    absl::StrAppend(&request, R"("fhirAuthorization":{"access_token":")", token,
-                    R"(","token_type":"Bearer","expires_in":300,)",
-                    R"("scope":"patient/Patient.read patient/MedicationRequest.read patient/Condition.read",)",
-                    R"("subject":"cds-service"},)");
+    absl::StrAppend(
+        &request, R"("fhirAuthorization":{"access_token":")", token,
+        R"(","token_type":"Bearer","expires_in":300,)",
+        R"("scope":"patient/Patient.read patient/MedicationRequest.read patient/Condition.read patient/Observation.read",)",
+        R"("subject":"cds-service"},)");
   }
   absl::StrAppend(
       &request, R"("context":{"userId":"Practitioner/1","patientId":")",
       patient_id,
       R"(","draftOrders":{"resourceType":"Bundle","entry":[{"resource":)",
-      R"({"resourceType":"MedicationRequest","id":"draft-haloperidol",)",
+      R"({"resourceType":"MedicationRequest","id":"draft-order",)",
       R"("status":"draft","intent":"order","subject":{"reference":"Patient/)",
-      patient_id,
-      R"("},"medicationCodeableConcept":{"coding":[{"system":)",
-      R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":"310672"}]}}}]}})");
+      patient_id, R"("},"medicationCodeableConcept":{"coding":[{"system":)",
+      R"("http://www.nlm.nih.gov/research/umls/rxnorm","code":")", rxcui,
+      R"("}]}}}]}})");
   if (!prefetch.empty()) absl::StrAppend(&request, R"(,"prefetch":)", prefetch);
   absl::StrAppend(&request, "}");
   return request;
+}
+
+// The same for a haloperidol 5 mg tablet (RxNorm SCD 310672).
+std::string HaloperidolOrderSign(const std::string& patient_id,
+                                 const std::string& fhir_server,
+                                 const std::string& token,
+                                 const std::string& prefetch = "") {
+  return OrderSign("310672", patient_id, fhir_server, token, prefetch);
 }
 
 struct Answer {
@@ -252,6 +260,19 @@ TEST_F(FhirPrefetchTest, OnlyTheMissingKeysAreRead) {
       absl::StrJoin(CardLines(answer), "\n") + AllDetails(answer);
   EXPECT_THAT(everything, ::testing::Not(HasSubstr("Parkinson")));
   EXPECT_THAT(everything, HasSubstr("metoclopramide"));
+}
+
+// The same order for a patient without results: no phenotype card, and no
+// note either (most patients have no pharmacogenomic results).
+TEST_F(FhirPrefetchTest, NoPharmacogenomicResultsIsNoCardAndNoNote) {
+  Answer answer = PostOrderSign(
+      *service_, OrderSign("89013", "young-man", fhir_->base(), kToken));
+
+  ASSERT_EQ(answer.status, 200) << ErrorOf(answer);
+  const std::string everything =
+      absl::StrJoin(CardLines(answer), "\n") + AllDetails(answer);
+  EXPECT_THAT(everything, ::testing::Not(HasSubstr("metabolizer")));
+  EXPECT_THAT(everything, ::testing::Not(HasSubstr("pharmacogenomic")));
 }
 
 // A prefetch key sent as null means the EHR found nothing: the server is not

@@ -202,6 +202,37 @@ TEST(CheckCliTest, ConditionsAndWeightDescribeThePatient) {
   EXPECT_EQ(patient.conditions(3).system(), "urn:local");
 }
 
+TEST(CheckCliTest, PhenotypesDescribeThePatient) {
+  auto invocation = ParseCheckArguments(
+      {"--age", "40", "--phenotype", "CYP2D6=poor", "--phenotype", "cyp2c19=um",
+       "--med", "aripiprazole"});
+
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  const v1::Patient& patient = invocation->request.patient();
+  ASSERT_EQ(patient.pharmacogenomics_size(), 2);
+  EXPECT_EQ(patient.pharmacogenomics(0).gene(), "CYP2D6");
+  EXPECT_EQ(patient.pharmacogenomics(0).phenotype(),
+            v1::PharmacogenomicResult::POOR);
+  EXPECT_EQ(patient.pharmacogenomics(1).gene(), "CYP2C19");
+  EXPECT_EQ(patient.pharmacogenomics(1).phenotype(),
+            v1::PharmacogenomicResult::ULTRARAPID);
+}
+
+TEST(CheckCliTest, AMalformedPhenotypeNamesWhatIsWrong) {
+  EXPECT_THAT(ParseCheckArguments({"--age", "40", "--phenotype", "CYP2D6"})
+                  .status()
+                  .message(),
+              HasSubstr("--phenotype: 'CYP2D6' is not GENE=PHENOTYPE"));
+  EXPECT_THAT(ParseCheckArguments({"--age", "40", "--phenotype", "CYP2D6=slow"})
+                  .status()
+                  .message(),
+              HasSubstr("'slow' is not a phenotype: one of poor (pm)"));
+  EXPECT_THAT(ParseCheckArguments({"--age", "40", "--phenotype", "2D6!=poor"})
+                  .status()
+                  .message(),
+              HasSubstr("is not an HGNC gene symbol"));
+}
+
 TEST(CheckCliTest, ConditionCodeWithoutSystemIsInvalidArgument) {
   EXPECT_THAT(ParseCheckArguments(
                   {"--age", "40", "--condition_code", "49049000"}),

@@ -170,6 +170,32 @@ TEST(PrescriptionReaderTest, ReadsTheCourseOfEachMedication) {
   EXPECT_THAT(all.rejected[0].reason, HasSubstr("course: 'twice'"));
 }
 
+TEST(PrescriptionReaderTest, ReadsThePatientsPharmacogenomics) {
+  ReadAll all = Read(
+      WriteFile("pgx.csv",
+                "prescription_id,age_years,sex,medication,pharmacogenomics\n"
+                "P1,40,female,aripiprazole,CYP2D6=poor; CYP2C19=normal\n"
+                "P1,40,female,clarithromycin,\n"
+                "P2,40,female,pimozide,CYP2D6=slow\n"
+                "P3,50,male,haloperidol,CYP2D6=poor\n"
+                "P3,50,male,metoclopramide,CYP2D6=normal\n"));
+
+  ASSERT_EQ(all.prescriptions.size(), 2u);
+  const v1::Patient& first = all.prescriptions[0].request.patient();
+  ASSERT_EQ(first.pharmacogenomics_size(), 2);
+  EXPECT_EQ(first.pharmacogenomics(0).gene(), "CYP2D6");
+  EXPECT_EQ(first.pharmacogenomics(0).phenotype(),
+            v1::PharmacogenomicResult::POOR);
+  EXPECT_EQ(first.pharmacogenomics(1).phenotype(),
+            v1::PharmacogenomicResult::NORMAL);
+  EXPECT_EQ(all.prescriptions[0].request.medications_size(), 2);
+  ASSERT_EQ(all.rejected.size(), 2u);
+  EXPECT_THAT(all.rejected[0].reason,
+              HasSubstr("pharmacogenomics: 'slow' is not a phenotype"));
+  EXPECT_THAT(all.rejected[1].reason,
+              HasSubstr("pharmacogenomics differ from line"));
+}
+
 TEST(PrescriptionReaderTest, AcceptsBomCrlfQuotesAndAnyColumnOrder) {
   ReadAll all =
       Read(WriteFile("b.csv",

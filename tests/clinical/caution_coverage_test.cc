@@ -1,5 +1,6 @@
 // Every contraindication and caution of the bundled knowledge base, one by
-// one: a patient who meets its trigger, given a drug it names, gets a finding
+// one (each pharmacogenomic label statement too): a patient who meets its
+// trigger, given a drug it names, gets a finding
 // at least as strong (a contraindication is said as one), first in the answer
 // when it is a contraindication. The scenario table pins the clinically
 // important cases with their sources; this keeps the other ~90 honest.
@@ -79,7 +80,24 @@ TEST_P(CautionCoverageTest, ATriggeringPatientGetsTheFinding) {
     ASSERT_EQ(request.patient().conditions_size(), 1) << id;
   }
   Finding::Kind expected_kind = v1::Finding::DRUG_AGE;
-  if (!caution.condition_ids().empty()) {
+  if (caution.has_phenotype()) {
+    // A phenotype statement: the patient's result is its first phenotype,
+    // with its co-medication when it names one.
+    expected_kind = v1::Finding::DRUG_PHENOTYPE;
+    ASSERT_FALSE(caution.phenotype().phenotypes().empty());
+    v1::PharmacogenomicResult* result =
+        request.mutable_patient()->add_pharmacogenomics();
+    result->set_gene(caution.phenotype().gene());
+    result->set_phenotype(static_cast<v1::PharmacogenomicResult::Phenotype>(
+        caution.phenotype().phenotypes(0)));
+    const v1::Scope& co_medication = caution.co_medication();
+    if (!co_medication.class_ids().empty() ||
+        !co_medication.drug_ids().empty()) {
+      const v1::Drug* partner = FirstInScope(co_medication);
+      ASSERT_NE(partner, nullptr) << "no co-medication in scope";
+      request.add_medications()->set_name(partner->name());
+    }
+  } else if (!caution.condition_ids().empty()) {
     expected_kind = v1::Finding::DRUG_CONDITION;
   } else if (caution.below_age_years() <= 0) {
     const v1::Drug* partner = FirstInScope(caution.co_medication());

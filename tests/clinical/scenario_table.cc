@@ -12,6 +12,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/common/phenotype_argument.h"
 
 namespace dystonia::clinical {
 namespace {
@@ -67,6 +68,12 @@ absl::Status ParsePatient(absl::string_view text, v1::Patient* patient) {
         return absl::InvalidArgumentError(absl::StrCat("wt:'", word, "'"));
       }
       patient->set_weight_kg(weight);
+    } else if (absl::ConsumePrefix(&word, "pgx:")) {
+      // "pgx:CYP2D6=poor": a pharmacogenomic result.
+      absl::StatusOr<v1::PharmacogenomicResult> result =
+          ParsePhenotypeArgument(word);
+      if (!result.ok()) return result.status();
+      *patient->add_pharmacogenomics() = *std::move(result);
     } else if (absl::ConsumePrefix(&word, "cond:")) {
       // "cond:Parkinson's_disease" (text, "_" for spaces) or
       // "cond:sct|49049000" / "cond:icd10cm|G20" (coded).

@@ -45,7 +45,8 @@ inline void PrintTo(const Scenario& scenario, std::ostream* os) {
 // | patient: "<M|F|-> <age|->" plus "prior" for a prior drug-induced dystonia,
 //   "wt:<N>kg" for the weight, "cond:<text>" ("_" for spaces) or
 //   "cond:sct|<code>", "cond:icd10cm|<code>", "cond:icd10|<code>" for a
-//   condition.
+//   condition, "pgx:<GENE>=<phenotype>" ("pgx:CYP2D6=poor") for a
+//   pharmacogenomic result.
 // medications: ";"-separated; each is a name followed by options:
 //   @im @iv @lai @oral @rectal @patch @sl   route
 //   active:<N>d    ACTIVE for N days (default: PROPOSED)

@@ -293,7 +293,8 @@ INSTANTIATE_TEST_SUITE_P(
 }
 )txt",
                     "caution {"},
-        InvalidCase{"CautionWithTwoTriggers", R"txt(condition { id: "pd" name: "pd" }
+        InvalidCase{"CautionWithTwoTriggers",
+                    R"txt(condition { id: "pd" name: "pd" }
 caution {
   id: "caution.alphazine"
   drugs { drug_ids: "alphazine" }
@@ -327,6 +328,60 @@ caution {
 }
 )txt",
                     "contraindicated"},
+        InvalidCase{"PhenotypeWithAConditionIsTwoTriggers",
+                    R"txt(condition { id: "pd" name: "pd" }
+caution {
+  id: "pgx.alphazine"
+  drugs { drug_ids: "alphazine" }
+  condition_ids: "pd"
+  phenotype { gene: "CYP2D6" phenotypes: POOR }
+  level: RISK_LEVEL_MODERATE
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "caution {"},
+        InvalidCase{"PhenotypeGeneNotAnHgncSymbol", R"txt(caution {
+  id: "pgx.alphazine"
+  drugs { drug_ids: "alphazine" }
+  phenotype { gene: "cyp 2d6" phenotypes: POOR }
+  level: RISK_LEVEL_MODERATE
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "phenotype {"},
+        InvalidCase{"PhenotypeWithoutPhenotypes", R"txt(caution {
+  id: "pgx.alphazine"
+  drugs { drug_ids: "alphazine" }
+  phenotype { gene: "CYP2D6" }
+  level: RISK_LEVEL_MODERATE
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "phenotype {"},
+        InvalidCase{"PhenotypeIndeterminateIsNoTrigger", R"txt(caution {
+  id: "pgx.alphazine"
+  drugs { drug_ids: "alphazine" }
+  phenotype { gene: "CYP2D6" phenotypes: INDETERMINATE }
+  level: RISK_LEVEL_MODERATE
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "phenotype {"},
+        InvalidCase{"RaisesExposureWithoutAPhenotype", R"txt(caution {
+  id: "caution.alphazine"
+  drugs { drug_ids: "alphazine" }
+  below_age_years: 1
+  raises_exposure: true
+  level: RISK_LEVEL_MODERATE
+  statement: "s"
+  citation_ids: "label-alphazine"
+}
+)txt",
+                    "raises_exposure"},
         InvalidCase{"CautionWithoutCitation", R"txt(caution {
   id: "caution.alphazine"
   drugs { drug_ids: "alphazine" }
@@ -362,7 +417,8 @@ condition {
 }
 )txt",
                     "code: \"g20\""},
-        InvalidCase{"ConditionNameClaimedTwice", R"txt(condition { id: "pd" name: "Parkinson's disease" }
+        InvalidCase{"ConditionNameClaimedTwice",
+                    R"txt(condition { id: "pd" name: "Parkinson's disease" }
 condition {
   id: "parkinsonism"
   name: "parkinsonism"
@@ -370,7 +426,8 @@ condition {
 }
 )txt",
                     "Parkinsons disease"},
-        InvalidCase{"TwoConditionsStandForThePriorDystoniaFlag", R"txt(condition {
+        InvalidCase{"TwoConditionsStandForThePriorDystoniaFlag",
+                    R"txt(condition {
   id: "history-a"
   name: "history a"
   prior_drug_induced_dystonia: true

@@ -163,6 +163,100 @@ constexpr char kKnowledge[] = R"pb(
     factor: "older adult"
     citation_ids: "test-label-a"
   }
+  drug {
+    id: "phenotazine"
+    name: "phenotazine"
+    class_ids: "test-blocker"
+    acute {
+      level: RISK_LEVEL_LOW
+      evidence: EVIDENCE_LEVEL_LABELED_WARNING
+      citation_ids: "test-label-a"
+      note: "n"
+    }
+    tardive {
+      level: RISK_LEVEL_LOW
+      evidence: EVIDENCE_LEVEL_LABELED_WARNING
+      citation_ids: "test-label-a"
+      note: "n"
+    }
+  }
+  drug {
+    id: "twodesixol"
+    name: "twodesixol"
+    class_ids: "test-inhibitor"
+    acute {
+      level: RISK_LEVEL_NONE
+      evidence: EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION
+    }
+    tardive {
+      level: RISK_LEVEL_NONE
+      evidence: EVIDENCE_LEVEL_NO_KNOWN_ASSOCIATION
+    }
+  }
+  interaction {
+    id: "ix.test-phenotazine-twodesixol"
+    substrate { drug_ids: "phenotazine" }
+    perpetrator { drug_ids: "twodesixol" }
+    mechanism: "CYP2D6"
+    level: RISK_LEVEL_MODERATE
+    advice: "Halve the phenotazine dose."
+    citation_ids: "test-label-a"
+  }
+  interaction {
+    id: "ix.test-phenotazine-inhibitol"
+    substrate { drug_ids: "phenotazine" }
+    perpetrator { drug_ids: "inhibitol" }
+    mechanism: "CYP3A4"
+    level: RISK_LEVEL_MODERATE
+    advice: "Halve the phenotazine dose."
+    citation_ids: "test-label-a"
+  }
+  caution {
+    id: "pgx.test-phenotazine.cyp2d6-poor"
+    drugs { drug_ids: "phenotazine" }
+    phenotype { gene: "CYP2D6" phenotypes: POOR }
+    raises_exposure: true
+    level: RISK_LEVEL_MODERATE
+    jurisdiction: "US"
+    label_section: "2.3 Poor metabolizers"
+    statement: "Poor metabolizers have twice the exposure."
+    advice: "Give half the usual phenotazine dose."
+    citation_ids: "test-label-a"
+  }
+  caution {
+    id: "pgx.test-phenotazine.cyp2d6-poor-with-inhibitol"
+    drugs { drug_ids: "phenotazine" }
+    phenotype { gene: "CYP2D6" phenotypes: POOR }
+    co_medication { drug_ids: "inhibitol" }
+    raises_exposure: true
+    level: RISK_LEVEL_MODERATE
+    jurisdiction: "US"
+    label_section: "2.3 Poor metabolizers"
+    statement: "Poor metabolizers on inhibitol have four times the exposure."
+    advice: "Give a quarter of the usual phenotazine dose."
+    citation_ids: "test-label-a"
+  }
+  caution {
+    id: "ci.test-lowazine.cyp2d6-reduced"
+    drugs { drug_ids: "lowazine" }
+    phenotype { gene: "CYP2D6" phenotypes: POOR phenotypes: INTERMEDIATE }
+    contraindicated: true
+    level: RISK_LEVEL_HIGH
+    jurisdiction: "US"
+    label_section: "4 CONTRAINDICATIONS"
+    statement: "Contraindicated with reduced CYP2D6 activity."
+    citation_ids: "test-label-a"
+  }
+  caution {
+    id: "pgx.test-highazine.cyp2c19-ultrarapid"
+    drugs { drug_ids: "highazine" }
+    phenotype { gene: "CYP2C19" phenotypes: ULTRARAPID }
+    level: RISK_LEVEL_LOW
+    jurisdiction: "CPIC"
+    label_section: "Dosing recommendations"
+    statement: "Ultrarapid metabolizers have lower levels; no change advised."
+    citation_ids: "test-paper-b"
+  }
   interaction {
     id: "ix.test-highazine-inhibitol"
     substrate { drug_ids: "highazine" }

@@ -4,7 +4,7 @@
 //   node server.js --data BUNDLE.json --token TOKEN [--delay_ms MS]
 //                  [--tls_cert PEM --tls_key PEM]
 //
-// Serves the Patient, MedicationRequest and Condition resources of a FHIR
+// Serves the Patient, MedicationRequest, Condition and Observation resources of a FHIR
 // collection Bundle, read-only, from memory. Listens on 127.0.0.1 on a port the
 // OS picks and then prints exactly one line to stdout:
 //   FHIR_BASE=http://127.0.0.1:PORT/4_0_0   (https with --tls_cert)
@@ -23,7 +23,7 @@ const fhirServerCore = require('@asymmetrik/node-fhir-server-core');
 const auth = require('./auth');
 const { createServices, FHIR_VERSION } = require('./services');
 
-const SUPPORTED_TYPES = ['Patient', 'MedicationRequest', 'Condition'];
+const SUPPORTED_TYPES = ['Patient', 'MedicationRequest', 'Condition', 'Observation'];
 
 function fail(message) {
   process.stderr.write(`fhir_server: ${message}\n`);
@@ -107,6 +107,7 @@ function main() {
       patient: profile(services.patient),
       medicationrequest: profile(services.medicationrequest),
       condition: profile(services.condition),
+      observation: profile(services.observation),
     },
   });
 

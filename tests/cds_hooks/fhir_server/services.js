@@ -2,7 +2,7 @@
 // FHIR interactions served from the in-memory data set.
 //
 // node-fhir-server-core does the REST part: it routes GET /4_0_0/Patient/:id to
-// `searchById` and GET /4_0_0/{MedicationRequest,Condition} to `search`, checks
+// `searchById` and GET /4_0_0/{MedicationRequest,Condition,Observation} to `search`, checks
 // the bearer token, and passes only the search parameters that R4 defines for
 // the resource (sanitised) in `args`. What a hook returns is sent as
 // application/fhir+json; a thrown ServerError becomes an OperationOutcome with
@@ -101,6 +101,18 @@ function createServices(resources, delayMs) {
             (!status || matchesToken(status, (c.clinicalStatus && c.clinicalStatus.coding) || [])),
         );
         return searchsetBundle(req, 'Condition', matches);
+      },
+    },
+
+    observation: {
+      async search(args, { req }) {
+        await pause();
+        const matches = ofType('Observation').filter(
+          (o) =>
+            (!args.patient || isForPatient(o, args.patient)) &&
+            (!args.code || matchesToken(args.code, (o.code && o.code.coding) || [])),
+        );
+        return searchsetBundle(req, 'Observation', matches);
       },
     },
   };
