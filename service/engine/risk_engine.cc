@@ -735,6 +735,11 @@ class Assessment {
           }
           finding->add_medication_indexes(perpetrator.medication_index);
           CitationsOf(finding).AddAll(strongest->citation_ids());
+          // A labelled contraindication of the pair is still said as one;
+          // only its exposure step is not taken twice.
+          if (strongest->contraindicated()) {
+            AddInteractionFinding(*strongest, substrate, perpetrator);
+          }
           continue;
         }
         const auto pair = OrderedPair(substrate.medication_index,

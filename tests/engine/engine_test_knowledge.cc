@@ -211,6 +211,16 @@ constexpr char kKnowledge[] = R"pb(
     advice: "Halve the phenotazine dose."
     citation_ids: "test-label-a"
   }
+  interaction {
+    id: "ix.test-lowazine-twodesixol"
+    substrate { drug_ids: "lowazine" }
+    perpetrator { drug_ids: "twodesixol" }
+    mechanism: "CYP2D6"
+    level: RISK_LEVEL_HIGH
+    contraindicated: true
+    advice: "Do not give lowazine with twodesixol."
+    citation_ids: "test-label-a"
+  }
   caution {
     id: "pgx.test-phenotazine.cyp2d6-poor"
     drugs { drug_ids: "phenotazine" }
@@ -240,6 +250,7 @@ constexpr char kKnowledge[] = R"pb(
     id: "ci.test-lowazine.cyp2d6-reduced"
     drugs { drug_ids: "lowazine" }
     phenotype { gene: "CYP2D6" phenotypes: POOR phenotypes: INTERMEDIATE }
+    raises_exposure: true
     contraindicated: true
     level: RISK_LEVEL_HIGH
     jurisdiction: "US"

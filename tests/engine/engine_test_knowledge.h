@@ -21,9 +21,10 @@
 //   highazine-inhibitol  a combination of the two
 //   phenotazine acute LOW, tardive LOW; CYP2D6 poor metabolizers: exposure
 //               raised, half the dose; with inhibitol a quarter (CYP3A4)
-//   twodesixol  a CYP2D6 inhibitor raising phenotazine's exposure
+//   twodesixol  a CYP2D6 inhibitor raising phenotazine's exposure, and
+//               contraindicated with lowazine
 // Phenotypes: lowazine is contraindicated in CYP2D6 poor and intermediate
-// metabolizers; highazine has an informational (LOW) CYP2C19 ultrarapid
+// metabolizers, whose exposure it raises; highazine has an informational (LOW) CYP2C19 ultrarapid
 // statement.
 // Modifiers: young male (under 30) +1 acute; parenteral (IM/IV) +1 acute is
 // part of highazine's IM tier; a second dopamine blocker in the window +1

@@ -145,6 +145,24 @@ TEST(PharmacogenomicsTest,
   EXPECT_EQ(acute->level(), v1::RISK_LEVEL_MODERATE);
 }
 
+TEST(PharmacogenomicsTest, AContraindicatedPairIsStillSaidWhenCountedOnce) {
+  const v1::CheckResponse response = Assess(WithPhenotypes(
+      Request(40, v1::SEX_FEMALE, {{"lowazine"}, {"twodesixol"}}),
+      {{"CYP2D6", kPoor}}));
+
+  const v1::Finding* statement = FindingOf(response, kPhenotype, "lowazine");
+  ASSERT_NE(statement, nullptr);
+  EXPECT_TRUE(statement->contraindicated());
+  const v1::Finding* interaction =
+      FindingOf(response, kInteraction, "lowazine");
+  ASSERT_NE(interaction, nullptr);
+  EXPECT_TRUE(interaction->contraindicated());
+  const v1::Finding* acute = FindingOf(response, kAcute, "lowazine");
+  ASSERT_NE(acute, nullptr);
+  // LOW, one step for the phenotype; the inhibitor's is the same step.
+  EXPECT_EQ(acute->level(), v1::RISK_LEVEL_MODERATE);
+}
+
 TEST(PharmacogenomicsTest,
      ANormalMetabolizerOnAnInhibitorCountsAsTheInhibitor) {
   const v1::CheckResponse response = Assess(WithPhenotypes(
