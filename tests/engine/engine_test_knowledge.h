@@ -24,11 +24,10 @@
 //   twodesixol  a CYP2D6 inhibitor raising phenotazine's exposure, and
 //               contraindicated with lowazine
 // Phenotypes: lowazine is contraindicated in CYP2D6 poor and intermediate
-// metabolizers, whose exposure it raises; highazine has an informational (LOW) CYP2C19 ultrarapid
-// statement.
-// Modifiers: young male (under 30) +1 acute; parenteral (IM/IV) +1 acute is
-// part of highazine's IM tier; a second dopamine blocker in the window +1
-// acute; older adult (60 and over) +1 tardive.
+// metabolizers, whose exposure it raises; highazine has an informational (LOW)
+// CYP2C19 ultrarapid statement. Modifiers: young male (under 30) +1 acute;
+// parenteral (IM/IV) +1 acute is part of highazine's IM tier; a second dopamine
+// blocker in the window +1 acute; older adult (60 and over) +1 tardive.
 
 #include "drug_db/knowledge_snapshot.h"
 
