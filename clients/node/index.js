@@ -32,10 +32,20 @@ const packageDefinition = protoLoader.loadSync(
 const proto = grpc.loadPackageDefinition(packageDefinition);
 const RiskService = proto.dystonia.v1.RiskService;
 
+// An enum's descriptor from the loaded definitions: a top-level enum by its
+// full name, a nested one ('dystonia.v1.PharmacogenomicResult.Phenotype')
+// from its message's descriptor.
+function enumDefinition(fullName) {
+  if (packageDefinition[fullName]) return packageDefinition[fullName].type;
+  const dot = fullName.lastIndexOf('.');
+  const parent = packageDefinition[fullName.slice(0, dot)];
+  const name = fullName.slice(dot + 1);
+  return parent.type.enumType.find((e) => e.name === name);
+}
+
 // Enum value names by enum, from the loaded definitions.
 function enumNames(fullName) {
-  const definition = packageDefinition[fullName];
-  return definition.type.value.map((value) => value.name);
+  return enumDefinition(fullName).value.map((value) => value.name);
 }
 
 // The API's vocabulary: the words common.proto gives enum values ("im" for
@@ -67,7 +77,7 @@ function enumValue(fullName, prefix, word, what) {
     return names[0];
   }
   if (typeof word === 'number') {
-    const value = packageDefinition[fullName].type.value.find(
+    const value = enumDefinition(fullName).value.find(
         (v) => v.number === word);
     if (value) return value.name;
     throw new RangeError(`unknown ${what} value ${word}`);
@@ -77,7 +87,8 @@ function enumValue(fullName, prefix, word, what) {
   }
   const key = word.trim().replace(/[-\s]/g, '_').toUpperCase();
   const accepted = [];
-  for (const name of names.filter((n) => n !== `${prefix}UNSPECIFIED`)) {
+  // The first value is the zero one (proto3), whatever its prefix.
+  for (const name of names.slice(1)) {
     const short = name.slice(prefix.length);
     const words = enumWords(fullName, name);
     if (key === name || key === short || words.includes(key.toLowerCase())) {
@@ -92,11 +103,12 @@ function enumValue(fullName, prefix, word, what) {
 }
 
 const PATIENT_FIELDS = ['age_years', 'sex', 'prior_drug_induced_dystonia',
-                        'conditions', 'weight_kg'];
+                        'conditions', 'weight_kg', 'pharmacogenomics'];
+const PHARMACOGENOMIC_FIELDS = ['gene', 'phenotype'];
 const CONDITION_FIELDS = ['text', 'system', 'code'];
 const MEDICATION_FIELDS = [
   'name', 'rxcui', 'atc_code', 'route', 'daily_dose_mg', 'status',
-  'days_on_therapy', 'dose_increased_days_ago',
+  'days_on_therapy', 'dose_increased_days_ago', 'ndc', 'course',
 ];
 
 function checkKeys(object, allowed, what) {
@@ -124,9 +136,34 @@ function makeCondition(condition) {
   };
 }
 
+// A dystonia.v1.PharmacogenomicResult (plain object) from 'CYP2D6=poor' or
+// { gene, phenotype }: the gene's HGNC symbol, the phenotype poor (pm),
+// intermediate (im), normal (nm), rapid (rm), ultrarapid (um) or
+// indeterminate.
+function makePharmacogenomicResult(result) {
+  if (typeof result === 'string') {
+    const equals = result.indexOf('=');
+    if (equals < 0) {
+      throw new RangeError('a pharmacogenomic result is GENE=PHENOTYPE ' +
+                           `(e.g. CYP2D6=poor), not ${JSON.stringify(result)}`);
+    }
+    result = { gene: result.slice(0, equals), phenotype: result.slice(equals + 1) };
+  }
+  if (!result || typeof result !== 'object') {
+    throw new TypeError('a pharmacogenomic result must be an object or a text');
+  }
+  checkKeys(result, PHARMACOGENOMIC_FIELDS, 'pharmacogenomic result');
+  return {
+    gene: String(result.gene || '').trim().toUpperCase(),
+    phenotype: enumValue('dystonia.v1.PharmacogenomicResult.Phenotype', '',
+                         result.phenotype, 'phenotype'),
+  };
+}
+
 // A dystonia.v1.Patient (plain object) from { age_years, sex,
-// prior_drug_induced_dystonia, conditions, weight_kg }. sex: female, male,
-// other or unknown; conditions: as makeCondition takes them.
+// prior_drug_induced_dystonia, conditions, weight_kg, pharmacogenomics }.
+// sex: female, male, other or unknown; conditions: as makeCondition takes
+// them; pharmacogenomics: as makePharmacogenomicResult takes them.
 function makePatient(patient) {
   patient = patient || {};
   checkKeys(patient, PATIENT_FIELDS, 'patient');
@@ -147,6 +184,11 @@ function makePatient(patient) {
   if (patient.weight_kg !== undefined && patient.weight_kg !== null) {
     message.weight_kg = Number(patient.weight_kg);
   }
+  const results = patient.pharmacogenomics || [];
+  if (!Array.isArray(results)) {
+    throw new TypeError('pharmacogenomics must be an array');
+  }
+  message.pharmacogenomics = results.map(makePharmacogenomicResult);
   return message;
 }
 
@@ -172,6 +214,9 @@ function makeMedication(medication) {
     days_on_therapy: Math.trunc(Number(medication.days_on_therapy || 0)),
     dose_increased_days_ago:
         Math.trunc(Number(medication.dose_increased_days_ago || 0)),
+    ndc: String(medication.ndc || ''),
+    course: enumValue('dystonia.v1.Course', 'COURSE_', medication.course,
+                      'course'),
   };
 }
 
@@ -284,6 +329,7 @@ module.exports = {
   levelName,
   makeCondition,
   makeMedication,
+  makePharmacogenomicResult,
   makePatient,
   makeRequest,
   packageDefinition,

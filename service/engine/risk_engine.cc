@@ -291,6 +291,10 @@ struct CautionHit {
   const PatientCondition* condition = nullptr;
   // The matched pharmacogenomic result, for DRUG_PHENOTYPE.
   const PatientPhenotype* phenotype = nullptr;
+  // A phenotype statement of this subject that says the phenotype raises
+  // the drug's exposure: it holds whichever statement speaks for the
+  // subject (the quarter dose with a co-medication need not repeat it).
+  const v1::Caution* raising = nullptr;
   // What the hit is about: one drug and one condition, one drug and the
   // age, or one pair of medications. Only the strongest hit per subject
   // becomes a finding.
@@ -488,12 +492,15 @@ class Assessment {
         if (kept.subject != hit.subject) continue;
         // On a tie the narrower statement speaks (a phenotype with a
         // co-medication over the phenotype alone).
+        const v1::Caution* raising =
+            kept.raising != nullptr ? kept.raising : hit.raising;
         if (std::make_tuple(hit.caution->contraindicated(),
                             hit.caution->level(), hit.partner != nullptr) >
             std::make_tuple(kept.caution->contraindicated(),
                             kept.caution->level(), kept.partner != nullptr)) {
           kept = hit;
         }
+        kept.raising = raising;
         return;
       }
       hits.push_back(hit);
@@ -512,6 +519,7 @@ class Assessment {
         if (caution.has_phenotype()) {
           hit.phenotype = phenotypes_->Matching(caution.phenotype());
           if (hit.phenotype == nullptr) continue;
+          if (caution.raises_exposure()) hit.raising = &caution;
           hit.kind = Finding::DRUG_PHENOTYPE;
           // One finding per drug and result, with or without a partner.
           hit.subject = {judged.drug_index, -1 - hit.phenotype->request_index,
@@ -555,11 +563,11 @@ class Assessment {
     }
     for (const CautionHit& hit : hits) {
       Finding* finding = AddCautionFinding(hit);
-      if (hit.phenotype != nullptr && hit.caution->raises_exposure()) {
+      if (hit.phenotype != nullptr && hit.raising != nullptr) {
         Judged& judged = judged_[hit.judged - judged_.data()];
         judged.raises.push_back(
             {PhenotypeResultText(hit.phenotype->gene, hit.phenotype->phenotype),
-             &hit.caution->citation_ids(), hit.phenotype->request_index});
+             &hit.raising->citation_ids(), hit.phenotype->request_index});
         judged.phenotype_raises.emplace_back(hit.phenotype->gene, finding);
       }
     }
@@ -639,7 +647,7 @@ class Assessment {
             finding->add_factors(),
             PhenotypeResultText(hit.phenotype->gene, hit.phenotype->phenotype),
             " (pharmacogenomic result)",
-            caution.raises_exposure()
+            hit.raising != nullptr
                 ? absl::StrCat(": raises ", NameOf(judged), " exposure")
                 : "");
         if (hit.partner != nullptr) {

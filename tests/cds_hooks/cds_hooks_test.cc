@@ -64,7 +64,7 @@ const Value& Field(const Value& object, const std::string& name) {
 constexpr char kKnowledgeUrl[] = "https://dystonia-risk.test/knowledge";
 
 class CdsHooksTest : public ::testing::Test {
- protected:
+ public:
   static void SetUpTestSuite() {
     ServerOptions options = testing::LoopbackServerOptions("cds-db");
     options.http_listen = "127.0.0.1:0";
@@ -295,7 +295,7 @@ constexpr char kParkinsonsCodings[] =
     R"({"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"G20.A1"},)"
     R"j({"system":"http://snomed.info/sct","code":"49049000","display":"Parkinson's disease (disorder)"})j";
 
-TEST_F(CdsHooksTest, DiscoveryAsksForTheActiveConditions) {
+TEST_F(CdsHooksTest, DiscoveryAsksForTheConditionsAndPharmacogenomics) {
   httplib::Client client("127.0.0.1", server_->http_port());
   auto result = client.Get("/cds-services");
   ASSERT_TRUE(result);
@@ -304,6 +304,10 @@ TEST_F(CdsHooksTest, DiscoveryAsksForTheActiveConditions) {
        Field(discovery, "services").list_value().values()) {
     EXPECT_EQ(Field(Field(service, "prefetch"), "conditions").string_value(),
               "Condition?patient={{context.patientId}}&clinical-status=active");
+    EXPECT_THAT(Field(Field(service, "prefetch"), "genomics").string_value(),
+                HasSubstr("Observation?patient={{context.patientId}}&code="));
+    EXPECT_THAT(Field(service, "usageRequirements").string_value(),
+                HasSubstr("LA9657-3 Poor metabolizer"));
   }
 }
 
@@ -330,6 +334,52 @@ TEST_F(CdsHooksTest, ContraindicationByPrefetchedConditionIsACriticalCardFirst) 
   EXPECT_THAT(detail, HasSubstr("Kontraindikationen"));
   // The condition the service could not read is named, not dropped.
   EXPECT_THAT(detail, HasSubstr("local finding"));
+}
+
+// A Genomics Reporting IG therapeutic implication with its gene on it: a
+// CYP2D6 poor metabolizer.
+std::string PoorMetabolizerImplication(const std::string& gene) {
+  return absl::StrCat(
+      R"({"resourceType":"Observation","id":"pgx-1","status":"final",)",
+      R"("code":{"coding":[{"system":"http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs","code":"therapeutic-implication"}]},)",
+      R"("subject":{"reference":"Patient/1"},"component":[)",
+      R"({"code":{"coding":[{"system":"http://loinc.org","code":"48018-6"}]},)",
+      R"("valueCodeableConcept":{"coding":[{"system":"http://www.genenames.org/geneId","display":")",
+      gene, R"("}]}},)",
+      R"({"code":{"coding":[{"system":"http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs","code":"predicted-therapeutic-implication"}]},)",
+      R"("valueCodeableConcept":{"coding":[{"system":"http://loinc.org","code":"LA9657-3","display":"Poor metabolizer"}]}}]})");
+}
+
+// The cards of a thioridazine order for a woman whose record holds a poor
+// metabolizer result for `gene`.
+std::vector<Value> ThioridazineCardsForAPoorMetabolizerOf(
+    const std::string& gene) {
+  const std::string thioridazine = CdsHooksTest::MedicationRequest(
+      "mr-t", R"({"text":"thioridazine 25 mg"})");
+  const std::string woman =
+      R"({"resourceType":"Patient","id":"1","gender":"female","birthDate":"1980-06-15"})";
+  return CdsHooksTest::Cards(
+      kOrderSignService,
+      CdsHooksTest::Request(woman, {thioridazine}, {}, "",
+                            {PoorMetabolizerImplication(gene)}));
+}
+
+TEST_F(CdsHooksTest, ThioridazineForAPoorMetabolizerIsACriticalCardFirst) {
+  std::vector<Value> cards = ThioridazineCardsForAPoorMetabolizerOf("CYP2D6");
+
+  ASSERT_FALSE(cards.empty());
+  EXPECT_EQ(Field(cards[0], "indicator").string_value(), "critical");
+  EXPECT_THAT(Field(cards[0], "summary").string_value(),
+              HasSubstr("thioridazine in a CYP2D6 poor metabolizer"));
+}
+
+TEST_F(CdsHooksTest, APhenotypeOfAnotherGeneChangesNothing) {
+  std::vector<Value> cards = ThioridazineCardsForAPoorMetabolizerOf("TPMT");
+
+  for (const Value& card : cards) {
+    EXPECT_THAT(Field(card, "summary").string_value(),
+                ::testing::Not(HasSubstr("metabolizer")));
+  }
 }
 
 TEST_F(CdsHooksTest, RefutedConditionIsNotThePatients) {

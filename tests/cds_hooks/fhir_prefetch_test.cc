@@ -262,6 +262,22 @@ TEST_F(FhirPrefetchTest, OnlyTheMissingKeysAreRead) {
   EXPECT_THAT(everything, HasSubstr("metoclopramide"));
 }
 
+// A patient whose record holds a CYP2D6 poor-metabolizer result (a Genomics
+// Reporting IG therapeutic implication derived from her genotype) and an
+// aripiprazole order sent without prefetch: the genomics are read from the
+// FHIR server with the rest, and the label's poor-metabolizer statement is a
+// card.
+TEST_F(FhirPrefetchTest, PharmacogenomicResultsAreReadFromTheFhirServer) {
+  Answer answer = PostOrderSign(
+      *service_, OrderSign("89013", "poor-metabolizer", fhir_->base(), kToken));
+
+  ASSERT_EQ(answer.status, 200) << ErrorOf(answer);
+  const std::string cards = absl::StrJoin(CardLines(answer), "\n");
+  EXPECT_THAT(cards, HasSubstr("aripiprazole in a CYP2D6 poor metabolizer"));
+  EXPECT_THAT(AllDetails(answer),
+              ::testing::Not(HasSubstr("could not be read")));
+}
+
 // The same order for a patient without results: no phenotype card, and no
 // note either (most patients have no pharmacogenomic results).
 TEST_F(FhirPrefetchTest, NoPharmacogenomicResultsIsNoCardAndNoNote) {

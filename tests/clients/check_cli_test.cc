@@ -331,6 +331,24 @@ TEST_F(CheckBinaryTest, MetoclopramideInParkinsonsDiseaseIsContraindicated) {
   EXPECT_THAT(output, HasSubstr("-> Parkinson's disease"));
 }
 
+// Thioridazine in a CYP2D6 poor metabolizer: the label's contraindication
+// comes first, and the result is accounted for.
+TEST_F(CheckBinaryTest, ThioridazineInAPoorMetabolizerIsContraindicated) {
+  int exit_code = -1;
+
+  const std::string output =
+      Run("--age 45 --sex female --phenotype CYP2D6=poor --phenotype TPMT=poor "
+          "--med thioridazine",
+          &exit_code);
+
+  EXPECT_EQ(exit_code, 0) << output;
+  EXPECT_EQ(output.find("CONTRAINDICATED:"), 0u) << output;
+  EXPECT_THAT(output, HasSubstr("thioridazine in a CYP2D6 poor metabolizer"));
+  EXPECT_THAT(output, HasSubstr("1. CYP2D6 poor metabolizer: changes the "
+                                "judgement of thioridazine"));
+  EXPECT_THAT(output, HasSubstr("2. TPMT -> NOT RECOGNIZED"));
+}
+
 // An unknown drug must not look like a safe one (issue 21): the report
 // says INCOMPLETE before any level, with the suggestion, and the exit status
 // is its own; so does --json.

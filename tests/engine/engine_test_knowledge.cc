@@ -238,7 +238,6 @@ constexpr char kKnowledge[] = R"pb(
     drugs { drug_ids: "phenotazine" }
     phenotype { gene: "CYP2D6" phenotypes: POOR }
     co_medication { drug_ids: "inhibitol" }
-    raises_exposure: true
     level: RISK_LEVEL_MODERATE
     jurisdiction: "US"
     label_section: "2.3 Poor metabolizers"

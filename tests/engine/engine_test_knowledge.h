@@ -20,7 +20,8 @@
 //   plainol     no known association
 //   highazine-inhibitol  a combination of the two
 //   phenotazine acute LOW, tardive LOW; CYP2D6 poor metabolizers: exposure
-//               raised, half the dose; with inhibitol a quarter (CYP3A4)
+//               raised, half the dose; with inhibitol a quarter (CYP3A4; that
+//               statement does not repeat the raised exposure)
 //   twodesixol  a CYP2D6 inhibitor raising phenotazine's exposure, and
 //               contraindicated with lowazine
 // Phenotypes: lowazine is contraindicated in CYP2D6 poor and intermediate

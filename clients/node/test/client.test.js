@@ -55,6 +55,38 @@ test('dystonia-risk-client', async (t) => {
           response.unrecognized_conditions.map((c) => c.text), ['gout']);
     });
 
+    await t.test('a poor metabolizer\'s contraindication comes first',
+                 async () => {
+      const patient = {
+        age_years: 45, sex: 'female',
+        pharmacogenomics: ['CYP2D6=poor', { gene: 'tpmt', phenotype: 'pm' }],
+      };
+      const response = await client.check(patient, ['thioridazine']);
+      assert.strictEqual(response.contraindicated, true);
+      assert.strictEqual(response.findings[0].kind, 'DRUG_PHENOTYPE');
+      assert.deepStrictEqual(response.findings[0].pharmacogenomic_indexes, [0]);
+      assert.deepStrictEqual(
+          response.assessed_pharmacogenomics.map((r) => r.gene), ['CYP2D6']);
+      assert.deepStrictEqual(
+          response.unrecognized_pharmacogenomics.map((r) => r.gene), ['TPMT']);
+    });
+
+    await t.test('pharmacogenomics and course words map to enum names', () => {
+      const request = makeRequest(
+          { age_years: 40, pharmacogenomics: ['cyp2c19=um'] },
+          [{ name: 'haloperidol', course: 'single', ndc: '1234' }]);
+      assert.strictEqual(request.patient.pharmacogenomics[0].gene, 'CYP2C19');
+      assert.strictEqual(request.patient.pharmacogenomics[0].phenotype,
+                         'ULTRARAPID');
+      assert.strictEqual(request.medications[0].course, 'COURSE_SINGLE_DOSE');
+      assert.strictEqual(request.medications[0].ndc, '1234');
+      assert.throws(() => makeRequest({ pharmacogenomics: ['CYP2D6'] }, []),
+                    /GENE=PHENOTYPE/);
+      assert.throws(
+          () => makeRequest({ pharmacogenomics: ['CYP2D6=slow'] }, []),
+          /poor \(pm\)/);
+    });
+
     await t.test('basic view drops citations', async () => {
       const response = await client.check(YOUNG_MAN, [IM_HALOPERIDOL],
                                           { view: 'basic' });

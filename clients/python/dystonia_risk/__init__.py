@@ -38,6 +38,7 @@ __all__ = [
     "make_medication",
     "make_patient",
     "make_request",
+    "make_pharmacogenomic_result",
     "common_pb2",
     "risk_service_pb2",
 ]
@@ -45,10 +46,12 @@ __all__ = [
 DEFAULT_TARGET = "127.0.0.1:50051"
 
 _PATIENT_FIELDS = ("age_years", "sex", "prior_drug_induced_dystonia",
-                   "conditions", "weight_kg")
+                   "conditions", "weight_kg", "pharmacogenomics")
+_PHARMACOGENOMIC_FIELDS = ("gene", "phenotype")
 _CONDITION_FIELDS = ("text", "system", "code")
 _MEDICATION_FIELDS = ("name", "rxcui", "atc_code", "route", "daily_dose_mg",
-                      "status", "days_on_therapy", "dose_increased_days_ago")
+                      "status", "days_on_therapy", "dose_increased_days_ago",
+                      "ndc", "course")
 
 
 def _words(value):
@@ -116,13 +119,41 @@ def make_condition(condition):
         code=str(condition.get("code") or ""))
 
 
+def make_pharmacogenomic_result(result):
+    """A common_pb2.PharmacogenomicResult from "GENE=PHENOTYPE", a dict or a
+    PharmacogenomicResult.
+
+    "CYP2D6=poor", or {"gene": "CYP2D6", "phenotype": "poor"}; the gene is
+    its HGNC symbol, the phenotype poor (pm), intermediate (im), normal (nm),
+    rapid (rm), ultrarapid (um) or indeterminate.
+    """
+    if isinstance(result, common_pb2.PharmacogenomicResult):
+        return result
+    if isinstance(result, str):
+        gene, equals, phenotype = result.partition("=")
+        if not equals:
+            raise ValueError("a pharmacogenomic result is GENE=PHENOTYPE "
+                             "(e.g. CYP2D6=poor), not %r" % result)
+        result = {"gene": gene, "phenotype": phenotype}
+    if not isinstance(result, dict):
+        raise ValueError("a pharmacogenomic result must be a dict, a "
+                         "GENE=PHENOTYPE text or a PharmacogenomicResult, "
+                         "not %r" % type(result).__name__)
+    _check_keys(result, _PHARMACOGENOMIC_FIELDS, "pharmacogenomic result")
+    return common_pb2.PharmacogenomicResult(
+        gene=(result.get("gene") or "").strip().upper(),
+        phenotype=_enum_value(common_pb2.PharmacogenomicResult.Phenotype, "",
+                              result.get("phenotype"), "phenotype"))
+
+
 def make_patient(patient):
     """A risk_service_pb2.Patient from a dict (or a Patient, returned as is).
 
     {"age_years": 19, "sex": "male", "prior_drug_induced_dystonia": False,
-     "conditions": ["Parkinson's disease"], "weight_kg": 70};
+     "conditions": ["Parkinson's disease"], "weight_kg": 70,
+     "pharmacogenomics": ["CYP2D6=poor"]};
     sex is female, male, other or unknown; conditions as make_condition
-    takes them.
+    takes them, pharmacogenomics as make_pharmacogenomic_result.
     """
     if isinstance(patient, risk_service_pb2.Patient):
         return patient
@@ -146,6 +177,11 @@ def make_patient(patient):
     weight = patient.get("weight_kg")
     if weight is not None:
         message.weight_kg = float(weight)
+    results = patient.get("pharmacogenomics") or []
+    if isinstance(results, (str, dict)):
+        raise ValueError("pharmacogenomics must be a list")
+    message.pharmacogenomics.extend(
+        make_pharmacogenomic_result(r) for r in results)
     return message
 
 
@@ -177,7 +213,10 @@ def make_medication(medication):
                            medication.get("status"), "status"),
         days_on_therapy=int(medication.get("days_on_therapy") or 0),
         dose_increased_days_ago=int(
-            medication.get("dose_increased_days_ago") or 0))
+            medication.get("dose_increased_days_ago") or 0),
+        ndc=str(medication.get("ndc") or ""),
+        course=_enum_value(common_pb2.Course, "COURSE_",
+                           medication.get("course"), "course"))
 
 
 def make_request(patient, medications, request_id="", view=None):

@@ -162,6 +162,37 @@ class ClientTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, r"intramuscular \(im\)"):
             make_request({}, [{"name": "x", "route": "nasal"}])
 
+    def test_a_poor_metabolizers_contraindication_comes_first(self):
+        patient = {"age_years": 45, "sex": "female",
+                   "pharmacogenomics": ["CYP2D6=poor",
+                                        {"gene": "tpmt", "phenotype": "pm"}]}
+        response = self.client.check(patient, ["thioridazine"])
+        self.assertTrue(response.contraindicated)
+        self.assertEqual(response.findings[0].kind,
+                         risk_service_pb2.Finding.DRUG_PHENOTYPE)
+        self.assertEqual(list(response.findings[0].pharmacogenomic_indexes),
+                         [0])
+        self.assertEqual(
+            [r.gene for r in response.assessed_pharmacogenomics], ["CYP2D6"])
+        self.assertEqual(
+            [r.gene for r in response.unrecognized_pharmacogenomics],
+            ["TPMT"])
+
+    def test_pharmacogenomics_and_course_words_map_to_enums(self):
+        request = make_request(
+            {"age_years": 40, "pharmacogenomics": ["cyp2c19=um"]},
+            [{"name": "haloperidol", "course": "single", "ndc": "1234"}])
+        self.assertEqual(request.patient.pharmacogenomics[0].gene, "CYP2C19")
+        self.assertEqual(request.patient.pharmacogenomics[0].phenotype,
+                         common_pb2.PharmacogenomicResult.ULTRARAPID)
+        self.assertEqual(request.medications[0].course,
+                         common_pb2.COURSE_SINGLE_DOSE)
+        self.assertEqual(request.medications[0].ndc, "1234")
+        with self.assertRaisesRegex(ValueError, "GENE=PHENOTYPE"):
+            make_request({"pharmacogenomics": ["CYP2D6"]}, [])
+        with self.assertRaisesRegex(ValueError, r"poor \(pm\)"):
+            make_request({"pharmacogenomics": ["CYP2D6=slow"]}, [])
+
     def test_invalid_request_is_an_rpc_error(self):
         with self.assertRaises(grpc.RpcError) as raised:
             self.client.check({"sex": "male"}, [IM_HALOPERIDOL])  # no age
