@@ -101,6 +101,23 @@ TEST(KnowledgeSiteTest, DrugPageShowsTiersPerRouteAndCitations) {
   EXPECT_THAT(page, HasSubstr("../citations.html#c-label-haloperidol-us"));
 }
 
+// A pharmacist sees a drug's metabolizer-phenotype statements beside its
+// other cautions, a contraindication said as one.
+TEST(KnowledgeSiteTest, DrugPageShowsItsPhenotypeStatements) {
+  const std::string& thioridazine =
+      Page(BundledSite(), "drugs/thioridazine.html");
+  EXPECT_THAT(thioridazine,
+              HasSubstr("<strong>Contraindicated</strong> in a CYP2D6 poor "
+                        "metabolizer"));
+  const std::string& aripiprazole =
+      Page(BundledSite(), "drugs/aripiprazole.html");
+  EXPECT_THAT(aripiprazole,
+              HasSubstr("Caution in a CYP2D6 poor metabolizer, whose exposure "
+                        "it raises"));
+  EXPECT_THAT(aripiprazole,
+              HasSubstr("Caution in a CYP2D6 poor metabolizer with "));
+}
+
 TEST(KnowledgeSiteTest, EveryCodeOnItsPageSaysWhereItWasVerified) {
   for (const v1::Drug& drug : testing::BundledKnowledge()->bundle().drug()) {
     const std::string& page =
