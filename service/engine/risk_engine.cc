@@ -779,9 +779,10 @@ class Assessment {
   }
 
   // An inhibitor in a patient whose phenotype of the same enzyme was sent
-  // and says nothing of this drug (a normal metabolizer): the inhibitor is
-  // counted, as its label says, and the factor says why the phenotype is
-  // not counted too.
+  // and takes no exposure step for this drug (a normal metabolizer; a poor
+  // metabolizer whose statement, if any, does not say its exposure rises):
+  // the inhibitor is counted, as its label says, and the factor says why the
+  // phenotype is not counted too.
   void NotePhenoconversion(const v1::Interaction& interaction,
                            const Judged& perpetrator, Finding* finding) {
     const PatientPhenotype* had = phenotypes_->ForGene(interaction.mechanism());
@@ -794,8 +795,7 @@ class Assessment {
     absl::StrAppend(
         finding->add_factors(), PhenotypeResultText(had->gene, had->phenotype),
         had->phenotype == v1::PharmacogenomicResult::POOR
-            ? ": no statement ties this phenotype to this drug's exposure; "
-              "counted as the inhibitor"
+            ? ": the raised exposure is counted once, as the inhibitor"
             : absl::StrCat(": ", NameOf(perpetrator),
                            " lowers the enzyme's activity toward a poor "
                            "metabolizer's (phenoconversion); counted as the "
